@@ -1,0 +1,324 @@
+//! `medchain codec bench`: our codec beside gzip -9, zstd -19, brotli -11 and weezl on
+//! the same files, in one run.
+//!
+//! Ratios are compressed / original over the UTF-8 bytes of the text and, for Chinese
+//! text, also over its GBK bytes. A GBK file is compressed as GBK (its own bytes) and its
+//! UTF-8 size is that of the same text transcoded. Speeds are MB/s (10^6 bytes) of the
+//! file's own bytes on one core, the best of repeated runs.
+
+use std::{
+    fs,
+    io::{Read, Write},
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, ensure, Context, Result};
+use clap::Args;
+use medchain_lzw::{Method, Options, TextEncoding};
+use serde::Serialize;
+
+use super::CodecArgs;
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Files, or folders whose files are measured (add --recursive for subfolders).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Also measure the files of subfolders.
+    #[arg(long)]
+    recursive: bool,
+    /// Measure only our codec, not the others.
+    #[arg(long)]
+    only_ours: bool,
+    /// Minimum time spent timing each codec on each file, in milliseconds.
+    #[arg(long, default_value_t = 200)]
+    min_time_ms: u64,
+    /// Hide the per-file lines; print totals only.
+    #[arg(long)]
+    totals_only: bool,
+    #[command(flatten)]
+    codec: CodecArgs,
+}
+
+/// A file to measure, with what its text is.
+struct Sample {
+    path: PathBuf,
+    data: Vec<u8>,
+    encoding: TextEncoding,
+    utf8_len: usize,
+    /// Size of the same text in GBK (GB18030 for the few characters GBK lacks), for
+    /// Chinese text only.
+    gbk_len: Option<usize>,
+}
+
+impl Sample {
+    fn load(path: &Path) -> Result<Self> {
+        let data = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let (encoding, text) = match std::str::from_utf8(&data) {
+            Ok(text) => (TextEncoding::Utf8, Some(text.to_owned())),
+            Err(_) => match encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&data) {
+                Some(text) => (TextEncoding::Gbk, Some(text.into_owned())),
+                None => (TextEncoding::Utf8, None),
+            },
+        };
+        let utf8_len = text.as_ref().map_or(data.len(), String::len);
+        let chinese = medchain_lzw::auto_method(&data, encoding) == Method::Hanzi;
+        let gbk_len = match (&text, encoding) {
+            (_, TextEncoding::Gbk) => Some(data.len()),
+            (Some(text), TextEncoding::Utf8) if chinese => {
+                let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+                Some(if unmappable { encoding_rs::GB18030.encode(text).0.len() } else { bytes.len() })
+            }
+            _ => None,
+        };
+        Ok(Sample { path: path.to_owned(), data, encoding, utf8_len, gbk_len })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    Ours,
+    Gzip9,
+    Zstd19,
+    Brotli11,
+    Weezl,
+}
+
+impl Codec {
+    fn name(self) -> &'static str {
+        match self {
+            Codec::Ours => "medchain-lzw",
+            Codec::Gzip9 => "gzip-9",
+            Codec::Zstd19 => "zstd-19",
+            Codec::Brotli11 => "brotli-11",
+            Codec::Weezl => "weezl-lzw12",
+        }
+    }
+
+    fn compress(self, data: &[u8], options: &Options) -> Result<Vec<u8>> {
+        Ok(match self {
+            Codec::Ours => medchain_lzw::compress(data, options)?,
+            Codec::Gzip9 => {
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+                encoder.write_all(data)?;
+                encoder.finish()?
+            }
+            Codec::Zstd19 => zstd::bulk::compress(data, 19)?,
+            Codec::Brotli11 => {
+                let mut out = Vec::new();
+                let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+                brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
+                out
+            }
+            Codec::Weezl => weezl::encode::Encoder::new(weezl::BitOrder::Lsb, 8).encode(data)?,
+        })
+    }
+
+    fn decompress(self, packed: &[u8], original_len: usize) -> Result<Vec<u8>> {
+        Ok(match self {
+            Codec::Ours => medchain_lzw::decompress(packed)?,
+            Codec::Gzip9 => {
+                let mut out = Vec::with_capacity(original_len);
+                flate2::read::GzDecoder::new(packed).read_to_end(&mut out)?;
+                out
+            }
+            Codec::Zstd19 => zstd::bulk::decompress(packed, original_len)?,
+            Codec::Brotli11 => {
+                let mut out = Vec::with_capacity(original_len);
+                brotli::BrotliDecompress(&mut &packed[..], &mut out)?;
+                out
+            }
+            Codec::Weezl => weezl::decode::Decoder::new(weezl::BitOrder::Lsb, 8).decode(packed)?,
+        })
+    }
+}
+
+#[derive(Serialize, Clone, Default)]
+struct Figures {
+    codec: &'static str,
+    original: usize,
+    utf8: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gbk: Option<usize>,
+    compressed: usize,
+    ratio_utf8: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ratio_gbk: Option<f64>,
+    encode_mb_s: f64,
+    decode_mb_s: f64,
+    #[serde(skip)]
+    encode_time: Duration,
+    #[serde(skip)]
+    decode_time: Duration,
+}
+
+impl Figures {
+    fn finish(mut self) -> Self {
+        self.ratio_utf8 = self.compressed as f64 / self.utf8.max(1) as f64;
+        self.ratio_gbk = self.gbk.map(|gbk| self.compressed as f64 / gbk.max(1) as f64);
+        let mb = self.original as f64 / 1e6;
+        self.encode_mb_s = mb / self.encode_time.as_secs_f64().max(1e-9);
+        self.decode_mb_s = mb / self.decode_time.as_secs_f64().max(1e-9);
+        self
+    }
+
+    fn add(&mut self, other: &Figures) {
+        self.original += other.original;
+        self.utf8 += other.utf8;
+        // A total over GBK bytes only makes sense when every file is Chinese.
+        self.gbk = self.gbk.zip(other.gbk).map(|(a, b)| a + b);
+        self.compressed += other.compressed;
+        self.encode_time += other.encode_time;
+        self.decode_time += other.decode_time;
+    }
+}
+
+#[derive(Serialize)]
+struct FileReport {
+    path: String,
+    encoding: &'static str,
+    method: &'static str,
+    results: Vec<Figures>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    files: Vec<FileReport>,
+    totals: Vec<Figures>,
+}
+
+/// Best time of `f` over repeated runs lasting at least `min_time` in total.
+fn best_time<T>(min_time: Duration, mut f: impl FnMut() -> Result<T>) -> Result<(T, Duration)> {
+    let started = Instant::now();
+    let mut best = Duration::MAX;
+    loop {
+        let t = Instant::now();
+        let value = f()?;
+        best = best.min(t.elapsed());
+        if started.elapsed() >= min_time {
+            return Ok((value, best));
+        }
+    }
+}
+
+fn measure(codec: Codec, sample: &Sample, options: &Options, min_time: Duration) -> Result<Figures> {
+    let options = Options { encoding: sample.encoding, ..*options };
+    let (packed, encode_time) = best_time(min_time, || codec.compress(&sample.data, &options))?;
+    let (unpacked, decode_time) = best_time(min_time, || codec.decompress(&packed, sample.data.len()))?;
+    ensure!(unpacked == sample.data, "{} did not round-trip {}", codec.name(), sample.path.display());
+    Ok(Figures {
+        codec: codec.name(),
+        original: sample.data.len(),
+        utf8: sample.utf8_len,
+        gbk: sample.gbk_len,
+        compressed: packed.len(),
+        encode_time,
+        decode_time,
+        ..Default::default()
+    }
+    .finish())
+}
+
+fn collect(path: &Path, recursive: bool, top: bool, files: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_file() {
+        files.push(path.to_owned());
+    } else if meta.is_dir() && (top || recursive) {
+        let mut entries = fs::read_dir(path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<Vec<_>, _>>()?;
+        entries.sort();
+        for entry in entries {
+            if entry.is_file() || recursive {
+                collect(&entry, recursive, false, files)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: &BenchArgs) -> Result<()> {
+    let mut paths = Vec::new();
+    for path in &args.paths {
+        collect(path, args.recursive, true, &mut paths)?;
+    }
+    if paths.is_empty() {
+        bail!("no files to measure");
+    }
+    let options = args.codec.options();
+    medchain_lzw::compress(b"", &options).context("invalid codec options")?;
+    let codecs: &[Codec] = if args.only_ours {
+        &[Codec::Ours]
+    } else {
+        &[Codec::Ours, Codec::Gzip9, Codec::Zstd19, Codec::Brotli11, Codec::Weezl]
+    };
+    let min_time = Duration::from_millis(args.min_time_ms);
+    let mut totals: Vec<Figures> = codecs.iter().map(|c| Figures { codec: c.name(), gbk: Some(0), ..Default::default() }).collect();
+    let mut files = Vec::new();
+    if !args.json {
+        print_header();
+    }
+    for path in paths {
+        let sample = Sample::load(&path)?;
+        let method = match options.mode {
+            medchain_lzw::Mode::Auto => medchain_lzw::auto_method(&sample.data, sample.encoding),
+            _ => medchain_lzw::compress(b"x", &options).map(|c| medchain_lzw::read_header(&c).map(|h| h.method))??,
+        };
+        let mut results = Vec::new();
+        for (codec, total) in codecs.iter().zip(&mut totals) {
+            let figures = measure(*codec, &sample, &options, min_time)?;
+            total.add(&figures);
+            results.push(figures);
+        }
+        let report = FileReport {
+            path: path.display().to_string(),
+            encoding: match sample.encoding {
+                TextEncoding::Utf8 => "utf8",
+                TextEncoding::Gbk => "gbk",
+            },
+            method: method.name(),
+            results,
+        };
+        if !args.json && !args.totals_only {
+            print_file(&report);
+        }
+        files.push(report);
+    }
+    let totals: Vec<Figures> = totals.into_iter().map(Figures::finish).collect();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&Report { files, totals })?);
+    } else {
+        println!("TOTAL ({} files)", files.len());
+        for figures in &totals {
+            print_figures(figures);
+        }
+    }
+    Ok(())
+}
+
+fn print_header() {
+    println!(
+        "{:<14} {:>11} {:>11} {:>7} {:>7} {:>9} {:>9}",
+        "codec", "original", "compressed", "/utf8", "/gbk", "enc MB/s", "dec MB/s"
+    );
+}
+
+fn print_file(report: &FileReport) {
+    println!("{} ({}, {})", report.path, report.encoding, report.method);
+    for figures in &report.results {
+        print_figures(figures);
+    }
+}
+
+fn print_figures(f: &Figures) {
+    let gbk = f.ratio_gbk.map_or_else(|| "-".to_owned(), |r| format!("{r:.4}"));
+    println!(
+        "  {:<12} {:>11} {:>11} {:>7.4} {:>7} {:>9.1} {:>9.1}",
+        f.codec, f.original, f.compressed, f.ratio_utf8, gbk, f.encode_mb_s, f.decode_mb_s
+    );
+}

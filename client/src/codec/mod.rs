@@ -1,0 +1,244 @@
+//! `medchain codec …`: compress and decompress files, and benchmark the codec.
+
+mod bench;
+
+use std::{
+    fs,
+    io::{self, Read, Write},
+    path::{Path, PathBuf},
+};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use medchain_lzw::{stream, FullPolicy, Mode, Options, TextEncoding};
+
+/// Files up to this size are compressed in one piece (best ratio); larger files and
+/// stdin go through the streaming API, whose memory is bounded by one frame.
+const ONE_SHOT_FILE_LIMIT: u64 = 64 << 20;
+
+#[derive(Subcommand)]
+pub enum CodecCommand {
+    /// Compress a file (or `-` for stdin) into a MedChain LZW container.
+    Compress {
+        /// Input file, or `-` for stdin.
+        input: PathBuf,
+        /// Output file, or `-` for stdout. Default: INPUT.mlzw (stdout for stdin).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        codec: CodecArgs,
+        /// Overwrite the output file if it exists.
+        #[arg(short, long)]
+        force: bool,
+    },
+    /// Decompress a container (or `-` for stdin).
+    Decompress {
+        /// Input container, or `-` for stdin.
+        input: PathBuf,
+        /// Output file, or `-` for stdout. Default: INPUT without `.mlzw` (stdout for stdin).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Overwrite the output file if it exists.
+        #[arg(short, long)]
+        force: bool,
+    },
+    /// Measure ratio and speed on files or folders against gzip -9, zstd -19, brotli -11
+    /// and weezl.
+    Bench(bench::BenchArgs),
+}
+
+/// Codec options shared by `compress` and `bench`.
+#[derive(Args, Clone)]
+pub struct CodecArgs {
+    /// Compression mode.
+    #[arg(long, value_enum, default_value_t = ModeArg::Auto)]
+    mode: ModeArg,
+    /// Encoding of the input text.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
+    input_encoding: EncodingArg,
+    /// Maximum code width in bits (9-20 for bytes, 13-20 for hanzi).
+    #[arg(long, default_value_t = medchain_lzw::DEFAULT_MAX_BITS)]
+    max_bits: u8,
+    /// What the encoder does when the dictionary is full.
+    #[arg(long, value_enum, default_value_t = PolicyArg::Prune)]
+    policy: PolicyArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Auto,
+    Bytes,
+    Hanzi,
+    PaperMixed,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Utf8,
+    Gbk,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PolicyArg {
+    Freeze,
+    Reset,
+    Adaptive,
+    Prune,
+}
+
+impl CodecArgs {
+    fn options(&self) -> Options {
+        Options {
+            mode: match self.mode {
+                ModeArg::Auto => Mode::Auto,
+                ModeArg::Bytes => Mode::Bytes,
+                ModeArg::Hanzi => Mode::Hanzi,
+                ModeArg::PaperMixed => Mode::PaperMixed,
+            },
+            encoding: match self.input_encoding {
+                EncodingArg::Utf8 => TextEncoding::Utf8,
+                EncodingArg::Gbk => TextEncoding::Gbk,
+            },
+            max_bits: self.max_bits,
+            policy: match self.policy {
+                PolicyArg::Freeze => FullPolicy::Freeze,
+                PolicyArg::Reset => FullPolicy::Reset,
+                PolicyArg::Adaptive => FullPolicy::AdaptiveReset,
+                PolicyArg::Prune => FullPolicy::Prune,
+            },
+        }
+    }
+}
+
+pub fn run(command: CodecCommand) -> Result<()> {
+    match command {
+        CodecCommand::Compress { input, output, codec, force } => {
+            let output = output.unwrap_or_else(|| default_output(&input, true));
+            compress(&input, &output, &codec.options(), force)
+        }
+        CodecCommand::Decompress { input, output, force } => {
+            let output = output.unwrap_or_else(|| default_output(&input, false));
+            decompress(&input, &output, force)
+        }
+        CodecCommand::Bench(args) => bench::run(&args),
+    }
+}
+
+fn is_std(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn default_output(input: &Path, compressing: bool) -> PathBuf {
+    if is_std(input) {
+        return PathBuf::from("-");
+    }
+    let mut name = input.as_os_str().to_owned();
+    if compressing {
+        name.push(".mlzw");
+        return name.into();
+    }
+    match input.extension() {
+        Some(ext) if ext == "mlzw" => input.with_extension(""),
+        _ => {
+            name.push(".out");
+            name.into()
+        }
+    }
+}
+
+/// Where the output goes: stdout, or a temporary file renamed over the target only once
+/// everything was written, so a failed run never leaves a partial file behind.
+enum Sink {
+    Stdout(io::Stdout),
+    File { file: io::BufWriter<fs::File>, temp: PathBuf, target: PathBuf },
+}
+
+impl Sink {
+    fn open(path: &Path, force: bool) -> Result<Self> {
+        if is_std(path) {
+            return Ok(Sink::Stdout(io::stdout()));
+        }
+        if path.exists() && !force {
+            bail!("{} already exists (use --force to overwrite)", path.display());
+        }
+        let mut temp = path.as_os_str().to_owned();
+        temp.push(".partial");
+        let temp = PathBuf::from(temp);
+        let file = fs::File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+        Ok(Sink::File { file: io::BufWriter::new(file), temp, target: path.to_owned() })
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Stdout(out) => out,
+            Sink::File { file, .. } => file,
+        }
+    }
+
+    fn commit(self) -> Result<()> {
+        match self {
+            Sink::Stdout(mut out) => Ok(out.flush()?),
+            Sink::File { file, temp, target } => {
+                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                fs::rename(&temp, &target).with_context(|| format!("cannot write {}", target.display()))
+            }
+        }
+    }
+
+    fn abandon(self) {
+        if let Sink::File { temp, .. } = self {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
+fn open_input(path: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
+    if is_std(path) {
+        return Ok((Box::new(io::stdin().lock()), None));
+    }
+    let file = fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let len = file.metadata()?.len();
+    Ok((Box::new(io::BufReader::new(file)), Some(len)))
+}
+
+fn with_sink(output: &Path, force: bool, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut sink = Sink::open(output, force)?;
+    match body(sink.writer()) {
+        Ok(()) => sink.commit(),
+        Err(e) => {
+            sink.abandon();
+            Err(e)
+        }
+    }
+}
+
+fn compress(input: &Path, output: &Path, options: &Options, force: bool) -> Result<()> {
+    let (mut reader, len) = open_input(input)?;
+    with_sink(output, force, |writer| {
+        match len {
+            Some(len) if len <= ONE_SHOT_FILE_LIMIT => {
+                let mut data = Vec::with_capacity(len as usize);
+                reader.read_to_end(&mut data).with_context(|| format!("cannot read {}", input.display()))?;
+                let packed = medchain_lzw::compress(&data, options)?;
+                writer.write_all(&packed)?;
+            }
+            _ => {
+                stream::io::compress(reader, &mut *writer, *options)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn decompress(input: &Path, output: &Path, force: bool) -> Result<()> {
+    let (reader, _) = open_input(input)?;
+    with_sink(output, force, |writer| {
+        stream::io::decompress(reader, writer, usize::MAX).map_err(|e| match e.get_ref() {
+            Some(inner) if e.kind() == io::ErrorKind::InvalidData => {
+                anyhow::anyhow!("{} is not a valid container: {inner}", input.display())
+            }
+            _ => anyhow::Error::new(e).context(format!("cannot decompress {}", input.display())),
+        })?;
+        Ok(())
+    })
+}

@@ -1,0 +1,35 @@
+//! `medchain`: the command line of MedChain.
+//!
+//! - `medchain codec compress|decompress|bench` — the LZW codec ([`codec`]).
+//!
+//! Every command exits non-zero with a one-line message on failure.
+
+mod codec;
+
+use clap::{Parser, Subcommand};
+
+/// MedChain: compressed, encrypted medical records shared by a hospital consortium.
+#[derive(Parser)]
+#[command(name = "medchain", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compress, decompress and benchmark with the MedChain LZW codec.
+    #[command(subcommand)]
+    Codec(codec::CodecCommand),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codec(command) => codec::run(command),
+    };
+    if let Err(error) = result {
+        eprintln!("medchain: error: {error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,322 @@
+//! # medchain-lzw
+//!
+//! The LZW codec with which MedChain compresses medical records before they are
+//! encrypted and stored off-chain. It follows Du & Yu, "Medical Data Compression and
+//! Sharing Technology Based on Blockchain", and improves on it. `no_std` + `alloc`, so
+//! the runtime's off-chain worker runs the same code in WASM.
+//!
+//! ## Modes
+//! - [`Mode::Bytes`]: classic LZW over bytes, codes 9..=`max_bits` wide.
+//! - [`Mode::Hanzi`]: the paper's method. A unit is a GB2312 character or a byte; the
+//!   initial dictionary is the 256 byte values then the 7445 GB2312 characters in GB2312
+//!   order (character of rank `r` has code `256 + r`, forever). Any other character is
+//!   sent as its bytes, which is the escape. Codes up to 16 bits by default.
+//! - [`Mode::PaperMixed`]: the paper's mixed method, Chinese and other text in two
+//!   streams plus their run lengths. Kept for comparison with the paper.
+//! - [`Mode::Auto`] (default): `hanzi` when a sample of the input is at least 10 %
+//!   Chinese by bytes, else `bytes`; in every mode the record is stored raw when
+//!   compression does not pay.
+//!
+//! Improvements over the paper's plain LZW, measured in the README: phased-in code
+//! widths (up to one bit saved per code), and adaptive reset when the dictionary is
+//! full (as Unix `compress`, see [`FullPolicy`]).
+//!
+//! ## Guarantees
+//! - Lossless on any bytes: UTF-8 or GB2312/GBK text ([`TextEncoding`]), valid or not.
+//! - Decoding never panics and never allocates by the length a header claims; it is
+//!   bounded by the data actually produced and by the caller's limit.
+//! - Memory is bounded by the dictionary: 8 bytes per phrase to decode, 16 to encode
+//!   (0.5 MiB and 1 MiB at 16 bits), plus the record itself for the one-shot API and one
+//!   frame (1 MiB default) for the streaming API ([`stream`]).
+//!
+//! ## Example
+//! ```
+//! let text = "患者主诉：反复胸痛3天。Chest pain for 3 days.".repeat(20);
+//! let packed = medchain_lzw::compress(text.as_bytes(), &Default::default()).unwrap();
+//! assert!(packed.len() < text.len() / 2);
+//! assert_eq!(medchain_lzw::decompress(&packed).unwrap(), text.as_bytes());
+//! ```
+//!
+//! The container format is documented in [`container`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+mod alphabet;
+mod bits;
+pub mod container;
+mod error;
+mod gb2312;
+mod gb2312_table;
+mod lzw;
+mod mixed;
+pub mod stream;
+
+use alloc::vec::Vec;
+
+use alphabet::{Bytes, HanziGbk, HanziUtf8, Tokenizer};
+pub use container::{read_header, Header, Method};
+pub use error::Error;
+
+/// Largest input of the one-shot API (1 GiB − 1); larger data goes through [`stream`].
+pub const MAX_ONE_SHOT_LEN: usize = lzw::MAX_BODY_LEN;
+/// Widest codes allowed (1 Mi phrases: 8 MiB to decode, 16 MiB to encode).
+pub const MAX_BITS_LIMIT: u8 = 20;
+/// Default code width, as in the paper: 16 bits, 64 K entries.
+pub const DEFAULT_MAX_BITS: u8 = 16;
+
+/// Which compression to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Pick the best mode for the input (default).
+    #[default]
+    Auto,
+    /// LZW over bytes.
+    Bytes,
+    /// LZW over GB2312 characters and bytes (the paper's method).
+    Hanzi,
+    /// The paper's split of Chinese and other text into two streams.
+    PaperMixed,
+}
+
+impl Mode {
+    /// Parses the CLI name of a mode.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "auto" => Mode::Auto,
+            "bytes" => Mode::Bytes,
+            "hanzi" => Mode::Hanzi,
+            "paper-mixed" => Mode::PaperMixed,
+            _ => return None,
+        })
+    }
+}
+
+/// Encoding of the input text; it decides the bytes of the GB2312 units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    /// UTF-8 (default).
+    #[default]
+    Utf8,
+    /// GB2312 or GBK (GB18030 bytes outside GBK pass through as bytes).
+    Gbk,
+}
+
+/// What the encoder does once all `2^max_bits` codes are in use. Only the encoder
+/// decides: the decoder follows the CLEAR codes it finds, so the policy is not part of
+/// the format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FullPolicy {
+    /// Keep the full dictionary unchanged to the end (the paper's behaviour).
+    Freeze,
+    /// Start a new dictionary as soon as the old one is full.
+    Reset,
+    /// Keep the full dictionary while the ratio holds, start a new one when the ratio
+    /// since the last reset falls (Unix `compress`).
+    AdaptiveReset,
+    /// Drop every phrase not sent since the last prune (keeping the prefixes of those
+    /// that were) and go on filling the freed codes: a least-frequently-used policy.
+    /// The decoder mirrors it, so a header flag records it.
+    #[default]
+    Prune,
+}
+
+/// Compression options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Compression mode.
+    pub mode: Mode,
+    /// Encoding of the input text.
+    pub encoding: TextEncoding,
+    /// Maximum code width: 9..=20 for `bytes`, 13..=20 for `hanzi` and `paper-mixed`.
+    pub max_bits: u8,
+    /// What to do when the dictionary is full.
+    pub policy: FullPolicy,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Auto,
+            encoding: TextEncoding::Utf8,
+            max_bits: DEFAULT_MAX_BITS,
+            policy: FullPolicy::Prune,
+        }
+    }
+}
+
+/// Checks that `max_bits` leaves room for phrases after the roots and control codes.
+pub(crate) fn check_max_bits(method: Method, max_bits: u8) -> Result<(), Error> {
+    let roots = match method {
+        Method::Bytes => alphabet::BYTE_ROOTS,
+        Method::Hanzi | Method::PaperMixed => alphabet::HANZI_ROOTS,
+        Method::Stored | Method::Framed => return Ok(()),
+    };
+    if max_bits > MAX_BITS_LIMIT || (1u32 << max_bits) <= roots + 2 {
+        return Err(Error::BadMaxBits(max_bits));
+    }
+    Ok(())
+}
+
+/// Share of the input (in bytes) that is GB2312 characters, as a fraction `num / den`,
+/// from at most 64 evenly spread 1 KiB samples.
+fn hanzi_share<T: Tokenizer + Default>(input: &[u8]) -> (usize, usize) {
+    const SAMPLE: usize = 1024;
+    const SAMPLES: usize = 64;
+    let step = if input.len() <= SAMPLE * SAMPLES { SAMPLE } else { input.len() / SAMPLES };
+    let (mut hanzi, mut total) = (0, 0);
+    let mut start = 0;
+    while start < input.len() {
+        let window = &input[start..input.len().min(start + SAMPLE)];
+        let mut tokenizer = T::default();
+        let mut pos = 0;
+        while pos < window.len() {
+            let (unit, len) = tokenizer.next_unit(window, pos);
+            if alphabet::is_hanzi_unit(unit) {
+                hanzi += len;
+            }
+            pos += len;
+        }
+        total += window.len();
+        start += step;
+    }
+    (hanzi, total)
+}
+
+/// The method [`Mode::Auto`] picks for `input`.
+pub fn auto_method(input: &[u8], encoding: TextEncoding) -> Method {
+    let (hanzi, total) = match encoding {
+        TextEncoding::Utf8 => hanzi_share::<HanziUtf8>(input),
+        TextEncoding::Gbk => hanzi_share::<HanziGbk>(input),
+    };
+    if hanzi * 10 >= total && hanzi > 0 {
+        Method::Hanzi
+    } else {
+        Method::Bytes
+    }
+}
+
+/// Appends the body of `input` compressed with `method` to `out`.
+pub(crate) fn encode_body(input: &[u8], method: Method, options: &Options, out: &mut Vec<u8>) {
+    let bits = options.max_bits as u32;
+    let policy = options.policy;
+    match (method, options.encoding) {
+        (Method::Stored | Method::Framed, _) => out.extend_from_slice(input),
+        (Method::Bytes, _) => lzw::encode(input, Bytes, bits, policy, out),
+        (Method::Hanzi, TextEncoding::Utf8) => lzw::encode(input, HanziUtf8, bits, policy, out),
+        (Method::Hanzi, TextEncoding::Gbk) => lzw::encode(input, HanziGbk::default(), bits, policy, out),
+        (Method::PaperMixed, TextEncoding::Utf8) => mixed::encode::<HanziUtf8>(input, bits, policy, out),
+        (Method::PaperMixed, TextEncoding::Gbk) => mixed::encode::<HanziGbk>(input, bits, policy, out),
+    }
+}
+
+/// Decodes a body that must produce exactly `len` bytes, appended to `out`.
+pub(crate) fn decode_body(
+    body: &[u8],
+    method: Method,
+    encoding: TextEncoding,
+    max_bits: u8,
+    prune: bool,
+    len: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let bits = max_bits as u32;
+    match (method, encoding) {
+        (Method::Stored, _) => {
+            if body.len() != len {
+                return Err(Error::LengthMismatch);
+            }
+            out.extend_from_slice(body);
+            Ok(())
+        }
+        (Method::Framed, _) => Err(Error::UnknownMethod(Method::Framed as u8)),
+        (Method::Bytes, _) => lzw::decode::<Bytes>(body, bits, prune, len, out),
+        (Method::Hanzi, TextEncoding::Utf8) => lzw::decode::<HanziUtf8>(body, bits, prune, len, out),
+        (Method::Hanzi, TextEncoding::Gbk) => lzw::decode::<HanziGbk>(body, bits, prune, len, out),
+        (Method::PaperMixed, TextEncoding::Utf8) => mixed::decode::<HanziUtf8>(body, bits, prune, len, out),
+        (Method::PaperMixed, TextEncoding::Gbk) => mixed::decode::<HanziGbk>(body, bits, prune, len, out),
+    }
+}
+
+/// The method `options` ask for on `input`.
+pub(crate) fn resolve_method(input: &[u8], options: &Options) -> Result<Method, Error> {
+    let method = match options.mode {
+        Mode::Auto => auto_method(input, options.encoding),
+        Mode::Bytes => Method::Bytes,
+        Mode::Hanzi => Method::Hanzi,
+        Mode::PaperMixed => Method::PaperMixed,
+    };
+    check_max_bits(method, options.max_bits).map_err(|_| Error::InvalidOption("max_bits out of range for the mode"))?;
+    Ok(method)
+}
+
+/// CRC-32 (IEEE) of `data`, the checksum stored in containers.
+pub fn checksum(data: &[u8]) -> u32 {
+    crc32fast::hash(data)
+}
+
+/// Compresses `input` into a container (one-shot).
+///
+/// Inputs up to [`MAX_ONE_SHOT_LEN`]; use [`stream::Compressor`] for larger ones.
+pub fn compress(input: &[u8], options: &Options) -> Result<Vec<u8>, Error> {
+    if input.len() > MAX_ONE_SHOT_LEN {
+        return Err(Error::TooLarge);
+    }
+    let method = resolve_method(input, options)?;
+    let original = Some((input.len() as u64, checksum(input)));
+    let mut out = Vec::with_capacity(input.len() / 2 + 64);
+    let prune = options.policy == FullPolicy::Prune;
+    container::write_header(&mut out, method, options.encoding, options.max_bits, prune, None, original);
+    let header_len = out.len();
+    encode_body(input, method, options, &mut out);
+    if out.len() - header_len >= input.len() {
+        out.clear();
+        container::write_header(&mut out, Method::Stored, options.encoding, 0, false, None, original);
+        out.extend_from_slice(input);
+    }
+    Ok(out)
+}
+
+/// Default bound on the output of [`decompress`]: the one-shot maximum.
+pub const DEFAULT_OUTPUT_LIMIT: usize = MAX_ONE_SHOT_LEN;
+
+/// Decompresses a container made by [`compress`] or [`stream::Compressor`].
+pub fn decompress(data: &[u8]) -> Result<Vec<u8>, Error> {
+    decompress_with_limit(data, DEFAULT_OUTPUT_LIMIT)
+}
+
+/// Decompresses, refusing containers that would produce more than `limit` bytes.
+pub fn decompress_with_limit(data: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+    let header = read_header(data)?;
+    if let Some(id) = header.dictionary {
+        return Err(Error::MissingDictionary(id));
+    }
+    let Some((len, crc)) = header.original else {
+        let mut out = Vec::new();
+        let mut decoder = stream::Decompressor::with_limit(limit);
+        decoder.write(data, &mut out)?;
+        decoder.finish(&mut out)?;
+        return Ok(out);
+    };
+    if len > limit as u64 {
+        return Err(Error::TooLarge);
+    }
+    let mut out = Vec::new();
+    decode_body(
+        &data[header.header_len..],
+        header.method,
+        header.encoding,
+        header.max_bits,
+        header.prune,
+        len as usize,
+        &mut out,
+    )?;
+    let actual = checksum(&out);
+    if actual != crc {
+        return Err(Error::ChecksumMismatch { expected: crc, actual });
+    }
+    Ok(out)
+}

@@ -1,0 +1,100 @@
+//! Hostile input: truncations, bit flips and lying headers give an `Err`, never a panic
+//! and never wrong data.
+
+use medchain_lzw::{
+    compress, container, decompress, decompress_with_limit, stream, Error, Mode, Options, TextEncoding,
+};
+
+fn sample(mode: Mode) -> (Vec<u8>, Vec<u8>) {
+    let text = "入院记录：患者女，62岁，咳嗽咳痰2周，发热3天，T 38.6℃，WBC 12.3×10^9/L。\
+                CT: right lower lobe consolidation. 诊断：社区获得性肺炎。\n"
+        .repeat(40);
+    let packed = compress(text.as_bytes(), &Options { mode, ..Options::default() }).unwrap();
+    (text.into_bytes(), packed)
+}
+
+fn framed(text: &[u8]) -> Vec<u8> {
+    let mut packed = Vec::new();
+    let mut c = stream::Compressor::with_frame_size(Options::default(), 1024).unwrap();
+    c.write(text, &mut packed).unwrap();
+    c.finish(&mut packed).unwrap();
+    packed
+}
+
+#[test]
+fn every_truncation_fails() {
+    for mode in [Mode::Bytes, Mode::Hanzi, Mode::PaperMixed] {
+        let (text, packed) = sample(mode);
+        for cut in 0..packed.len() {
+            assert!(decompress(&packed[..cut]).is_err(), "{mode:?}: cut at {cut} of {}", packed.len());
+        }
+        let framed = framed(&text);
+        for cut in 0..framed.len() {
+            assert!(decompress(&framed[..cut]).is_err(), "framed: cut at {cut} of {}", framed.len());
+        }
+    }
+}
+
+/// A flip gives an error, or (for the few header bits that do not change how this body
+/// decodes: the GBK flag of a bytes body, the prune flag or a wider `max_bits` while the
+/// dictionary never fills, also in frame headers) exactly the original; never other data.
+#[test]
+fn bit_flips_never_give_wrong_data() {
+    for mode in [Mode::Bytes, Mode::Hanzi, Mode::PaperMixed] {
+        let (text, packed) = sample(mode);
+        let framed = framed(&text);
+        for data in [packed, framed] {
+            let (mut errors, mut harmless) = (0, 0);
+            for bit in 0..data.len() * 8 {
+                let mut bad = data.clone();
+                bad[bit / 8] ^= 1 << (bit % 8);
+                match decompress(&bad) {
+                    Err(_) => errors += 1,
+                    Ok(out) => {
+                        assert_eq!(out, text, "{mode:?}: flip of bit {bit} gave other data");
+                        harmless += 1;
+                    }
+                }
+            }
+            assert!(harmless * 100 < errors, "{mode:?}: {harmless} harmless flips, {errors} errors");
+        }
+    }
+}
+
+#[test]
+fn lying_headers_are_refused_without_allocating() {
+    let mut header = Vec::new();
+    container::write_header(
+        &mut header,
+        medchain_lzw::Method::Bytes,
+        TextEncoding::Utf8,
+        16,
+        true,
+        None,
+        Some((4 << 30, 0)),
+    );
+    header.extend_from_slice(&[0x55; 16]);
+    // 4 GiB is above the one-shot maximum and any sane limit.
+    assert_eq!(decompress(&header), Err(Error::TooLarge));
+    assert_eq!(decompress_with_limit(&header, usize::MAX), Err(Error::TooLarge));
+    let mut d = stream::Decompressor::with_limit(1 << 20);
+    assert_eq!(d.write(&header, &mut Vec::new()), Err(Error::TooLarge));
+}
+
+#[test]
+fn garbage_is_refused() {
+    assert_eq!(decompress(b""), Err(Error::Truncated));
+    assert_eq!(decompress(b"%PDF-1.7"), Err(Error::BadMagic));
+    let (_, mut packed) = sample(Mode::Hanzi);
+    packed.push(0);
+    assert_eq!(decompress(&packed), Err(Error::TrailingData));
+    let mut x = 1u32;
+    for len in 0..2000 {
+        let mut junk = b"MLZW\x01".to_vec();
+        for _ in 0..len {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            junk.push((x >> 16) as u8);
+        }
+        let _ = decompress(&junk);
+    }
+}
