@@ -208,7 +208,10 @@ mod tests {
     fn gbk_units() {
         // 啊 (B0A1), a GBK-only character (8140), then 啊 again.
         let text = [0xB0, 0xA1, 0x81, 0x40, 0xB0, 0xA1];
-        assert_eq!(units(HanziGbk::default(), &text), [256 + 682, 0x81, 0x40, 256 + 682]);
+        assert_eq!(
+            units(HanziGbk::default(), &text),
+            [256 + 682, 0x81, 0x40, 256 + 682]
+        );
         // A GBK-only character whose trail byte could start a GB2312 pair: A1 must not
         // be read as the lead of A1A1.
         let text = [0x81, 0xA1, 0xA1, 0x41];

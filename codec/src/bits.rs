@@ -24,7 +24,12 @@ pub struct BitWriter<'a> {
 
 impl<'a> BitWriter<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> Self {
-        Self { out, acc: 0, used: 0, written: 0 }
+        Self {
+            out,
+            acc: 0,
+            used: 0,
+            written: 0,
+        }
     }
 
     #[inline(always)]
@@ -72,7 +77,12 @@ pub struct BitReader<'a> {
 
 impl<'a> BitReader<'a> {
     pub fn new(data: &'a [u8]) -> Self {
-        Self { data, pos: 0, acc: 0, avail: 0 }
+        Self {
+            data,
+            pos: 0,
+            acc: 0,
+            avail: 0,
+        }
     }
 
     #[inline(always)]
@@ -136,7 +146,20 @@ mod tests {
         let mut out = Vec::new();
         let mut w = BitWriter::new(&mut out);
         let mut expected = Vec::new();
-        for n in [2u32, 3, 5, 258, 259, 511, 512, 513, 7703, 65535, 65536, 1 << 20] {
+        for n in [
+            2u32,
+            3,
+            5,
+            258,
+            259,
+            511,
+            512,
+            513,
+            7703,
+            65535,
+            65536,
+            1 << 20,
+        ] {
             for v in [0, 1, n / 3, n / 2, n - 2, n - 1] {
                 w.put_code(v, n);
                 expected.push((v, n));

@@ -168,7 +168,11 @@ pub fn write_header(
 pub fn read_header(data: &[u8]) -> Result<Header, Error> {
     let Some(fixed) = data.get(..8) else {
         let seen = &data[..data.len().min(4)];
-        return Err(if MAGIC.starts_with(seen) { Error::Truncated } else { Error::BadMagic });
+        return Err(if MAGIC.starts_with(seen) {
+            Error::Truncated
+        } else {
+            Error::BadMagic
+        });
     };
     if fixed[..4] != MAGIC {
         return Err(Error::BadMagic);
@@ -184,7 +188,9 @@ pub fn read_header(data: &[u8]) -> Result<Header, Error> {
     }
     let max_bits = fixed[7];
     match method {
-        Method::Stored | Method::Framed if max_bits != 0 => return Err(Error::BadMaxBits(max_bits)),
+        Method::Stored | Method::Framed if max_bits != 0 => {
+            return Err(Error::BadMaxBits(max_bits))
+        }
         Method::Bytes | Method::Hanzi | Method::PaperMixed
             if crate::check_max_bits(method, max_bits).is_err() =>
         {
@@ -212,7 +218,11 @@ pub fn read_header(data: &[u8]) -> Result<Header, Error> {
     Ok(Header {
         version,
         method,
-        encoding: if flags & FLAG_GBK != 0 { TextEncoding::Gbk } else { TextEncoding::Utf8 },
+        encoding: if flags & FLAG_GBK != 0 {
+            TextEncoding::Gbk
+        } else {
+            TextEncoding::Utf8
+        },
         max_bits,
         prune: flags & FLAG_PRUNE != 0,
         dictionary,
@@ -242,7 +252,15 @@ mod tests {
     #[test]
     fn header_round_trip() {
         let mut out = Vec::new();
-        write_header(&mut out, Method::Hanzi, TextEncoding::Gbk, 16, true, Some(&[7; 32]), Some((1234, 99)));
+        write_header(
+            &mut out,
+            Method::Hanzi,
+            TextEncoding::Gbk,
+            16,
+            true,
+            Some(&[7; 32]),
+            Some((1234, 99)),
+        );
         assert!(read_header(&out).unwrap().prune);
         let h = read_header(&out).unwrap();
         assert_eq!(h.method, Method::Hanzi);
@@ -257,12 +275,30 @@ mod tests {
         assert_eq!(read_header(b""), Err(Error::Truncated));
         assert_eq!(read_header(b"ML"), Err(Error::Truncated));
         assert_eq!(read_header(b"PK\x03\x04...."), Err(Error::BadMagic));
-        assert_eq!(read_header(b"MLZW\x02\x01\x00\x10"), Err(Error::UnsupportedVersion(2)));
-        assert_eq!(read_header(b"MLZW\x01\x09\x00\x10"), Err(Error::UnknownMethod(9)));
-        assert_eq!(read_header(b"MLZW\x01\x01\x80\x10"), Err(Error::BadFlags(0x80)));
-        assert_eq!(read_header(b"MLZW\x01\x01\x08\x10"), Err(Error::BadFlags(0x08)));
-        assert_eq!(read_header(b"MLZW\x01\x01\x00\x08"), Err(Error::BadMaxBits(8)));
-        assert_eq!(read_header(b"MLZW\x01\x02\x00\x0C"), Err(Error::BadMaxBits(12)));
+        assert_eq!(
+            read_header(b"MLZW\x02\x01\x00\x10"),
+            Err(Error::UnsupportedVersion(2))
+        );
+        assert_eq!(
+            read_header(b"MLZW\x01\x09\x00\x10"),
+            Err(Error::UnknownMethod(9))
+        );
+        assert_eq!(
+            read_header(b"MLZW\x01\x01\x80\x10"),
+            Err(Error::BadFlags(0x80))
+        );
+        assert_eq!(
+            read_header(b"MLZW\x01\x01\x08\x10"),
+            Err(Error::BadFlags(0x08))
+        );
+        assert_eq!(
+            read_header(b"MLZW\x01\x01\x00\x08"),
+            Err(Error::BadMaxBits(8))
+        );
+        assert_eq!(
+            read_header(b"MLZW\x01\x02\x00\x0C"),
+            Err(Error::BadMaxBits(12))
+        );
         assert_eq!(read_header(b"MLZW\x01\x01\x00\x10"), Err(Error::Truncated));
     }
 }

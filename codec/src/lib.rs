@@ -166,7 +166,11 @@ pub(crate) fn check_max_bits(method: Method, max_bits: u8) -> Result<(), Error> 
 fn hanzi_share<T: Tokenizer + Default>(input: &[u8]) -> (usize, usize) {
     const SAMPLE: usize = 1024;
     const SAMPLES: usize = 64;
-    let step = if input.len() <= SAMPLE * SAMPLES { SAMPLE } else { input.len() / SAMPLES };
+    let step = if input.len() <= SAMPLE * SAMPLES {
+        SAMPLE
+    } else {
+        input.len() / SAMPLES
+    };
     let (mut hanzi, mut total) = (0, 0);
     let mut start = 0;
     while start < input.len() {
@@ -207,9 +211,15 @@ pub(crate) fn encode_body(input: &[u8], method: Method, options: &Options, out: 
         (Method::Stored | Method::Framed, _) => out.extend_from_slice(input),
         (Method::Bytes, _) => lzw::encode(input, Bytes, bits, policy, out),
         (Method::Hanzi, TextEncoding::Utf8) => lzw::encode(input, HanziUtf8, bits, policy, out),
-        (Method::Hanzi, TextEncoding::Gbk) => lzw::encode(input, HanziGbk::default(), bits, policy, out),
-        (Method::PaperMixed, TextEncoding::Utf8) => mixed::encode::<HanziUtf8>(input, bits, policy, out),
-        (Method::PaperMixed, TextEncoding::Gbk) => mixed::encode::<HanziGbk>(input, bits, policy, out),
+        (Method::Hanzi, TextEncoding::Gbk) => {
+            lzw::encode(input, HanziGbk::default(), bits, policy, out)
+        }
+        (Method::PaperMixed, TextEncoding::Utf8) => {
+            mixed::encode::<HanziUtf8>(input, bits, policy, out)
+        }
+        (Method::PaperMixed, TextEncoding::Gbk) => {
+            mixed::encode::<HanziGbk>(input, bits, policy, out)
+        }
     }
 }
 
@@ -234,10 +244,16 @@ pub(crate) fn decode_body(
         }
         (Method::Framed, _) => Err(Error::UnknownMethod(Method::Framed as u8)),
         (Method::Bytes, _) => lzw::decode::<Bytes>(body, bits, prune, len, out),
-        (Method::Hanzi, TextEncoding::Utf8) => lzw::decode::<HanziUtf8>(body, bits, prune, len, out),
+        (Method::Hanzi, TextEncoding::Utf8) => {
+            lzw::decode::<HanziUtf8>(body, bits, prune, len, out)
+        }
         (Method::Hanzi, TextEncoding::Gbk) => lzw::decode::<HanziGbk>(body, bits, prune, len, out),
-        (Method::PaperMixed, TextEncoding::Utf8) => mixed::decode::<HanziUtf8>(body, bits, prune, len, out),
-        (Method::PaperMixed, TextEncoding::Gbk) => mixed::decode::<HanziGbk>(body, bits, prune, len, out),
+        (Method::PaperMixed, TextEncoding::Utf8) => {
+            mixed::decode::<HanziUtf8>(body, bits, prune, len, out)
+        }
+        (Method::PaperMixed, TextEncoding::Gbk) => {
+            mixed::decode::<HanziGbk>(body, bits, prune, len, out)
+        }
     }
 }
 
@@ -249,7 +265,8 @@ pub(crate) fn resolve_method(input: &[u8], options: &Options) -> Result<Method, 
         Mode::Hanzi => Method::Hanzi,
         Mode::PaperMixed => Method::PaperMixed,
     };
-    check_max_bits(method, options.max_bits).map_err(|_| Error::InvalidOption("max_bits out of range for the mode"))?;
+    check_max_bits(method, options.max_bits)
+        .map_err(|_| Error::InvalidOption("max_bits out of range for the mode"))?;
     Ok(method)
 }
 
@@ -269,12 +286,28 @@ pub fn compress(input: &[u8], options: &Options) -> Result<Vec<u8>, Error> {
     let original = Some((input.len() as u64, checksum(input)));
     let mut out = Vec::with_capacity(input.len() / 2 + 64);
     let prune = options.policy == FullPolicy::Prune;
-    container::write_header(&mut out, method, options.encoding, options.max_bits, prune, None, original);
+    container::write_header(
+        &mut out,
+        method,
+        options.encoding,
+        options.max_bits,
+        prune,
+        None,
+        original,
+    );
     let header_len = out.len();
     encode_body(input, method, options, &mut out);
     if out.len() - header_len >= input.len() {
         out.clear();
-        container::write_header(&mut out, Method::Stored, options.encoding, 0, false, None, original);
+        container::write_header(
+            &mut out,
+            Method::Stored,
+            options.encoding,
+            0,
+            false,
+            None,
+            original,
+        );
         out.extend_from_slice(input);
     }
     Ok(out)
@@ -304,6 +337,11 @@ pub fn decompress_with_limit(data: &[u8], limit: usize) -> Result<Vec<u8>, Error
     if len > limit as u64 {
         return Err(Error::TooLarge);
     }
+    // The encoder stores input raw rather than let the body grow past it, so a longer
+    // body is not a container we wrote (and the streaming decoder refuses it too).
+    if (data.len() - header.header_len) as u64 > len {
+        return Err(Error::TrailingData);
+    }
     let mut out = Vec::new();
     decode_body(
         &data[header.header_len..],
@@ -316,7 +354,10 @@ pub fn decompress_with_limit(data: &[u8], limit: usize) -> Result<Vec<u8>, Error
     )?;
     let actual = checksum(&out);
     if actual != crc {
-        return Err(Error::ChecksumMismatch { expected: crc, actual });
+        return Err(Error::ChecksumMismatch {
+            expected: crc,
+            actual,
+        });
     }
     Ok(out)
 }

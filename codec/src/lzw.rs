@@ -106,6 +106,8 @@ pub fn encode<T: Tokenizer>(
     let mut keys: Vec<u64> = Vec::new();
     let mut used: Vec<u8> = Vec::new();
     let mut plan = Vec::new();
+    let spacing = prune_spacing(first, max);
+    let mut since_prune = 0u32;
 
     // Adaptive reset: cumulative ratio since the last reset, checked every CHECK_GAP.
     let mut generation_start = (0usize, 0u64);
@@ -126,11 +128,16 @@ pub fn encode<T: Tokenizer>(
                     if emitted >= first {
                         used[(emitted - first) as usize] = 1;
                     }
+                    since_prune += 1;
                     if next == max {
-                        next = prune_encoder(&mut table, &mut keys, &mut used, &mut plan, first, ubits);
-                        if emitted >= first {
-                            emitted = plan[(emitted - first) as usize];
+                        if since_prune < spacing {
+                            continue;
                         }
+                        since_prune = 0;
+                        next = prune_encoder(
+                            &mut table, &mut keys, &mut used, &mut plan, first, ubits,
+                        );
+                        emitted = renumbered(emitted, first, &plan);
                         if next == max {
                             continue;
                         }
@@ -186,8 +193,8 @@ pub fn encode<T: Tokenizer>(
         }
     }
     writer.put_code(current, next);
-    if prune && next == max {
-        // The decoder prunes after every code once full; mirror it so END's width agrees.
+    if prune && next == max && since_prune + 1 >= spacing {
+        // The decoder checks for a prune after every code; mirror it so END's width agrees.
         if current >= first {
             used[(current - first) as usize] = 1;
         }
@@ -197,38 +204,39 @@ pub fn encode<T: Tokenizer>(
     writer.finish();
 }
 
-/// Marker in a prune plan for a phrase that is dropped.
-const DROPPED: u32 = u32::MAX;
+/// Codes that must be sent between two prunes (a dictionary's worth): in between, a full
+/// dictionary is kept as it is. This bounds the cost of pruning to a small share of the
+/// work while keeping most of its gain.
+fn prune_spacing(first: u32, max: u32) -> u32 {
+    max - first
+}
 
-/// Plans a prune: every phrase sent since the last prune is kept, and so is every
-/// prefix of a kept phrase, so that the dictionary stays prefix-closed. `plan[i]` becomes the
-/// new code of phrase `first + i` (codes stay in the same order) or [`DROPPED`].
-/// Returns the next free code.
-fn plan_prune(used: &[u8], parent: impl Fn(usize) -> u32, first: u32, plan: &mut Vec<u32>) -> u32 {
-    plan.clear();
-    plan.extend(used.iter().map(|&u| u as u32));
+/// First step of a prune: every phrase sent since the last prune is kept, and so is
+/// every prefix of a kept phrase, so that the dictionary stays prefix-closed. Marks the
+/// prefixes in `used` in place.
+fn close_prefixes(used: &mut [u8], parent: impl Fn(usize) -> u32, first: u32) {
     // A phrase's prefix always has a smaller code, so one pass downwards closes the set.
-    for i in (0..plan.len()).rev() {
-        if plan[i] != 0 {
-            let p = parent(i);
-            if p >= first {
-                plan[(p - first) as usize] = 1;
+    for i in (0..used.len()).rev() {
+        if used[i] != 0 {
+            if let Some(flag) = parent(i).checked_sub(first).and_then(|p| used.get_mut(p as usize)) {
+                *flag = 1;
             }
         }
     }
-    let mut next = first;
-    for slot in plan.iter_mut() {
-        if *slot != 0 {
-            *slot = next;
-            next += 1;
-        } else {
-            *slot = DROPPED;
-        }
-    }
-    next
 }
 
-/// Renumbers the encoder's phrases after [`plan_prune`]; returns the next free code.
+/// The new code of a kept phrase's prefix: roots keep theirs, phrases are looked up in
+/// `plan` (filled in for every kept phrase before its children).
+#[inline(always)]
+fn renumbered(code: u32, first: u32, plan: &[u32]) -> u32 {
+    match code.checked_sub(first) {
+        Some(index) => plan.get(index as usize).copied().unwrap_or(code),
+        None => code,
+    }
+}
+
+/// Prunes the encoder's dictionary: kept phrases are renumbered in order and the hash
+/// table is rebuilt with their new keys. Returns the next free code.
 fn prune_encoder(
     table: &mut PhraseTable,
     keys: &mut Vec<u64>,
@@ -237,27 +245,28 @@ fn prune_encoder(
     first: u32,
     ubits: u32,
 ) -> u32 {
-    let next = plan_prune(used, |i| (keys[i] >> ubits) as u32, first, plan);
+    close_prefixes(used, |i| (keys[i] >> ubits) as u32, first);
+    plan.clear();
+    plan.resize(keys.len(), 0);
     table.clear();
     let unit_mask = (1u64 << ubits) - 1;
-    let mut kept = 0;
+    let mut next = first;
     for i in 0..keys.len() {
-        let code = plan[i];
-        if code == DROPPED {
+        if used[i] == 0 {
             continue;
         }
-        let parent = (keys[i] >> ubits) as u32;
-        let parent = if parent >= first { plan[(parent - first) as usize] } else { parent };
+        plan[i] = next;
+        let parent = renumbered((keys[i] >> ubits) as u32, first, plan);
         let key = ((parent as u64) << ubits) | (keys[i] & unit_mask);
         if let Err(slot) = table.find(key) {
-            table.insert_at(slot, key, code);
+            table.insert_at(slot, key, next);
         }
-        keys[kept] = key;
-        kept += 1;
+        keys[(next - first) as usize] = key;
+        next += 1;
     }
-    keys.truncate(kept);
+    keys.truncate((next - first) as usize);
     used.clear();
-    used.resize(kept, 0);
+    used.resize(keys.len(), 0);
     next
 }
 
@@ -300,7 +309,10 @@ impl Output<'_> {
 
     #[cold]
     fn grow(&mut self, need: usize) {
-        let target = need.max(self.buf.len().saturating_mul(2)).max(4096).min(self.cap.max(need));
+        let target = need
+            .max(self.buf.len().saturating_mul(2))
+            .max(4096)
+            .min(self.cap.max(need));
         self.buf.resize(target, 0);
     }
 
@@ -373,7 +385,11 @@ fn decode_with<A: Alphabet, const PRUNE: bool>(
     if out.len() < initial {
         out.resize(initial, 0);
     }
-    let mut output = Output { buf: out, w: base, cap: limit + SLACK };
+    let mut output = Output {
+        buf: out,
+        w: base,
+        cap: limit + SLACK,
+    };
     let mut entries: Vec<u64> = Vec::with_capacity(((max - first) as usize).min(body.len()));
     let mut reader = BitReader::new(body);
     // (position, length, first unit length) of the previous string of this generation.
@@ -385,6 +401,8 @@ fn decode_with<A: Alphabet, const PRUNE: bool>(
     let mut used: Vec<u8> = Vec::with_capacity(prune_capacity);
     let mut plan = Vec::with_capacity(prune_capacity);
     let mut pending_code = 0u32;
+    let spacing = prune_spacing(first, max);
+    let mut since_prune = 0u32;
 
     let result = loop {
         let known = first + entries.len() as u32;
@@ -447,13 +465,17 @@ fn decode_with<A: Alphabet, const PRUNE: bool>(
             if code >= first {
                 used[(code - first) as usize] = 1;
             }
-            if first + entries.len() as u32 == max {
-                let next = plan_prune(&used, |i| parents[i], first, &mut plan);
+            since_prune += 1;
+            if first + entries.len() as u32 == max && since_prune >= spacing {
+                since_prune = 0;
+                close_prefixes(&mut used, |i| parents[i], first);
+                plan.clear();
+                plan.resize(entries.len(), 0);
                 let mut kept = 0;
                 for i in 0..entries.len() {
-                    if plan[i] != DROPPED {
-                        let parent = parents[i];
-                        parents[kept] = if parent >= first { plan[(parent - first) as usize] } else { parent };
+                    if used[i] != 0 {
+                        plan[i] = first + kept as u32;
+                        parents[kept] = renumbered(parents[i], first, &plan);
                         entries[kept] = entries[i];
                         kept += 1;
                     }
@@ -462,10 +484,8 @@ fn decode_with<A: Alphabet, const PRUNE: bool>(
                 parents.truncate(kept);
                 used.clear();
                 used.resize(kept, 0);
-                debug_assert_eq!(first + kept as u32, next);
-                if code >= first {
-                    code = plan[(code - first) as usize];
-                }
+                // The code just read was used, so it was kept.
+                code = renumbered(code, first, &plan);
             }
             pending_code = code;
         }
@@ -485,17 +505,33 @@ mod tests {
     use super::*;
     use crate::alphabet::{Bytes, HanziGbk, HanziUtf8};
 
-    fn round_trip<T: Tokenizer + Default, A: Alphabet>(input: &[u8], bits: u32, policy: FullPolicy) {
+    fn round_trip<T: Tokenizer + Default, A: Alphabet>(
+        input: &[u8],
+        bits: u32,
+        policy: FullPolicy,
+    ) {
         let mut body = Vec::new();
         encode(input, T::default(), bits, policy, &mut body);
         let mut out = Vec::new();
-        decode::<A>(&body, bits, policy == FullPolicy::Prune, input.len(), &mut out).unwrap();
+        decode::<A>(
+            &body,
+            bits,
+            policy == FullPolicy::Prune,
+            input.len(),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, input);
     }
 
     #[test]
     fn classic_examples() {
-        for policy in [FullPolicy::Freeze, FullPolicy::Reset, FullPolicy::AdaptiveReset, FullPolicy::Prune] {
+        for policy in [
+            FullPolicy::Freeze,
+            FullPolicy::Reset,
+            FullPolicy::AdaptiveReset,
+            FullPolicy::Prune,
+        ] {
             for input in [
                 &b""[..],
                 b"a",
@@ -517,7 +553,12 @@ mod tests {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
             input.push(b"abcdefgh"[(x >> 16) as usize % 8]);
         }
-        for policy in [FullPolicy::Freeze, FullPolicy::Reset, FullPolicy::AdaptiveReset, FullPolicy::Prune] {
+        for policy in [
+            FullPolicy::Freeze,
+            FullPolicy::Reset,
+            FullPolicy::AdaptiveReset,
+            FullPolicy::Prune,
+        ] {
             round_trip::<Bytes, Bytes>(&input, 9, policy);
             round_trip::<Bytes, Bytes>(&input, 12, policy);
         }
@@ -525,22 +566,42 @@ mod tests {
 
     #[test]
     fn hanzi_round_trip() {
-        let text = "患者，男，45岁。主诉：反复胸痛3天，伴气短。查体：BP 130/80 mmHg，HR 88次/分。".repeat(50);
-        for policy in [FullPolicy::Freeze, FullPolicy::Reset, FullPolicy::AdaptiveReset, FullPolicy::Prune] {
+        let text = "患者，男，45岁。主诉：反复胸痛3天，伴气短。查体：BP 130/80 mmHg，HR 88次/分。"
+            .repeat(50);
+        for policy in [
+            FullPolicy::Freeze,
+            FullPolicy::Reset,
+            FullPolicy::AdaptiveReset,
+            FullPolicy::Prune,
+        ] {
             round_trip::<HanziUtf8, HanziUtf8>(text.as_bytes(), 13, policy);
             round_trip::<HanziUtf8, HanziUtf8>(text.as_bytes(), 16, policy);
         }
-        let gbk = [0xB0u8, 0xA1, 0x81, 0x40, 0xB0, 0xA1, 0xB0, 0xA1, 0xB0, 0xA1, b'x'];
+        let gbk = [
+            0xB0u8, 0xA1, 0x81, 0x40, 0xB0, 0xA1, 0xB0, 0xA1, 0xB0, 0xA1, b'x',
+        ];
         round_trip::<HanziGbk, HanziGbk>(&gbk, 16, FullPolicy::AdaptiveReset);
     }
 
     #[test]
     fn wrong_length_is_refused() {
         let mut body = Vec::new();
-        encode(b"hello hello hello", Bytes, 16, FullPolicy::Freeze, &mut body);
+        encode(
+            b"hello hello hello",
+            Bytes,
+            16,
+            FullPolicy::Freeze,
+            &mut body,
+        );
         let mut out = Vec::new();
-        assert_eq!(decode::<Bytes>(&body, 16, false, 5, &mut out), Err(Error::LengthMismatch));
+        assert_eq!(
+            decode::<Bytes>(&body, 16, false, 5, &mut out),
+            Err(Error::LengthMismatch)
+        );
         out.clear();
-        assert_eq!(decode::<Bytes>(&body, 16, false, 50, &mut out), Err(Error::LengthMismatch));
+        assert_eq!(
+            decode::<Bytes>(&body, 16, false, 50, &mut out),
+            Err(Error::LengthMismatch)
+        );
     }
 }

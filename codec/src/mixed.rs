@@ -17,7 +17,12 @@ use crate::{
     lzw, Error, FullPolicy,
 };
 
-pub fn encode<T: Tokenizer + Default>(input: &[u8], max_bits: u32, policy: FullPolicy, out: &mut Vec<u8>) {
+pub fn encode<T: Tokenizer + Default>(
+    input: &[u8],
+    max_bits: u32,
+    policy: FullPolicy,
+    out: &mut Vec<u8>,
+) {
     let mut zh = Vec::with_capacity(input.len());
     let mut other = Vec::with_capacity(input.len() / 4);
     let mut runs = Vec::new();
@@ -35,7 +40,11 @@ pub fn encode<T: Tokenizer + Default>(input: &[u8], max_bits: u32, policy: FullP
             run = 0;
         }
         run += len as u64;
-        if is_zh { zh.extend_from_slice(bytes) } else { other.extend_from_slice(bytes) }
+        if is_zh {
+            zh.extend_from_slice(bytes)
+        } else {
+            other.extend_from_slice(bytes)
+        }
     }
     write_varint(&mut runs, run);
 
@@ -75,7 +84,13 @@ pub fn decode<A: Alphabet>(
     }
     let runs_body_len = read_section_len(body, &mut pos)?;
     let mut runs = Vec::new();
-    lzw::decode::<Bytes>(&body[pos..pos + runs_body_len], max_bits, prune, runs_len as usize, &mut runs)?;
+    lzw::decode::<Bytes>(
+        &body[pos..pos + runs_body_len],
+        max_bits,
+        prune,
+        runs_len as usize,
+        &mut runs,
+    )?;
     pos += runs_body_len;
     let zh_body_len = read_section_len(body, &mut pos)?;
     let zh_body = &body[pos..pos + zh_body_len];
@@ -84,7 +99,11 @@ pub fn decode<A: Alphabet>(
     let (mut zh_total, mut other_total, mut run_pos, mut index) = (0u64, 0u64, 0, 0usize);
     while run_pos < runs.len() {
         let run = read_varint(&runs, &mut run_pos)?;
-        let total = if index % 2 == 0 { &mut other_total } else { &mut zh_total };
+        let total = if index % 2 == 0 {
+            &mut other_total
+        } else {
+            &mut zh_total
+        };
         *total = total.saturating_add(run);
         index += 1;
     }
@@ -94,13 +113,23 @@ pub fn decode<A: Alphabet>(
     let mut zh = Vec::new();
     lzw::decode::<A>(zh_body, max_bits, prune, zh_total as usize, &mut zh)?;
     let mut other = Vec::new();
-    lzw::decode::<Bytes>(other_body, max_bits, prune, other_total as usize, &mut other)?;
+    lzw::decode::<Bytes>(
+        other_body,
+        max_bits,
+        prune,
+        other_total as usize,
+        &mut other,
+    )?;
 
     out.reserve(expected_len);
     let (mut zh_at, mut other_at, mut run_pos, mut index) = (0usize, 0usize, 0, 0usize);
     while run_pos < runs.len() {
         let run = read_varint(&runs, &mut run_pos)? as usize;
-        let (source, at) = if index % 2 == 0 { (&other, &mut other_at) } else { (&zh, &mut zh_at) };
+        let (source, at) = if index % 2 == 0 {
+            (&other, &mut other_at)
+        } else {
+            (&zh, &mut zh_at)
+        };
         out.extend_from_slice(&source[*at..*at + run]);
         *at += run;
         index += 1;

@@ -84,7 +84,15 @@ impl Compressor {
     fn write_header(&mut self, out: &mut Vec<u8>) {
         if !self.header_written {
             let prune = self.options.policy == crate::FullPolicy::Prune;
-            container::write_header(out, Method::Framed, self.options.encoding, 0, prune, None, None);
+            container::write_header(
+                out,
+                Method::Framed,
+                self.options.encoding,
+                0,
+                prune,
+                None,
+                None,
+            );
             self.header_written = true;
         }
     }
@@ -108,7 +116,12 @@ impl Compressor {
     fn flush_frame(&mut self, out: &mut Vec<u8>, last: bool) -> Result<(), Error> {
         let mut cut = self.pending.len();
         if !last && self.options.encoding == crate::TextEncoding::Utf8 {
-            let back = self.pending.iter().rev().take(4).position(|&b| b & 0xC0 != 0x80);
+            let back = self
+                .pending
+                .iter()
+                .rev()
+                .take(4)
+                .position(|&b| b & 0xC0 != 0x80);
             if let Some(back) = back {
                 let start = cut - back - 1;
                 let width = match self.pending[start] {
@@ -256,7 +269,9 @@ impl Decompressor {
                 State::Header => {
                     let header = match container::read_header(&self.buf) {
                         Ok(header) => header,
-                        Err(Error::Truncated) if self.buf.len() < MAX_HEADER_LEN => return Ok(false),
+                        Err(Error::Truncated) if self.buf.len() < MAX_HEADER_LEN => {
+                            return Ok(false)
+                        }
                         Err(e) => return Err(e),
                     };
                     if let Some(id) = header.dictionary {
@@ -324,7 +339,10 @@ impl Decompressor {
             }
             let actual = self.crc.clone().finalize();
             if actual != crc {
-                return Err(Error::ChecksumMismatch { expected: crc, actual });
+                return Err(Error::ChecksumMismatch {
+                    expected: crc,
+                    actual,
+                });
             }
             self.at = pos;
             self.state = State::Done;
@@ -358,9 +376,20 @@ impl Decompressor {
         if data.len() - pos < body_len {
             return Ok(false);
         }
-        let (encoding, prune) = self.header.as_ref().map_or(Default::default(), |h| (h.encoding, h.prune));
+        let (encoding, prune) = self
+            .header
+            .as_ref()
+            .map_or(Default::default(), |h| (h.encoding, h.prune));
         let start = out.len();
-        decode_body(&data[pos..pos + body_len], method, encoding, max_bits, prune, raw_len as usize, out)?;
+        decode_body(
+            &data[pos..pos + body_len],
+            method,
+            encoding,
+            max_bits,
+            prune,
+            raw_len as usize,
+            out,
+        )?;
         self.crc.update(&out[start..]);
         self.produced += raw_len;
         self.at = pos + body_len;
@@ -379,18 +408,24 @@ impl Decompressor {
                 let (len, crc) = header.original.ok_or(Error::Truncated)?;
                 let start = out.len();
                 let body = &self.buf[header.header_len..];
-                let (method, encoding, bits, prune) = (header.method, header.encoding, header.max_bits, header.prune);
-                decode_body(body, method, encoding, bits, prune, len as usize, out).and_then(
-                    |()| {
-                        let actual = checksum(&out[start..]);
-                        if actual == crc {
-                            Ok(())
-                        } else {
-                            out.truncate(start);
-                            Err(Error::ChecksumMismatch { expected: crc, actual })
-                        }
-                    },
-                )
+                let (method, encoding, bits, prune) = (
+                    header.method,
+                    header.encoding,
+                    header.max_bits,
+                    header.prune,
+                );
+                decode_body(body, method, encoding, bits, prune, len as usize, out).and_then(|()| {
+                    let actual = checksum(&out[start..]);
+                    if actual == crc {
+                        Ok(())
+                    } else {
+                        out.truncate(start);
+                        Err(Error::ChecksumMismatch {
+                            expected: crc,
+                            actual,
+                        })
+                    }
+                })
             }
         };
         match result {
@@ -417,7 +452,11 @@ pub mod io {
     }
 
     /// Compresses everything from `reader` into `writer`; returns the bytes read.
-    pub fn compress<R: Read, W: Write>(mut reader: R, mut writer: W, options: Options) -> io::Result<u64> {
+    pub fn compress<R: Read, W: Write>(
+        mut reader: R,
+        mut writer: W,
+        options: Options,
+    ) -> io::Result<u64> {
         let mut compressor = Compressor::new(options).map_err(to_io)?;
         let mut chunk = vec![0u8; 64 << 10];
         let mut out = Vec::with_capacity(DEFAULT_FRAME_SIZE);
@@ -443,7 +482,11 @@ pub mod io {
     /// Decompresses a container from `reader` into `writer`, producing at most `limit`
     /// bytes; returns the bytes written. Any error is `InvalidData` wrapping
     /// [`crate::Error`] (see `io::Error::get_ref`).
-    pub fn decompress<R: Read, W: Write>(mut reader: R, mut writer: W, limit: usize) -> io::Result<u64> {
+    pub fn decompress<R: Read, W: Write>(
+        mut reader: R,
+        mut writer: W,
+        limit: usize,
+    ) -> io::Result<u64> {
         let mut decompressor = Decompressor::with_limit(limit);
         let mut chunk = vec![0u8; 64 << 10];
         let mut out = Vec::new();
@@ -478,7 +521,10 @@ mod tests {
     fn sample() -> Vec<u8> {
         let mut text = Vec::new();
         for i in 0..4000 {
-            text.extend_from_slice(format!("第{i}次复诊：血压 128/82 mmHg，心率 76 次/分。Follow-up #{i}: stable.\n").as_bytes());
+            text.extend_from_slice(
+                format!("第{i}次复诊：血压 128/82 mmHg，心率 76 次/分。Follow-up #{i}: stable.\n")
+                    .as_bytes(),
+            );
         }
         text
     }
@@ -506,10 +552,20 @@ mod tests {
     #[test]
     fn framed_round_trip_in_any_chunking() {
         let text = sample();
-        for (chunk, frame) in [(1, 1024), (7, 4096), (1000, 1 << 16), (1 << 20, DEFAULT_FRAME_SIZE)] {
+        for (chunk, frame) in [
+            (1, 1024),
+            (7, 4096),
+            (1000, 1 << 16),
+            (1 << 20, DEFAULT_FRAME_SIZE),
+        ] {
             let packed = compress_chunked(&text, chunk, frame, Options::default());
             if frame >= 1 << 16 {
-                assert!(packed.len() < text.len() / 3, "{} of {}", packed.len(), text.len());
+                assert!(
+                    packed.len() < text.len() / 3,
+                    "{} of {}",
+                    packed.len(),
+                    text.len()
+                );
             }
             assert_eq!(decompress(&packed).unwrap(), text);
             for read_chunk in [1, 3, 4096] {
@@ -521,7 +577,15 @@ mod tests {
     #[test]
     fn frames_do_not_split_utf8_characters() {
         let text = "肺".repeat(5000);
-        let packed = compress_chunked(text.as_bytes(), 1, 1024, Options { mode: Mode::Hanzi, ..Default::default() });
+        let packed = compress_chunked(
+            text.as_bytes(),
+            1,
+            1024,
+            Options {
+                mode: Mode::Hanzi,
+                ..Default::default()
+            },
+        );
         assert_eq!(decompress(&packed).unwrap(), text.as_bytes());
         // 1024 is not a multiple of 3: each frame must still hold whole characters.
         let mut pos = container::read_header(&packed).unwrap().header_len;
@@ -539,7 +603,10 @@ mod tests {
     #[test]
     fn gbk_and_empty_streams() {
         let gbk = [0xC6u8, 0xF7, 0xB9, 0xD9, b' ', 0x81, 0x40].repeat(3000);
-        let options = Options { encoding: TextEncoding::Gbk, ..Default::default() };
+        let options = Options {
+            encoding: TextEncoding::Gbk,
+            ..Default::default()
+        };
         let packed = compress_chunked(&gbk, 333, 1024, options);
         assert_eq!(decompress(&packed).unwrap(), gbk);
         let empty = compress_chunked(b"", 1, 1024, options);
@@ -562,12 +629,18 @@ mod tests {
         let packed = compress_chunked(&text, 4096, 4096, Options::default());
         assert_eq!(decompress_with_limit(&packed, 10_000), Err(Error::TooLarge));
         for cut in (0..packed.len()).step_by(97) {
-            assert!(decompress_chunked(&packed[..cut], 512).is_err(), "cut at {cut}");
+            assert!(
+                decompress_chunked(&packed[..cut], 512).is_err(),
+                "cut at {cut}"
+            );
         }
         let mut flipped = packed.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
-        assert!(matches!(decompress(&flipped), Err(Error::ChecksumMismatch { .. })));
+        assert!(matches!(
+            decompress(&flipped),
+            Err(Error::ChecksumMismatch { .. })
+        ));
         let mut d = Decompressor::with_limit(usize::MAX);
         let mut out = Vec::new();
         assert!(d.write(&flipped, &mut out).is_err());
@@ -580,13 +653,19 @@ mod tests {
         let mut packed = Vec::new();
         io::compress(&text[..], &mut packed, Options::default()).unwrap();
         let mut back = Vec::new();
-        assert_eq!(io::decompress(&packed[..], &mut back, usize::MAX).unwrap(), text.len() as u64);
+        assert_eq!(
+            io::decompress(&packed[..], &mut back, usize::MAX).unwrap(),
+            text.len() as u64
+        );
         assert_eq!(back, text);
     }
 
     #[test]
     fn bad_options() {
-        let o = Options { max_bits: 30, ..Default::default() };
+        let o = Options {
+            max_bits: 30,
+            ..Default::default()
+        };
         assert!(Compressor::new(o).is_err());
         assert!(Compressor::with_frame_size(Options::default(), 10).is_err());
     }

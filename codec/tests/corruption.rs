@@ -2,14 +2,22 @@
 //! and never wrong data.
 
 use medchain_lzw::{
-    compress, container, decompress, decompress_with_limit, stream, Error, Mode, Options, TextEncoding,
+    compress, container, decompress, decompress_with_limit, stream, Error, Mode, Options,
+    TextEncoding,
 };
 
 fn sample(mode: Mode) -> (Vec<u8>, Vec<u8>) {
     let text = "入院记录：患者女，62岁，咳嗽咳痰2周，发热3天，T 38.6℃，WBC 12.3×10^9/L。\
                 CT: right lower lobe consolidation. 诊断：社区获得性肺炎。\n"
         .repeat(40);
-    let packed = compress(text.as_bytes(), &Options { mode, ..Options::default() }).unwrap();
+    let packed = compress(
+        text.as_bytes(),
+        &Options {
+            mode,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     (text.into_bytes(), packed)
 }
 
@@ -26,11 +34,19 @@ fn every_truncation_fails() {
     for mode in [Mode::Bytes, Mode::Hanzi, Mode::PaperMixed] {
         let (text, packed) = sample(mode);
         for cut in 0..packed.len() {
-            assert!(decompress(&packed[..cut]).is_err(), "{mode:?}: cut at {cut} of {}", packed.len());
+            assert!(
+                decompress(&packed[..cut]).is_err(),
+                "{mode:?}: cut at {cut} of {}",
+                packed.len()
+            );
         }
         let framed = framed(&text);
         for cut in 0..framed.len() {
-            assert!(decompress(&framed[..cut]).is_err(), "framed: cut at {cut} of {}", framed.len());
+            assert!(
+                decompress(&framed[..cut]).is_err(),
+                "framed: cut at {cut} of {}",
+                framed.len()
+            );
         }
     }
 }
@@ -56,7 +72,10 @@ fn bit_flips_never_give_wrong_data() {
                     }
                 }
             }
-            assert!(harmless * 100 < errors, "{mode:?}: {harmless} harmless flips, {errors} errors");
+            assert!(
+                harmless * 100 < errors,
+                "{mode:?}: {harmless} harmless flips, {errors} errors"
+            );
         }
     }
 }
@@ -76,7 +95,10 @@ fn lying_headers_are_refused_without_allocating() {
     header.extend_from_slice(&[0x55; 16]);
     // 4 GiB is above the one-shot maximum and any sane limit.
     assert_eq!(decompress(&header), Err(Error::TooLarge));
-    assert_eq!(decompress_with_limit(&header, usize::MAX), Err(Error::TooLarge));
+    assert_eq!(
+        decompress_with_limit(&header, usize::MAX),
+        Err(Error::TooLarge)
+    );
     let mut d = stream::Decompressor::with_limit(1 << 20);
     assert_eq!(d.write(&header, &mut Vec::new()), Err(Error::TooLarge));
 }

@@ -9,20 +9,70 @@ use std::{fs, path::PathBuf};
 use medchain_lzw::{compress, decompress, read_header, Method, Mode, Options, TextEncoding};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// (text file, encoding, mode, expected container file, expected method)
 const CASES: [(&str, TextEncoding, Mode, &str, Method); 8] = [
-    ("zh.txt", TextEncoding::Utf8, Mode::Auto, "zh.auto.mlzw", Method::Hanzi),
-    ("zh.txt", TextEncoding::Utf8, Mode::PaperMixed, "zh.paper-mixed.mlzw", Method::PaperMixed),
-    ("zh-gbk.txt", TextEncoding::Gbk, Mode::Auto, "zh-gbk.auto.mlzw", Method::Hanzi),
-    ("en.txt", TextEncoding::Utf8, Mode::Auto, "en.auto.mlzw", Method::Bytes),
+    (
+        "zh.txt",
+        TextEncoding::Utf8,
+        Mode::Auto,
+        "zh.auto.mlzw",
+        Method::Hanzi,
+    ),
+    (
+        "zh.txt",
+        TextEncoding::Utf8,
+        Mode::PaperMixed,
+        "zh.paper-mixed.mlzw",
+        Method::PaperMixed,
+    ),
+    (
+        "zh-gbk.txt",
+        TextEncoding::Gbk,
+        Mode::Auto,
+        "zh-gbk.auto.mlzw",
+        Method::Hanzi,
+    ),
+    (
+        "en.txt",
+        TextEncoding::Utf8,
+        Mode::Auto,
+        "en.auto.mlzw",
+        Method::Bytes,
+    ),
     // Short English in 13-bit+ hanzi codes does not pay: stored raw.
-    ("en.txt", TextEncoding::Utf8, Mode::Hanzi, "en.hanzi.mlzw", Method::Stored),
-    ("mixed.txt", TextEncoding::Utf8, Mode::Auto, "mixed.auto.mlzw", Method::Hanzi),
-    ("mixed.txt", TextEncoding::Utf8, Mode::Bytes, "mixed.bytes.mlzw", Method::Bytes),
-    ("mixed.txt", TextEncoding::Utf8, Mode::PaperMixed, "mixed.paper-mixed.mlzw", Method::PaperMixed),
+    (
+        "en.txt",
+        TextEncoding::Utf8,
+        Mode::Hanzi,
+        "en.hanzi.mlzw",
+        Method::Stored,
+    ),
+    (
+        "mixed.txt",
+        TextEncoding::Utf8,
+        Mode::Auto,
+        "mixed.auto.mlzw",
+        Method::Hanzi,
+    ),
+    (
+        "mixed.txt",
+        TextEncoding::Utf8,
+        Mode::Bytes,
+        "mixed.bytes.mlzw",
+        Method::Bytes,
+    ),
+    (
+        "mixed.txt",
+        TextEncoding::Utf8,
+        Mode::PaperMixed,
+        "mixed.paper-mixed.mlzw",
+        Method::PaperMixed,
+    ),
 ];
 
 #[test]
@@ -30,13 +80,21 @@ fn containers_match_the_fixtures() {
     let bless = std::env::var_os("MEDCHAIN_BLESS").is_some();
     for (text, encoding, mode, expected, method) in CASES {
         let input = fs::read(fixture(text)).unwrap();
-        let options = Options { mode, encoding, ..Options::default() };
+        let options = Options {
+            mode,
+            encoding,
+            ..Options::default()
+        };
         let packed = compress(&input, &options).unwrap();
         if bless {
             fs::write(fixture(expected), &packed).unwrap();
         }
-        let golden = fs::read(fixture(expected)).unwrap_or_else(|_| panic!("missing fixture {expected}"));
-        assert_eq!(packed, golden, "{expected}: the container format or the encoder changed");
+        let golden =
+            fs::read(fixture(expected)).unwrap_or_else(|_| panic!("missing fixture {expected}"));
+        assert_eq!(
+            packed, golden,
+            "{expected}: the container format or the encoder changed"
+        );
         assert_eq!(decompress(&golden).unwrap(), input, "{expected}");
         let header = read_header(&golden).unwrap();
         assert_eq!(header.method, method, "{expected}");
@@ -64,7 +122,11 @@ fn crc32_of(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

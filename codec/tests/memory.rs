@@ -40,10 +40,21 @@ fn peak_during(f: impl FnOnce()) -> usize {
 fn memory_bounds() {
     // A header claiming 900 MiB (under the limit) in front of 16 bytes of body.
     let mut lying = Vec::new();
-    container::write_header(&mut lying, Method::Hanzi, TextEncoding::Utf8, 16, false, None, Some((900 << 20, 0)));
+    container::write_header(
+        &mut lying,
+        Method::Hanzi,
+        TextEncoding::Utf8,
+        16,
+        false,
+        None,
+        Some((900 << 20, 0)),
+    );
     lying.extend_from_slice(&[0xA5; 16]);
     let peak = peak_during(|| assert!(decompress_with_limit(&lying, usize::MAX).is_err()));
-    assert!(peak < 64 << 10, "a lying header made the decoder allocate {peak} bytes");
+    assert!(
+        peak < 64 << 10,
+        "a lying header made the decoder allocate {peak} bytes"
+    );
 
     // Streaming 24 MiB through the compressor and the decompressor: memory stays at
     // about one frame plus the dictionary, whatever the stream length.
@@ -79,5 +90,8 @@ fn memory_bounds() {
         decompressor.finish(&mut out).unwrap();
         assert_eq!(total + out.len(), 384 * chunk.len());
     });
-    assert!(peak < 6 << 20, "decompressing 24 MiB peaked at {peak} bytes");
+    assert!(
+        peak < 6 << 20,
+        "decompressing 24 MiB peaked at {peak} bytes"
+    );
 }

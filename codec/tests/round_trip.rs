@@ -4,22 +4,38 @@ use medchain_lzw::{compress, decompress, stream, FullPolicy, Mode, Options, Text
 use proptest::prelude::*;
 
 const MODES: [Mode; 4] = [Mode::Auto, Mode::Bytes, Mode::Hanzi, Mode::PaperMixed];
-const POLICIES: [FullPolicy; 4] = [FullPolicy::Freeze, FullPolicy::Reset, FullPolicy::AdaptiveReset, FullPolicy::Prune];
+const POLICIES: [FullPolicy; 4] = [
+    FullPolicy::Freeze,
+    FullPolicy::Reset,
+    FullPolicy::AdaptiveReset,
+    FullPolicy::Prune,
+];
 
 fn options(mode: Mode, encoding: TextEncoding, max_bits: u8, policy: FullPolicy) -> Options {
-    Options { mode, encoding, max_bits, policy }
+    Options {
+        mode,
+        encoding,
+        max_bits,
+        policy,
+    }
 }
 
 fn check(input: &[u8], options: &Options) {
     let packed = compress(input, options).unwrap();
     // Incompressible input is stored: never more than the header (at most 18 bytes).
-    assert!(packed.len() <= input.len() + 18, "{} > {} + 18", packed.len(), input.len());
+    assert!(
+        packed.len() <= input.len() + 18,
+        "{} > {} + 18",
+        packed.len(),
+        input.len()
+    );
     assert_eq!(decompress(&packed).unwrap(), input, "{options:?}");
 }
 
 fn check_stream(input: &[u8], options: Options, chunk: usize) {
     let mut packed = Vec::new();
-    let mut compressor = stream::Compressor::with_frame_size(options, stream::MIN_FRAME_SIZE).unwrap();
+    let mut compressor =
+        stream::Compressor::with_frame_size(options, stream::MIN_FRAME_SIZE).unwrap();
     for piece in input.chunks(chunk.max(1)) {
         compressor.write(piece, &mut packed).unwrap();
     }
@@ -126,7 +142,20 @@ fn edge_inputs() {
 #[test]
 fn dictionary_fills_many_times() {
     let mut text = String::new();
-    let words = ["患者", "胸痛", "血压", "mmHg", "心率", " CT ", "正常", "。", "\n", "肺部感染", "12", "次/分"];
+    let words = [
+        "患者",
+        "胸痛",
+        "血压",
+        "mmHg",
+        "心率",
+        " CT ",
+        "正常",
+        "。",
+        "\n",
+        "肺部感染",
+        "12",
+        "次/分",
+    ];
     let mut x = 7u32;
     while text.len() < 400_000 {
         x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
@@ -136,8 +165,16 @@ fn dictionary_fills_many_times() {
         }
     }
     for policy in POLICIES {
-        for (mode, bits) in [(Mode::Bytes, 9), (Mode::Hanzi, 13), (Mode::PaperMixed, 13), (Mode::Auto, 16)] {
-            check(text.as_bytes(), &options(mode, TextEncoding::Utf8, bits, policy));
+        for (mode, bits) in [
+            (Mode::Bytes, 9),
+            (Mode::Hanzi, 13),
+            (Mode::PaperMixed, 13),
+            (Mode::Auto, 16),
+        ] {
+            check(
+                text.as_bytes(),
+                &options(mode, TextEncoding::Utf8, bits, policy),
+            );
         }
     }
 }
@@ -146,8 +183,19 @@ fn dictionary_fills_many_times() {
 fn wider_codes_are_an_option() {
     let text = "住院号：A2024001，诊断：社区获得性肺炎（CAP）。".repeat(3000);
     for bits in [17, 18, 20] {
-        check(text.as_bytes(), &options(Mode::Hanzi, TextEncoding::Utf8, bits, FullPolicy::Prune));
+        check(
+            text.as_bytes(),
+            &options(Mode::Hanzi, TextEncoding::Utf8, bits, FullPolicy::Prune),
+        );
     }
-    assert!(compress(b"x", &options(Mode::Hanzi, TextEncoding::Utf8, 12, FullPolicy::Prune)).is_err());
-    assert!(compress(b"x", &options(Mode::Bytes, TextEncoding::Utf8, 21, FullPolicy::Prune)).is_err());
+    assert!(compress(
+        b"x",
+        &options(Mode::Hanzi, TextEncoding::Utf8, 12, FullPolicy::Prune)
+    )
+    .is_err());
+    assert!(compress(
+        b"x",
+        &options(Mode::Bytes, TextEncoding::Utf8, 21, FullPolicy::Prune)
+    )
+    .is_err());
 }

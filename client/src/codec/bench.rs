@@ -60,10 +60,12 @@ impl Sample {
         let data = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let (encoding, text) = match std::str::from_utf8(&data) {
             Ok(text) => (TextEncoding::Utf8, Some(text.to_owned())),
-            Err(_) => match encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&data) {
-                Some(text) => (TextEncoding::Gbk, Some(text.into_owned())),
-                None => (TextEncoding::Utf8, None),
-            },
+            Err(_) => {
+                match encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(&data) {
+                    Some(text) => (TextEncoding::Gbk, Some(text.into_owned())),
+                    None => (TextEncoding::Utf8, None),
+                }
+            }
         };
         let utf8_len = text.as_ref().map_or(data.len(), String::len);
         let chinese = medchain_lzw::auto_method(&data, encoding) == Method::Hanzi;
@@ -71,11 +73,21 @@ impl Sample {
             (_, TextEncoding::Gbk) => Some(data.len()),
             (Some(text), TextEncoding::Utf8) if chinese => {
                 let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
-                Some(if unmappable { encoding_rs::GB18030.encode(text).0.len() } else { bytes.len() })
+                Some(if unmappable {
+                    encoding_rs::GB18030.encode(text).0.len()
+                } else {
+                    bytes.len()
+                })
             }
             _ => None,
         };
-        Ok(Sample { path: path.to_owned(), data, encoding, utf8_len, gbk_len })
+        Ok(Sample {
+            path: path.to_owned(),
+            data,
+            encoding,
+            utf8_len,
+            gbk_len,
+        })
     }
 }
 
@@ -103,14 +115,19 @@ impl Codec {
         Ok(match self {
             Codec::Ours => medchain_lzw::compress(data, options)?,
             Codec::Gzip9 => {
-                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+                let mut encoder =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
                 encoder.write_all(data)?;
                 encoder.finish()?
             }
             Codec::Zstd19 => zstd::bulk::compress(data, 19)?,
             Codec::Brotli11 => {
                 let mut out = Vec::new();
-                let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality: 11,
+                    lgwin: 22,
+                    ..Default::default()
+                };
                 brotli::BrotliCompress(&mut &data[..], &mut out, &params)?;
                 out
             }
@@ -159,7 +176,9 @@ struct Figures {
 impl Figures {
     fn finish(mut self) -> Self {
         self.ratio_utf8 = self.compressed as f64 / self.utf8.max(1) as f64;
-        self.ratio_gbk = self.gbk.map(|gbk| self.compressed as f64 / gbk.max(1) as f64);
+        self.ratio_gbk = self
+            .gbk
+            .map(|gbk| self.compressed as f64 / gbk.max(1) as f64);
         let mb = self.original as f64 / 1e6;
         self.encode_mb_s = mb / self.encode_time.as_secs_f64().max(1e-9);
         self.decode_mb_s = mb / self.decode_time.as_secs_f64().max(1e-9);
@@ -205,11 +224,25 @@ fn best_time<T>(min_time: Duration, mut f: impl FnMut() -> Result<T>) -> Result<
     }
 }
 
-fn measure(codec: Codec, sample: &Sample, options: &Options, min_time: Duration) -> Result<Figures> {
-    let options = Options { encoding: sample.encoding, ..*options };
+fn measure(
+    codec: Codec,
+    sample: &Sample,
+    options: &Options,
+    min_time: Duration,
+) -> Result<Figures> {
+    let options = Options {
+        encoding: sample.encoding,
+        ..*options
+    };
     let (packed, encode_time) = best_time(min_time, || codec.compress(&sample.data, &options))?;
-    let (unpacked, decode_time) = best_time(min_time, || codec.decompress(&packed, sample.data.len()))?;
-    ensure!(unpacked == sample.data, "{} did not round-trip {}", codec.name(), sample.path.display());
+    let (unpacked, decode_time) =
+        best_time(min_time, || codec.decompress(&packed, sample.data.len()))?;
+    ensure!(
+        unpacked == sample.data,
+        "{} did not round-trip {}",
+        codec.name(),
+        sample.path.display()
+    );
     Ok(Figures {
         codec: codec.name(),
         original: sample.data.len(),
@@ -255,10 +288,23 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let codecs: &[Codec] = if args.only_ours {
         &[Codec::Ours]
     } else {
-        &[Codec::Ours, Codec::Gzip9, Codec::Zstd19, Codec::Brotli11, Codec::Weezl]
+        &[
+            Codec::Ours,
+            Codec::Gzip9,
+            Codec::Zstd19,
+            Codec::Brotli11,
+            Codec::Weezl,
+        ]
     };
     let min_time = Duration::from_millis(args.min_time_ms);
-    let mut totals: Vec<Figures> = codecs.iter().map(|c| Figures { codec: c.name(), gbk: Some(0), ..Default::default() }).collect();
+    let mut totals: Vec<Figures> = codecs
+        .iter()
+        .map(|c| Figures {
+            codec: c.name(),
+            gbk: Some(0),
+            ..Default::default()
+        })
+        .collect();
     let mut files = Vec::new();
     if !args.json {
         print_header();
@@ -267,7 +313,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         let sample = Sample::load(&path)?;
         let method = match options.mode {
             medchain_lzw::Mode::Auto => medchain_lzw::auto_method(&sample.data, sample.encoding),
-            _ => medchain_lzw::compress(b"x", &options).map(|c| medchain_lzw::read_header(&c).map(|h| h.method))??,
+            _ => medchain_lzw::compress(b"x", &options)
+                .map(|c| medchain_lzw::read_header(&c).map(|h| h.method))??,
         };
         let mut results = Vec::new();
         for (codec, total) in codecs.iter().zip(&mut totals) {
@@ -291,7 +338,10 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     }
     let totals: Vec<Figures> = totals.into_iter().map(Figures::finish).collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&Report { files, totals })?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Report { files, totals })?
+        );
     } else {
         println!("TOTAL ({} files)", files.len());
         for figures in &totals {
@@ -316,7 +366,9 @@ fn print_file(report: &FileReport) {
 }
 
 fn print_figures(f: &Figures) {
-    let gbk = f.ratio_gbk.map_or_else(|| "-".to_owned(), |r| format!("{r:.4}"));
+    let gbk = f
+        .ratio_gbk
+        .map_or_else(|| "-".to_owned(), |r| format!("{r:.4}"));
     println!(
         "  {:<12} {:>11} {:>11} {:>7.4} {:>7} {:>9.1} {:>9.1}",
         f.codec, f.original, f.compressed, f.ratio_utf8, gbk, f.encode_mb_s, f.decode_mb_s

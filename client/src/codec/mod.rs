@@ -112,11 +112,20 @@ impl CodecArgs {
 
 pub fn run(command: CodecCommand) -> Result<()> {
     match command {
-        CodecCommand::Compress { input, output, codec, force } => {
+        CodecCommand::Compress {
+            input,
+            output,
+            codec,
+            force,
+        } => {
             let output = output.unwrap_or_else(|| default_output(&input, true));
             compress(&input, &output, &codec.options(), force)
         }
-        CodecCommand::Decompress { input, output, force } => {
+        CodecCommand::Decompress {
+            input,
+            output,
+            force,
+        } => {
             let output = output.unwrap_or_else(|| default_output(&input, false));
             decompress(&input, &output, force)
         }
@@ -150,7 +159,11 @@ fn default_output(input: &Path, compressing: bool) -> PathBuf {
 /// everything was written, so a failed run never leaves a partial file behind.
 enum Sink {
     Stdout(io::Stdout),
-    File { file: io::BufWriter<fs::File>, temp: PathBuf, target: PathBuf },
+    File {
+        file: io::BufWriter<fs::File>,
+        temp: PathBuf,
+        target: PathBuf,
+    },
 }
 
 impl Sink {
@@ -159,13 +172,21 @@ impl Sink {
             return Ok(Sink::Stdout(io::stdout()));
         }
         if path.exists() && !force {
-            bail!("{} already exists (use --force to overwrite)", path.display());
+            bail!(
+                "{} already exists (use --force to overwrite)",
+                path.display()
+            );
         }
         let mut temp = path.as_os_str().to_owned();
         temp.push(".partial");
         let temp = PathBuf::from(temp);
-        let file = fs::File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-        Ok(Sink::File { file: io::BufWriter::new(file), temp, target: path.to_owned() })
+        let file =
+            fs::File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+        Ok(Sink::File {
+            file: io::BufWriter::new(file),
+            temp,
+            target: path.to_owned(),
+        })
     }
 
     fn writer(&mut self) -> &mut dyn Write {
@@ -180,7 +201,8 @@ impl Sink {
             Sink::Stdout(mut out) => Ok(out.flush()?),
             Sink::File { file, temp, target } => {
                 file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                fs::rename(&temp, &target).with_context(|| format!("cannot write {}", target.display()))
+                fs::rename(&temp, &target)
+                    .with_context(|| format!("cannot write {}", target.display()))
             }
         }
     }
@@ -201,7 +223,11 @@ fn open_input(path: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
     Ok((Box::new(io::BufReader::new(file)), Some(len)))
 }
 
-fn with_sink(output: &Path, force: bool, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+fn with_sink(
+    output: &Path,
+    force: bool,
+    body: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let mut sink = Sink::open(output, force)?;
     match body(sink.writer()) {
         Ok(()) => sink.commit(),
@@ -218,7 +244,9 @@ fn compress(input: &Path, output: &Path, options: &Options, force: bool) -> Resu
         match len {
             Some(len) if len <= ONE_SHOT_FILE_LIMIT => {
                 let mut data = Vec::with_capacity(len as usize);
-                reader.read_to_end(&mut data).with_context(|| format!("cannot read {}", input.display()))?;
+                reader
+                    .read_to_end(&mut data)
+                    .with_context(|| format!("cannot read {}", input.display()))?;
                 let packed = medchain_lzw::compress(&data, options)?;
                 writer.write_all(&packed)?;
             }
