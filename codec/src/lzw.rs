@@ -218,7 +218,10 @@ fn close_prefixes(used: &mut [u8], parent: impl Fn(usize) -> u32, first: u32) {
     // A phrase's prefix always has a smaller code, so one pass downwards closes the set.
     for i in (0..used.len()).rev() {
         if used[i] != 0 {
-            if let Some(flag) = parent(i).checked_sub(first).and_then(|p| used.get_mut(p as usize)) {
+            if let Some(flag) = parent(i)
+                .checked_sub(first)
+                .and_then(|p| used.get_mut(p as usize))
+            {
                 *flag = 1;
             }
         }
