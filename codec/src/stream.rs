@@ -451,6 +451,18 @@ pub mod io {
         io::Error::new(io::ErrorKind::InvalidData, e)
     }
 
+    /// Reads the next chunk: `None` at the end, retrying interrupted reads.
+    fn read_chunk(reader: &mut impl Read, chunk: &mut [u8]) -> io::Result<Option<usize>> {
+        loop {
+            match reader.read(chunk) {
+                Ok(0) => return Ok(None),
+                Ok(n) => return Ok(Some(n)),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Compresses everything from `reader` into `writer`; returns the bytes read.
     pub fn compress<R: Read, W: Write>(
         mut reader: R,
@@ -461,13 +473,7 @@ pub mod io {
         let mut chunk = vec![0u8; 64 << 10];
         let mut out = Vec::with_capacity(DEFAULT_FRAME_SIZE);
         let mut total = 0u64;
-        loop {
-            let n = match reader.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+        while let Some(n) = read_chunk(&mut reader, &mut chunk)? {
             total += n as u64;
             compressor.write(&chunk[..n], &mut out).map_err(to_io)?;
             writer.write_all(&out)?;
@@ -491,13 +497,7 @@ pub mod io {
         let mut chunk = vec![0u8; 64 << 10];
         let mut out = Vec::new();
         let mut total = 0u64;
-        loop {
-            let n = match reader.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+        while let Some(n) = read_chunk(&mut reader, &mut chunk)? {
             decompressor.push(&chunk[..n]).map_err(to_io)?;
             // One frame at a time, so memory stays at one frame whatever the ratio.
             while decompressor.pull(&mut out).map_err(to_io)? {
