@@ -4,6 +4,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medchain-target}"
+# The runtime's WASM is built in a nested cargo run below the target directory; point it
+# back at this workspace so that it uses our Cargo.lock.
+export WASM_BUILD_WORKSPACE_HINT="$ROOT"
 mkdir -p "$CARGO_TARGET_DIR"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -30,13 +33,19 @@ if command -v rustup >/dev/null 2>&1; then
   done
 fi
 
-# The node's networking (litep2p) compiles protobuf definitions; a C toolchain builds
-# the few native dependencies.
+# The node's networking (litep2p) compiles protobuf definitions and links OpenSSL; a C
+# and C++ toolchain builds the few native dependencies (wasm-opt).
 missing=()
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v cc >/dev/null 2>&1 || missing+=(build-essential)
-command -v clang >/dev/null 2>&1 || missing+=(clang)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ -e /usr/include/openssl/ssl.h ] || missing+=(libssl-dev)
+# End-to-end tests run under Node.js (>= 20: node's test runner, global fetch).
+if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  missing+=(nodejs npm)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root apt-get install -y -qq "${missing[@]}"
 fi
+export OPENSSL_NO_VENDOR=1  # litep2p: link the system OpenSSL instead of building one

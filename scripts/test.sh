@@ -12,8 +12,16 @@ step() { printf '\n== %s (%ds)\n' "$*" "$((SECONDS - started))"; }
 step "format check"
 cargo fmt --all -- --check
 
-step "unit, property and integration tests (release)"
+step "unit, property and integration tests, chain-spec check (release)"
 cargo test --release --workspace --locked
+
+step "end-to-end tests: real nodes on 127.0.0.1, driven by @polkadot/api"
+# `cargo test` above built the node into $CARGO_TARGET_DIR/release.
+export MEDCHAIN_NODE="$CARGO_TARGET_DIR/release/medchain-node"
+(cd tests && npm ci --no-audit --no-fund --loglevel=error)
+for suite in tests/e2e/*.test.mjs; do
+  (cd tests && node --test "${suite#tests/}")
+done
 
 step "codec builds for wasm32-unknown-unknown without std"
 cargo build --release --locked -p medchain-lzw --no-default-features --target wasm32-unknown-unknown

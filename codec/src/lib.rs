@@ -26,9 +26,10 @@
 //! - Lossless on any bytes: UTF-8 or GB2312/GBK text ([`TextEncoding`]), valid or not.
 //! - Decoding never panics and never allocates by the length a header claims; it is
 //!   bounded by the data actually produced and by the caller's limit.
-//! - Memory is bounded by the dictionary: at 16 bits about 0.8 MiB to decode (8 bytes
-//!   per phrase, plus 5 for pruning) and 1.8 MiB to encode (a 1 MiB hash table, plus 9
-//!   bytes per phrase for pruning), plus the record itself for the one-shot API and one
+//! - Memory is bounded by the dictionary: at 16 bits about 1 MiB to decode (8 bytes per
+//!   phrase, plus 9 for pruning) and 1.8 MiB to encode (a 1 MiB hash table, plus 13
+//!   bytes per phrase for pruning), plus the record itself for the one-shot API (three
+//!   times it for `paper-mixed`, which decodes two streams and a run list first) and one
 //!   frame (1 MiB by default) for the streaming API ([`stream`]).
 //!
 //! ## Example
@@ -344,8 +345,12 @@ pub fn decompress_with_limit(data: &[u8], limit: usize) -> Result<Vec<u8>, Error
     }
     // The encoder stores input raw rather than let the body grow past it, so a longer
     // body is not a container we wrote (and the streaming decoder refuses it too).
-    if (data.len() - header.header_len) as u64 > len {
+    let body_len = (data.len() - header.header_len) as u64;
+    if body_len > len {
         return Err(Error::TrailingData);
+    }
+    if header.method != Method::Stored && body_len == len {
+        return Err(Error::BadLength);
     }
     let mut out = Vec::new();
     decode_body(

@@ -424,6 +424,10 @@ fn decode_with<A: Alphabet, const PRUNE: bool>(
             output.push_root(bytes);
             bytes.len()
         } else if code == clear {
+            if PRUNE {
+                // A pruning encoder never starts over.
+                break Err(Error::InvalidCode);
+            }
             entries.clear();
             parents.clear();
             used.clear();

@@ -243,6 +243,9 @@ impl Decompressor {
     /// Decodes at most one frame from the buffered input into `out`; `true` when it did
     /// (call again), `false` when more input is needed or the stream is complete.
     pub fn pull(&mut self, out: &mut Vec<u8>) -> Result<bool, Error> {
+        if self.state == State::Failed {
+            return Err(Error::StreamClosed);
+        }
         match self.step(out) {
             Ok(progress) => Ok(progress),
             Err(e) => self.fail(e).map(|()| false),
@@ -369,7 +372,13 @@ impl Decompressor {
             Ok(v) => v,
             Err(e) => return need_more(e, data, self.at),
         };
-        if body_len > raw_len {
+        // The compressor stores a frame raw unless its body is shorter, so anything else
+        // is not a frame it wrote.
+        let canonical = match method {
+            Method::Stored => body_len == raw_len,
+            _ => body_len < raw_len,
+        };
+        if !canonical {
             return Err(Error::BadLength);
         }
         let body_len = body_len as usize;
@@ -381,15 +390,20 @@ impl Decompressor {
             .as_ref()
             .map_or(Default::default(), |h| (h.encoding, h.prune));
         let start = out.len();
-        decode_body(
-            &data[pos..pos + body_len],
+        let body = &data[pos..pos + body_len];
+        if let Err(e) = decode_body(
+            body,
             method,
             encoding,
             max_bits,
             prune,
             raw_len as usize,
             out,
-        )?;
+        ) {
+            // Nothing of a frame that fails reaches the caller.
+            out.truncate(start);
+            return Err(e);
+        }
         self.crc.update(&out[start..]);
         self.produced += raw_len;
         self.at = pos + body_len;
@@ -414,18 +428,27 @@ impl Decompressor {
                     header.max_bits,
                     header.prune,
                 );
-                decode_body(body, method, encoding, bits, prune, len as usize, out).and_then(|()| {
+                let result = if method != Method::Stored && body.len() as u64 >= len {
+                    // Not a container the compressor writes: it would have stored the input.
+                    Err(Error::BadLength)
+                } else {
+                    decode_body(body, method, encoding, bits, prune, len as usize, out)
+                }
+                .and_then(|()| {
                     let actual = checksum(&out[start..]);
                     if actual == crc {
                         Ok(())
                     } else {
-                        out.truncate(start);
                         Err(Error::ChecksumMismatch {
                             expected: crc,
                             actual,
                         })
                     }
-                })
+                });
+                if result.is_err() {
+                    out.truncate(start);
+                }
+                result
             }
         };
         match result {

@@ -120,3 +120,54 @@ fn garbage_is_refused() {
         let _ = decompress(&junk);
     }
 }
+
+/// A paper-mixed body whose run list claims far more than the original cannot make the
+/// decoder produce (or allocate) it: the run list is bounded by the original's length.
+#[test]
+fn paper_mixed_run_list_is_bounded() {
+    let text = "肺炎 pneumonia 复查 CT。".repeat(50);
+    let options = Options {
+        mode: Mode::PaperMixed,
+        ..Options::default()
+    };
+    let packed = compress(text.as_bytes(), &options).unwrap();
+    let header = medchain_lzw::read_header(&packed).unwrap();
+    let body = &packed[header.header_len..];
+    let mut pos = 0;
+    let _runs_len = container::read_varint(body, &mut pos).unwrap();
+    let mut lying = packed[..header.header_len].to_vec();
+    container::write_varint(&mut lying, 5 * text.len() as u64);
+    lying.extend_from_slice(&body[pos..]);
+    assert_eq!(decompress(&lying), Err(Error::LengthMismatch));
+}
+
+/// A compressed body as long as its original is not something the compressor writes.
+#[test]
+fn non_canonical_bodies_are_refused() {
+    let text = b"abcdefgh";
+    let mut body = Vec::new();
+    let mut header = Vec::new();
+    // Bytes-mode codes for "abcdefgh" take more than 8 bytes; pad the claim to match.
+    let packed = compress(
+        &text.repeat(40),
+        &Options {
+            mode: Mode::Bytes,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let h = medchain_lzw::read_header(&packed).unwrap();
+    body.extend_from_slice(&packed[h.header_len..]);
+    let crc = medchain_lzw::checksum(&text.repeat(40));
+    container::write_header(
+        &mut header,
+        medchain_lzw::Method::Bytes,
+        TextEncoding::Utf8,
+        16,
+        h.prune,
+        None,
+        Some((body.len() as u64, crc)),
+    );
+    header.extend_from_slice(&body);
+    assert_eq!(decompress(&header), Err(Error::BadLength));
+}

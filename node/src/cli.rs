@@ -1,0 +1,42 @@
+//! Command line of the node: `sc_cli::RunCmd` (with `--dev`, `--chain`, `--base-path`,
+//! RPC and network flags) plus the usual subcommands.
+
+/// The node's subcommands.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+    /// Key management (generate, inspect, insert into the keystore).
+    #[command(subcommand)]
+    Key(sc_cli::KeySubcommand),
+    /// Build a chain specification (`--chain dev|local|FILE`, `--raw`).
+    BuildSpec(sc_cli::BuildSpecCmd),
+    /// Export the chain specification.
+    ExportChainSpec(sc_cli::ExportChainSpecCmd),
+    /// Validate blocks.
+    CheckBlock(sc_cli::CheckBlockCmd),
+    /// Export blocks.
+    ExportBlocks(sc_cli::ExportBlocksCmd),
+    /// Export the state of a given block into a chain spec.
+    ExportState(sc_cli::ExportStateCmd),
+    /// Import blocks.
+    ImportBlocks(sc_cli::ImportBlocksCmd),
+    /// Remove the whole chain.
+    PurgeChain(sc_cli::PurgeChainCmd),
+    /// Revert the chain to a previous state.
+    Revert(sc_cli::RevertCmd),
+    /// Benchmarks (pallets, storage, overhead, machine); build with `--features runtime-benchmarks`.
+    #[command(subcommand)]
+    Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+    /// Database metadata.
+    ChainInfo(sc_cli::ChainInfoCmd),
+}
+
+/// The node's command line.
+#[derive(Debug, clap::Parser)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub subcommand: Option<Subcommand>,
+
+    #[clap(flatten)]
+    pub run: sc_cli::RunCmd,
+}

@@ -1,0 +1,93 @@
+//! The committed chain specs in `chain-specs/` must be what the node builds today.
+//!
+//! The runtime's WASM differs between machines (panic messages carry source paths), so
+//! the `code` is left out of the comparison; everything else — genesis config, raw
+//! storage (which records the runtime version), name, id, properties — must match.
+//! Regenerate with `scripts/chain-specs.sh`.
+
+use std::{path::Path, process::Command};
+
+use serde_json::Value;
+
+const CODE_KEY: &str = "0x3a636f6465"; // ":code"
+
+fn built_spec(raw: bool) -> Value {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_medchain-node"));
+    command.args([
+        "build-spec",
+        "--chain",
+        "local",
+        "--disable-default-bootnode",
+    ]);
+    if raw {
+        command.arg("--raw");
+    }
+    let output = command.output().expect("run medchain-node build-spec");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("build-spec prints JSON")
+}
+
+fn committed_spec(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../chain-specs")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Removes the runtime code from a plain or raw spec, checking it was there.
+fn without_code(mut spec: Value) -> Value {
+    let genesis = spec.get_mut("genesis").expect("a genesis section");
+    let removed = if let Some(runtime) = genesis.get_mut("runtimeGenesis") {
+        runtime.as_object_mut().and_then(|r| r.remove("code"))
+    } else {
+        genesis
+            .pointer_mut("/raw/top")
+            .and_then(Value::as_object_mut)
+            .and_then(|top| top.remove(CODE_KEY))
+    };
+    assert!(
+        removed.is_some_and(|code| code.as_str().is_some_and(|c| c.len() > 1000)),
+        "no runtime code in the spec"
+    );
+    spec
+}
+
+#[test]
+fn committed_chain_specs_are_up_to_date() {
+    for (name, raw) in [("local.json", false), ("local-raw.json", true)] {
+        assert!(
+            without_code(committed_spec(name)) == without_code(built_spec(raw)),
+            "chain-specs/{name} is stale: run scripts/chain-specs.sh and commit the result"
+        );
+    }
+}
+
+#[test]
+fn local_spec_has_the_four_hospitals_and_no_sudo_key() {
+    let spec = committed_spec("local.json");
+    assert_eq!(spec["chainType"], "Local");
+    let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+    assert_eq!(
+        patch["aura"]["authorities"].as_array().map(Vec::len),
+        Some(4)
+    );
+    assert_eq!(
+        patch["grandpa"]["authorities"].as_array().map(Vec::len),
+        Some(4)
+    );
+    assert_eq!(
+        patch["consortiumMembership"]["members"]
+            .as_array()
+            .map(Vec::len),
+        Some(4)
+    );
+    assert!(
+        patch["sudo"]["key"].is_null(),
+        "the consortium spec must not have a sudo key"
+    );
+}

@@ -1,0 +1,188 @@
+//! # MedChain runtime
+//!
+//! The FRAME runtime of the MedChain consortium chain: a solo chain (Aura block
+//! production, GRANDPA finality) governed by a council of hospitals.
+//!
+//! Pallets, by the names Polkadot.js shows (see `DESIGN.md`): `System`, `Timestamp`,
+//! `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo` (only dev chains set a
+//! key), `Council` (pallet-collective) and `ConsortiumMembership` (pallet-membership,
+//! which feeds `Council`).
+//!
+//! - [`configs`]: every pallet's configuration and the runtime's constants.
+//! - [`apis`]: the runtime APIs the node, the RPC and Polkadot.js use.
+//! - [`genesis_config_presets`]: the `development` and `local_testnet` presets.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+
+extern crate alloc;
+
+use alloc::{borrow::Cow, vec::Vec};
+use sp_runtime::{
+    generic, impl_opaque_keys,
+    traits::{BlakeTwo256, IdentifyAccount, Verify},
+    MultiAddress, MultiSignature,
+};
+use sp_version::RuntimeVersion;
+
+pub use frame_support::instances::Instance1;
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// Types the node and clients need without the whole runtime.
+pub mod opaque {
+    use super::*;
+    pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+    /// Block header.
+    pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+    /// Block.
+    pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+    /// Block id.
+    pub type BlockId = generic::BlockId<Block>;
+
+    impl_opaque_keys! {
+        /// The session keys of an authority: Aura and GRANDPA.
+        pub struct SessionKeys {
+            pub aura: Aura,
+            pub grandpa: Grandpa,
+        }
+    }
+}
+
+/// The runtime's version. Bump `spec_version` for every runtime upgrade.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+    spec_name: Cow::Borrowed("medchain"),
+    impl_name: Cow::Borrowed("medchain"),
+    authoring_version: 1,
+    spec_version: 100,
+    impl_version: 1,
+    apis: apis::RUNTIME_API_VERSIONS,
+    transaction_version: 1,
+    system_version: 1,
+};
+
+/// Time a block is aimed at; slots last as long.
+pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
+/// Aura slot duration (the same as the block time).
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+/// One minute of blocks.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+/// One hour of blocks.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// One day of blocks.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// The token has 12 decimals: one unit is 10^12 plancks.
+pub const UNIT: Balance = 1_000_000_000_000;
+/// A thousandth of a unit.
+pub const MILLI_UNIT: Balance = UNIT / 1_000;
+/// A millionth of a unit.
+pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
+/// The smallest balance an account may hold.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// Signature of transactions (sr25519, ed25519 or ecdsa).
+pub type Signature = MultiSignature;
+/// Account id: the public key behind a signature.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// Balance of an account.
+pub type Balance = u128;
+/// Transaction index of an account.
+pub type Nonce = u32;
+/// Block hash.
+pub type Hash = sp_core::H256;
+/// Block number.
+pub type BlockNumber = u32;
+/// Address format of transactions.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// Signed block with justifications.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// Block id.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The checks every transaction goes through, in this order (the benchmarking
+/// extrinsic builder in the node matches it).
+pub type TxExtension = (
+    frame_system::CheckNonZeroSender<Runtime>,
+    frame_system::CheckSpecVersion<Runtime>,
+    frame_system::CheckTxVersion<Runtime>,
+    frame_system::CheckGenesis<Runtime>,
+    frame_system::CheckEra<Runtime>,
+    frame_system::CheckNonce<Runtime>,
+    frame_system::CheckWeight<Runtime>,
+    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+    frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+    frame_system::WeightReclaim<Runtime>,
+);
+
+/// Transaction as it comes from outside.
+pub type UncheckedExtrinsic =
+    generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// What a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations run on the next runtime upgrade (none yet).
+pub type Migrations = ();
+
+/// Dispatches blocks to the pallets.
+pub type Executive = frame_executive::Executive<
+    Runtime,
+    Block,
+    frame_system::ChainContext<Runtime>,
+    Runtime,
+    AllPalletsWithSystem,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Runtime;
+
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(2)]
+    pub type Aura = pallet_aura;
+    #[runtime::pallet_index(3)]
+    pub type Grandpa = pallet_grandpa;
+    #[runtime::pallet_index(4)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(5)]
+    pub type TransactionPayment = pallet_transaction_payment;
+    #[runtime::pallet_index(6)]
+    pub type Sudo = pallet_sudo;
+    #[runtime::pallet_index(10)]
+    pub type Council = pallet_collective<Instance1>;
+    #[runtime::pallet_index(11)]
+    pub type ConsortiumMembership = pallet_membership<Instance1>;
+}

@@ -1,0 +1,265 @@
+// Starts real medchain-node processes on loopback for end-to-end tests, and always
+// stops them by process id: on `stop()`, on test failure (tests register `after` hooks)
+// and when this process exits for any reason.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+/** The node binary: $MEDCHAIN_NODE, else the release build in $CARGO_TARGET_DIR. */
+export function nodeBinary() {
+  if (process.env.MEDCHAIN_NODE) return resolve(process.env.MEDCHAIN_NODE);
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
+  const binary = join(target, 'release', 'medchain-node');
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} not found: build it with scripts/test.sh or set MEDCHAIN_NODE`);
+  }
+  return binary;
+}
+
+/** Every process started here, so none outlives the test run. */
+const running = new Set();
+
+function killAll() {
+  for (const node of running) {
+    try {
+      process.kill(node.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; it is released before returning). */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until `check()` returns a truthy value, or fails after `timeoutMs`. An error
+ * thrown by `check` is retried unless it has `fatal: true`.
+ */
+export async function waitFor(what, check, timeoutMs = 60_000, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      if (error.fatal) throw error;
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+}
+
+async function rpc(port, method, params = []) {
+  const response = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = await response.json();
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+/**
+ * Starts one node. `chain` is `dev` (with `--dev`) or a chain name/spec path; `name`
+ * selects the dev key (`alice`, `bob`, ...) for local networks.
+ */
+export async function startNode({ chain = 'dev', name = 'alice', bootnodes = [], extraArgs = [] } = {}) {
+  const basePath = mkdtempSync(join(tmpdir(), `medchain-${name}-`));
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const args = [
+    // A validator on a non-dev chain needs a network key; the test nodes make a fresh one.
+    ...(chain === 'dev' ? ['--dev'] : ['--chain', chain, `--${name}`, '--unsafe-force-node-key-generation']),
+    '--base-path', basePath,
+    '--name', name,
+    '--rpc-port', String(rpcPort),
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--public-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--no-prometheus',
+    '--no-telemetry',
+    '--no-mdns',
+    '--rpc-cors', 'all',
+    ...(bootnodes.length ? ['--bootnodes', ...bootnodes] : []),
+    ...extraArgs,
+  ];
+  const logPath = join(basePath, 'node.log');
+  const log = createWriteStream(logPath);
+  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk) => {
+    log.write(chunk);
+    if (output.length < 200_000) output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+
+  const node = {
+    name,
+    pid: child.pid,
+    rpcPort,
+    p2pPort,
+    basePath,
+    logPath,
+    wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    get output() {
+      return output;
+    },
+    get exited() {
+      return exited;
+    },
+    rpc: (method, params) => rpc(rpcPort, method, params),
+    /** The node's libp2p address with its peer id, for `--bootnodes`. */
+    async multiaddr() {
+      const peerId = await waitFor(`${name}'s peer id`, () => output.match(/Local node identity is: (\w+)/)?.[1], 30_000);
+      return `/ip4/127.0.0.1/tcp/${p2pPort}/p2p/${peerId}`;
+    },
+    /** A connected Polkadot.js API (closed by `stop`). */
+    async api() {
+      if (!node._api) {
+        node._api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl, 1000), noInitWarn: true });
+      }
+      return node._api;
+    },
+    /** Stops the node by pid (SIGTERM, then SIGKILL after 10 s) and removes its data. */
+    async stop({ keepData = false } = {}) {
+      if (node._api) {
+        await node._api.disconnect().catch(() => {});
+        node._api = null;
+      }
+      if (exited === null) {
+        try {
+          process.kill(child.pid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+        const gone = await waitFor(`${name} to exit`, () => exited !== null, 10_000, 100).catch(() => false);
+        if (!gone) {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+          await waitFor(`${name} to die`, () => exited !== null, 5_000, 100).catch(() => {});
+        }
+      }
+      running.delete(node);
+      log.end();
+      if (!keepData) rmSync(basePath, { recursive: true, force: true });
+    },
+  };
+  running.add(node);
+
+  try {
+    await waitFor(`${name}'s RPC on port ${rpcPort}`, async () => {
+      if (exited) throw Object.assign(new Error(`node exited (${JSON.stringify(exited)})`), { fatal: true });
+      return (await node.rpc('system_health')) !== undefined;
+    }, 60_000);
+  } catch (error) {
+    await node.stop({ keepData: true });
+    throw new Error(`${error.message}\n--- last output of ${name} (${logPath}) ---\n${output.slice(-3000)}`);
+  }
+  return node;
+}
+
+/** Starts a single `--dev` node (Alice, sudo, instant authoring). */
+export function startDevNode(options = {}) {
+  return startNode({ chain: 'dev', name: 'alice', ...options });
+}
+
+/**
+ * Starts the four-hospital local consortium (Alice, Bob, Charlie, Dave), each with its
+ * own ports and base path, all connected to Alice's node.
+ */
+export async function startConsortium({ chain = 'local', names = ['alice', 'bob', 'charlie', 'dave'] } = {}) {
+  const nodes = [];
+  try {
+    const first = await startNode({ chain, name: names[0] });
+    nodes.push(first);
+    const bootnode = await first.multiaddr();
+    for (const name of names.slice(1)) {
+      nodes.push(await startNode({ chain, name, bootnodes: [bootnode] }));
+    }
+  } catch (error) {
+    await stopAll(nodes);
+    throw error;
+  }
+  return nodes;
+}
+
+/** Stops every node given (in parallel). */
+export async function stopAll(nodes) {
+  await Promise.all(nodes.map((node) => node.stop()));
+}
+
+/** Waits until the node's finalized head reaches `number`; returns the head. */
+export async function waitForFinalized(node, number, timeoutMs = 120_000) {
+  return waitFor(`${node.name} to finalize block #${number}`, async () => {
+    const hash = await node.rpc('chain_getFinalizedHead');
+    const header = await node.rpc('chain_getHeader', [hash]);
+    return parseInt(header.number, 16) >= number ? { hash, number: parseInt(header.number, 16) } : null;
+  }, timeoutMs, 500);
+}
+
+/**
+ * Signs and sends `tx` with `signer`; resolves with the events once the block holding
+ * it is finalized, rejects if the extrinsic failed (with the decoded module error).
+ */
+export function sendAndFinalize(api, tx, signer) {
+  return new Promise((resolveTx, reject) => {
+    let unsubscribe = () => {};
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        unsubscribe();
+        if (dispatchError.isModule) {
+          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+          reject(new Error(`${section}.${name}`));
+        } else {
+          reject(new Error(dispatchError.toString()));
+        }
+        return;
+      }
+      if (status.isFinalized) {
+        unsubscribe();
+        resolveTx({ blockHash: status.asFinalized.toHex(), events });
+      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+        unsubscribe();
+        reject(new Error(`transaction ${status.type}`));
+      }
+    })
+      .then((u) => {
+        unsubscribe = u;
+      })
+      .catch(reject);
+  });
+}
