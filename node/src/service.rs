@@ -37,6 +37,22 @@ pub type Service = sc_service::PartialComponents<
     ),
 >;
 
+/// The inherent data of a block: the current time and the Aura slot it falls in (the
+/// same for importing and for authoring).
+fn slot_and_timestamp(
+    slot_duration: sp_consensus_aura::SlotDuration,
+) -> (
+    sp_consensus_aura::inherents::InherentDataProvider,
+    sp_timestamp::InherentDataProvider,
+) {
+    let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+    let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+        *timestamp,
+        slot_duration,
+    );
+    (slot, timestamp)
+}
+
 /// The parts shared by the node and the subcommands that read the chain.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
     let telemetry = config
@@ -90,27 +106,20 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
     )?;
 
     let slot_duration = sc_consensus_aura::slot_duration(&*client)?;
-    let import_queue = sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(
-        ImportQueueParams {
+    let import_queue =
+        sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
             block_import: grandpa_block_import.clone(),
             justification_import: Some(Box::new(grandpa_block_import.clone())),
             client: client.clone(),
             create_inherent_data_providers: move |_, ()| async move {
-                let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-                let slot =
-                    sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-                        *timestamp,
-                        slot_duration,
-                    );
-                Ok((slot, timestamp))
+                Ok(slot_and_timestamp(slot_duration))
             },
             spawner: &task_manager.spawn_essential_handle(),
             registry: config.prometheus_registry(),
             check_for_equivocation: Default::default(),
             telemetry: telemetry.as_ref().map(|x| x.handle()),
             compatibility_mode: Default::default(),
-        },
-    )?;
+        })?;
 
     Ok(sc_service::PartialComponents {
         client,
@@ -149,9 +158,7 @@ pub fn new_full<
     let metrics = N::register_notification_metrics(config.prometheus_registry());
     let peer_store_handle = net_config.peer_store_handle();
     let grandpa_protocol_name = sc_consensus_grandpa::protocol_standard_name(
-        &client
-            .block_hash(0u32.into())?
-            .expect("Genesis block exists; qed"),
+        &client.block_hash(0)?.expect("Genesis block exists; qed"),
         &config.chain_spec,
     );
     let (grandpa_protocol_config, grandpa_notification_service) =
@@ -260,13 +267,7 @@ pub fn new_full<
                 block_import,
                 proposer_factory,
                 create_inherent_data_providers: move |_, ()| async move {
-                    let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-                    let slot =
-                        sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-                            *timestamp,
-                            slot_duration,
-                        );
-                    Ok((slot, timestamp))
+                    Ok(slot_and_timestamp(slot_duration))
                 },
                 force_authoring,
                 backoff_authoring_blocks,
