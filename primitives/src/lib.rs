@@ -189,7 +189,9 @@ pub fn audit_step(head: &H256, operation: &[u8]) -> H256 {
 
 /// Folds a record's exported operations into the head they must produce.
 pub fn audit_head_of<'a>(operations: impl IntoIterator<Item = &'a [u8]>) -> H256 {
-    operations.into_iter().fold(H256::zero(), |head, op| audit_step(&head, op))
+    operations
+        .into_iter()
+        .fold(H256::zero(), |head, op| audit_step(&head, op))
 }
 
 #[cfg(test)]
@@ -198,11 +200,19 @@ mod tests {
 
     #[test]
     fn role_sets() {
-        let set = RoleSet::default().with(Role::DataOwner).with(Role::DataDemander);
+        let set = RoleSet::default()
+            .with(Role::DataOwner)
+            .with(Role::DataDemander);
         assert!(set.contains(Role::DataOwner) && set.contains(Role::DataDemander));
         assert!(!set.contains(Role::DataManager));
-        assert_eq!(set.iter().collect::<Vec<_>>(), [Role::DataOwner, Role::DataDemander]);
-        assert!(set.without(Role::DataOwner).without(Role::DataDemander).is_empty());
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [Role::DataOwner, Role::DataDemander]
+        );
+        assert!(set
+            .without(Role::DataOwner)
+            .without(Role::DataDemander)
+            .is_empty());
         assert_eq!(RoleSet::default().with(Role::DataManager).encode(), [2]);
     }
 
@@ -216,14 +226,29 @@ mod tests {
             step = audit_step(&step, op);
         }
         assert_eq!(step, head);
-        assert_ne!(audit_head_of([ops[1], ops[0], ops[2]]), head, "order matters");
-        assert_ne!(audit_head_of([ops[0], ops[1]]), head, "a dropped entry shows");
-        assert_ne!(audit_head_of([ops[0], b"requestEd", ops[2]]), head, "an edited entry shows");
+        assert_ne!(
+            audit_head_of([ops[1], ops[0], ops[2]]),
+            head,
+            "order matters"
+        );
+        assert_ne!(
+            audit_head_of([ops[0], ops[1]]),
+            head,
+            "a dropped entry shows"
+        );
+        assert_ne!(
+            audit_head_of([ops[0], b"requestEd", ops[2]]),
+            head,
+            "an edited entry shows"
+        );
     }
 
     #[test]
     fn codec_descriptor_encoding_is_stable() {
-        let codec = Codec { method: CodecMethod::Hanzi, dictionary: None };
+        let codec = Codec {
+            method: CodecMethod::Hanzi,
+            dictionary: None,
+        };
         assert_eq!(codec.encode(), [2, 0]);
         assert_eq!(Codec::max_encoded_len(), 1 + 33);
         assert_eq!(Role::DataDemander.encode(), [2]);
