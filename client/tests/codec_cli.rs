@@ -201,6 +201,8 @@ fn bench_reports_every_codec_with_gbk_ratios() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), 3);
+    assert_eq!(files[0]["method"], "hanzi");
+    assert_eq!(files[2]["method"], "bytes");
     let codecs: Vec<&str> = files[0]["results"]
         .as_array()
         .unwrap()
@@ -234,4 +236,26 @@ fn bench_reports_every_codec_with_gbk_ratios() {
         "mixed-language totals have no GBK ratio"
     );
     assert!(zh["encode_mb_s"].as_f64().unwrap() > 0.0 && zh["decode_mb_s"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn bench_names_the_method_of_a_forced_mode() {
+    let out = medchain(
+        &[
+            "codec",
+            "bench",
+            "--json",
+            "--only-ours",
+            "--min-time-ms",
+            "1",
+            "--mode",
+            "paper-mixed",
+            fixture("zh.txt").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["method"], "paper-mixed");
+    assert_eq!(report["files"][0]["results"].as_array().unwrap().len(), 1);
 }

@@ -313,8 +313,9 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         let sample = Sample::load(&path)?;
         let method = match options.mode {
             medchain_lzw::Mode::Auto => medchain_lzw::auto_method(&sample.data, sample.encoding),
-            _ => medchain_lzw::compress(b"x", &options)
-                .map(|c| medchain_lzw::read_header(&c).map(|h| h.method))??,
+            medchain_lzw::Mode::Bytes => Method::Bytes,
+            medchain_lzw::Mode::Hanzi => Method::Hanzi,
+            medchain_lzw::Mode::PaperMixed => Method::PaperMixed,
         };
         let mut results = Vec::new();
         for (codec, total) in codecs.iter().zip(&mut totals) {
