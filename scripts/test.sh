@@ -15,6 +15,10 @@ cargo fmt --all -- --check
 step "unit, property and integration tests, chain-spec check (release)"
 cargo test --release --workspace --locked
 
+step "our pallets' benchmarks run once each as tests (mock runtime)"
+# No WASM needed: the pallets' crates only (the node's benchmark build is scripts/benchmark-pallets.sh).
+SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks
+
 step "end-to-end tests: real nodes on 127.0.0.1, driven by @polkadot/api"
 # `cargo test` above built the node into $CARGO_TARGET_DIR/release.
 export MEDCHAIN_NODE="$CARGO_TARGET_DIR/release/medchain-node"

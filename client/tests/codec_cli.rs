@@ -24,9 +24,7 @@ fn medchain(args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../codec/tests/fixtures")
-        .join(name)
+    manifest_dir().join("../codec/tests/fixtures").join(name)
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -258,4 +256,13 @@ fn bench_names_the_method_of_a_forced_mode() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["files"][0]["method"], "paper-mixed");
     assert_eq!(report["files"][0]["results"].as_array().unwrap().len(), 1);
+}
+
+/// This crate's directory in the checkout being tested. Read when the test runs (cargo
+/// sets it), not when it was compiled: clones sharing one target directory may reuse a
+/// test binary built from another clone's path.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

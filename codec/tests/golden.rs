@@ -9,9 +9,7 @@ use std::{fs, path::PathBuf};
 use medchain_lzw::{compress, decompress, read_header, Method, Mode, Options, TextEncoding};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    manifest_dir().join("tests/fixtures").join(name)
 }
 
 /// (text file, encoding, mode, expected container file, expected method)
@@ -130,4 +128,13 @@ fn crc32_of(data: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// This crate's directory in the checkout being tested. Read when the test runs (cargo
+/// sets it), not when it was compiled: clones sharing one target directory may reuse a
+/// test binary built from another clone's path.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

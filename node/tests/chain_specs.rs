@@ -32,9 +32,7 @@ fn built_spec(raw: bool) -> Value {
 }
 
 fn committed_spec(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../chain-specs")
-        .join(name);
+    let path = manifest_dir().join("../chain-specs").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -90,4 +88,13 @@ fn local_spec_has_the_four_hospitals_and_no_sudo_key() {
         patch["sudo"]["key"].is_null(),
         "the consortium spec must not have a sudo key"
     );
+}
+
+/// This crate's directory in the checkout being tested. Read when the test runs (cargo
+/// sets it), not when it was compiled: clones sharing one target directory may reuse a
+/// test binary built from another clone's path.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

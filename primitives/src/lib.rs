@@ -12,6 +12,10 @@
 //!   `pallet-medical-records`).
 //! - [`AuditLog`]: the per-record, hash-chained audit trail that every operation of
 //!   both pallets extends; [`audit_step`] is its one formula.
+//! - The stored shapes: [`RecordInput`], [`Record`], [`Request`], [`Grant`], generic over
+//!   the bounds each runtime chooses.
+//! - The runtime APIs [`MedicalRecordsApi`] and [`AccessApi`], declared here so that
+//!   clients need neither pallet to call them.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -38,6 +42,8 @@ pub type RequestId = u64;
     DecodeWithMemTracking,
     MaxEncodedLen,
     TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub enum Role {
     /// Collects, compresses, labels and registers records (a patient, or a hospital or
@@ -153,15 +159,198 @@ pub enum CodecMethod {
 pub trait RoleProvider<AccountId> {
     /// Whether `who` holds `role`.
     fn has_role(who: &AccountId, role: Role) -> bool;
+
+    /// Gives `who` the role, for another pallet's benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn grant_for_benchmarks(who: &AccountId, role: Role);
 }
 
 /// What the access pallet needs to know about a record. Implemented by
 /// `pallet-medical-records`.
 pub trait RecordProvider<AccountId> {
-    /// The owner of a live (not retracted) record.
+    /// The owner of a live (neither superseded nor retracted) record.
     fn owner(record: RecordId) -> Option<AccountId>;
     /// The data manager of a live record.
     fn manager(record: RecordId) -> Option<AccountId>;
+
+    /// Registers a live record of `owner`, kept by `manager`, for another pallet's
+    /// benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn create_for_benchmarks(owner: &AccountId, manager: &AccountId) -> RecordId;
+}
+
+/// What a data owner submits to register (or amend) a record. `Labels` and `Location`
+/// are the runtime's bounded byte vectors.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct RecordInput<AccountId, Labels, Location> {
+    /// blake2-256 of the original text.
+    pub raw_hash: H256,
+    /// blake2-256 of the stored blob (compressed, then encrypted).
+    pub content_hash: H256,
+    /// Length of the original text in bytes.
+    pub raw_len: u64,
+    /// Length of the compressed blob in bytes (before encryption).
+    pub compressed_len: u64,
+    /// How the blob was compressed.
+    pub codec: Codec,
+    /// Search labels (e.g. department, diagnosis code, language).
+    pub labels: Labels,
+    /// Where the manager keeps the blob (a URL or a key in its store).
+    pub location: Location,
+    /// The data manager that keeps and serves the blob.
+    pub manager: AccountId,
+}
+
+/// Where a record stands.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum RecordStatus {
+    /// Current; may be requested, amended or retracted.
+    Live,
+    /// Replaced by a newer version; kept for its history.
+    Superseded {
+        /// The version that replaced it.
+        by: RecordId,
+    },
+    /// Withdrawn by its owner; kept for its history, deposit returned.
+    Retracted,
+}
+
+/// A registered record as kept on-chain.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Record<AccountId, Balance, Labels, Location> {
+    /// The data owner that registered it.
+    pub owner: AccountId,
+    /// What the owner submitted.
+    pub input: RecordInput<AccountId, Labels, Location>,
+    /// The version this one amends, if any.
+    pub previous: Option<RecordId>,
+    /// Live, superseded or retracted.
+    pub status: RecordStatus,
+    /// Timestamp (ms since the Unix epoch) of the block that registered it.
+    pub registered_at: u64,
+    /// The deposit held from the owner while the record is live.
+    pub deposit: Balance,
+}
+
+/// Where an access request stands.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum RequestStatus {
+    /// Members are voting.
+    Open,
+    /// Enough members approved; waiting for the owner or manager to deliver the key.
+    Approved,
+    /// Approval became impossible.
+    Rejected,
+    /// The voting period ended before a decision.
+    Expired,
+    /// Approved, and the key was delivered (a grant exists or existed).
+    Delivered,
+}
+
+/// A demander's request for access to a record.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Request<AccountId, BlockNumber, Purpose> {
+    /// The record asked for.
+    pub record: RecordId,
+    /// Who asks.
+    pub demander: AccountId,
+    /// Why (free text, bounded).
+    pub purpose: Purpose,
+    /// Consortium members when the request opened.
+    pub members: u32,
+    /// Ayes needed: ⌈members / 2⌉, fixed at opening.
+    pub threshold: u32,
+    /// Ayes so far.
+    pub ayes: u32,
+    /// Nays so far.
+    pub nays: u32,
+    /// Open, approved, rejected, expired or delivered.
+    pub status: RequestStatus,
+    /// Timestamp (ms) of the block that opened it.
+    pub opened_at: u64,
+    /// The block at whose start an undecided request expires.
+    pub expires_at: BlockNumber,
+}
+
+/// A demander's access to a record: the data key wrapped for the demander's X25519 key.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Grant<AccountId, BlockNumber, WrappedKey> {
+    /// The approved request this grant answers.
+    pub request: RequestId,
+    /// Who delivered the key (the owner or the manager).
+    pub delivered_by: AccountId,
+    /// The data key sealed to the demander's published X25519 key.
+    pub wrapped_key: WrappedKey,
+    /// Timestamp (ms) of the delivery.
+    pub granted_at: u64,
+    /// The first block in which the grant no longer gives access.
+    pub expires_at: BlockNumber,
+}
+
+sp_api::decl_runtime_apis! {
+    /// Reading the record registry (`pallet-medical-records`).
+    ///
+    /// Pages: `from` is the last id of the previous page (`None` for the first page);
+    /// ids come in storage order, at most `limit` (capped by the runtime) per call.
+    pub trait MedicalRecordsApi<AccountId, Record>
+    where
+        AccountId: codec::Codec,
+        Record: codec::Codec,
+    {
+        /// A record by id (any status).
+        fn record(id: RecordId) -> Option<Record>;
+        /// Live records of an owner.
+        fn records_of(owner: AccountId, from: Option<RecordId>, limit: u32) -> sp_runtime::Vec<RecordId>;
+        /// Live records carrying a label.
+        fn records_labelled(label: sp_runtime::Vec<u8>, from: Option<RecordId>, limit: u32) -> sp_runtime::Vec<RecordId>;
+    }
+
+    /// Reading roles, requests, grants and audit heads (`pallet-access`).
+    pub trait AccessApi<AccountId, Request>
+    where
+        AccountId: codec::Codec,
+        Request: codec::Codec,
+    {
+        /// Whether `who` may read `record` now: its owner or manager, or a demander
+        /// holding an unexpired grant, while the record is live.
+        fn can_access(record: RecordId, who: AccountId) -> bool;
+        /// A request by id.
+        fn request(id: RequestId) -> Option<Request>;
+        /// The roles `who` holds.
+        fn roles(who: AccountId) -> sp_runtime::Vec<Role>;
+        /// The audit head of a record (zero before its first operation).
+        fn audit_head(record: RecordId) -> H256;
+    }
 }
 
 /// The hash-chained audit trail of each record. Implemented by the pallet that keeps the

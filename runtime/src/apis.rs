@@ -17,10 +17,18 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use medchain_primitives::{RecordId, RequestId, Role};
+
 use super::{
-    opaque::SessionKeys, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
-    Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+    opaque::SessionKeys, Access, AccountId, Aura, Balance, Block, Executive, Grandpa,
+    InherentDataExt, MedicalRecords, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, System,
+    TransactionPayment, VERSION,
 };
+
+/// A record as `MedicalRecordsApi` returns it.
+pub type RecordOf = pallet_medical_records::RecordOf<Runtime>;
+/// A request as `AccessApi` returns it.
+pub type RequestOf = pallet_access::RequestOf<Runtime>;
 
 impl_runtime_apis! {
     impl sp_api::Core<Block> for Runtime {
@@ -143,6 +151,38 @@ impl_runtime_apis! {
             _authority_id: GrandpaId,
         ) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
             None
+        }
+    }
+
+    impl medchain_primitives::MedicalRecordsApi<Block, AccountId, RecordOf> for Runtime {
+        fn record(id: RecordId) -> Option<RecordOf> {
+            MedicalRecords::record(id)
+        }
+
+        fn records_of(owner: AccountId, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
+            MedicalRecords::records_of(owner, from, limit)
+        }
+
+        fn records_labelled(label: Vec<u8>, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
+            MedicalRecords::records_labelled(label, from, limit)
+        }
+    }
+
+    impl medchain_primitives::AccessApi<Block, AccountId, RequestOf> for Runtime {
+        fn can_access(record: RecordId, who: AccountId) -> bool {
+            Access::can_access(record, who)
+        }
+
+        fn request(id: RequestId) -> Option<RequestOf> {
+            Access::request(id)
+        }
+
+        fn roles(who: AccountId) -> Vec<Role> {
+            Access::roles(who)
+        }
+
+        fn audit_head(record: RecordId) -> sp_core::H256 {
+            Access::audit_head(record)
         }
     }
 

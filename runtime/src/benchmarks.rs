@@ -9,4 +9,6 @@ frame_benchmarking::define_benchmarks!(
     [pallet_sudo, Sudo]
     [pallet_collective, Council]
     [pallet_membership, ConsortiumMembership]
+    [pallet_medical_records, MedicalRecords]
+    [pallet_access, Access]
 );

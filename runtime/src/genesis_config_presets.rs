@@ -1,6 +1,10 @@
 //! Genesis presets: `development` (one authority, Alice, with sudo) and `local_testnet`
 //! (four hospitals — Alice, Bob, Charlie and Dave — as Aura/GRANDPA authorities and
 //! consortium members, no sudo key).
+//!
+//! Both give the same ready sharing setup ([`DEMO_ROLES`]): Alice and Charlie are data
+//! owners (hospitals registering their records), Bob is the data manager, Ferdie a data
+//! demander (a research institute, not a member); Eve holds no role.
 
 use alloc::{vec, vec::Vec};
 use frame_support::{build_struct_json_patch, BoundedVec};
@@ -10,10 +14,20 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use medchain_primitives::Role;
+
 use crate::{
-    configs::MAX_MEMBERS, AccountId, AuraConfig, BalancesConfig, ConsortiumMembershipConfig,
-    GrandpaConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
+    configs::MAX_MEMBERS, AccessConfig, AccountId, AuraConfig, BalancesConfig,
+    ConsortiumMembershipConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
 };
+
+/// The roles of the demo accounts on the dev and local chains.
+pub const DEMO_ROLES: [(Sr25519Keyring, &[Role]); 4] = [
+    (Sr25519Keyring::Alice, &[Role::DataOwner]),
+    (Sr25519Keyring::Bob, &[Role::DataManager]),
+    (Sr25519Keyring::Charlie, &[Role::DataOwner]),
+    (Sr25519Keyring::Ferdie, &[Role::DataDemander]),
+];
 
 /// What each endowed account starts with.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
@@ -57,6 +71,12 @@ fn genesis(
         // genesis must stay empty.
         consortium_membership: ConsortiumMembershipConfig {
             members: BoundedVec::truncate_from(members),
+        },
+        access: AccessConfig {
+            roles: DEMO_ROLES
+                .iter()
+                .map(|(account, roles)| (account.to_account_id(), roles.to_vec()))
+                .collect::<Vec<_>>(),
         },
     })
 }

@@ -5,8 +5,9 @@
 //!
 //! Pallets, by the names Polkadot.js shows (see `DESIGN.md`): `System`, `Timestamp`,
 //! `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo` (only dev chains set a
-//! key), `Council` (pallet-collective) and `ConsortiumMembership` (pallet-membership,
-//! which feeds `Council`).
+//! key), `Council` (pallet-collective), `ConsortiumMembership` (pallet-membership,
+//! which feeds `Council` and `Access`), `MedicalRecords` (the record registry) and
+//! `Access` (roles, majority-approved sharing, key delivery, audit heads).
 //!
 //! - [`configs`]: every pallet's configuration and the runtime's constants.
 //! - [`apis`]: the runtime APIs the node, the RPC and Polkadot.js use.
@@ -185,4 +186,8 @@ mod runtime {
     pub type Council = pallet_collective<Instance1>;
     #[runtime::pallet_index(11)]
     pub type ConsortiumMembership = pallet_membership<Instance1>;
+    #[runtime::pallet_index(20)]
+    pub type MedicalRecords = pallet_medical_records;
+    #[runtime::pallet_index(21)]
+    pub type Access = pallet_access;
 }

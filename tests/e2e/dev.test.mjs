@@ -34,6 +34,7 @@ test('the metadata lists the pallets by the names in DESIGN.md', async () => {
   const names = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
   for (const expected of [
     'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo', 'Council', 'ConsortiumMembership',
+    'MedicalRecords', 'Access',
   ]) {
     assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
   }

@@ -232,34 +232,48 @@ export async function waitForFinalized(node, number, timeoutMs = 120_000) {
 }
 
 /**
- * Signs and sends `tx` with `signer`; resolves with the events once the block holding
- * it is finalized, rejects if the extrinsic failed (with the decoded module error).
+ * Signs and sends `tx` with `signer`; resolves with the block hash and the events once
+ * the block holding it is finalized (or, with `{ until: 'inBlock' }`, included), rejects
+ * if the extrinsic failed (with the decoded module error, e.g. `access.NotMember`).
  */
-export function sendAndFinalize(api, tx, signer) {
+export function sendAndFinalize(api, tx, signer, { until = 'finalized' } = {}) {
   return new Promise((resolveTx, reject) => {
     let unsubscribe = () => {};
+    let settled = false;
+    const finish = (fn, value) => {
+      if (!settled) {
+        settled = true;
+        unsubscribe();
+        fn(value);
+      }
+    };
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
       if (dispatchError) {
-        unsubscribe();
         if (dispatchError.isModule) {
           const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-          reject(new Error(`${section}.${name}`));
+          finish(reject, new Error(`${section}.${name}`));
         } else {
-          reject(new Error(dispatchError.toString()));
+          finish(reject, new Error(dispatchError.toString()));
         }
         return;
       }
       if (status.isFinalized) {
-        unsubscribe();
-        resolveTx({ blockHash: status.asFinalized.toHex(), events });
+        finish(resolveTx, { blockHash: status.asFinalized.toHex(), events });
+      } else if (status.isInBlock && until === 'inBlock') {
+        finish(resolveTx, { blockHash: status.asInBlock.toHex(), events });
       } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-        unsubscribe();
-        reject(new Error(`transaction ${status.type}`));
+        finish(reject, new Error(`transaction ${status.type}`));
       }
     })
       .then((u) => {
         unsubscribe = u;
+        if (settled) u();
       })
-      .catch(reject);
+      .catch((error) => finish(reject, error));
   });
+}
+
+/** Like `sendAndFinalize`, resolving as soon as the transaction is in a block. */
+export function sendAndInclude(api, tx, signer) {
+  return sendAndFinalize(api, tx, signer, { until: 'inBlock' });
 }

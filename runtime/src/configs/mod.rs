@@ -21,9 +21,10 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-    AccountId, Aura, Balance, Balances, Block, BlockNumber, Council, Hash, Instance1, Nonce,
-    PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-    RuntimeOrigin, RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+    Access, AccountId, Aura, Balance, Balances, Block, BlockNumber, ConsortiumMembership, Council,
+    Hash, Instance1, MedicalRecords, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp, DAYS,
+    EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, VERSION,
 };
 
 /// Transactions may use up to 75 % of a block; the rest is kept for operational ones.
@@ -172,4 +173,46 @@ impl pallet_membership::Config<Instance1> for Runtime {
     type MembershipChanged = Council;
     type MaxMembers = ConstU32<MAX_MEMBERS>;
     type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+    /// A live record holds 10 mUNIT plus 10 µUNIT per byte of labels and location
+    /// (at most 10 + 16·64·0.01 + 256·0.01 ≈ 23 mUNIT).
+    pub const RecordDepositBase: Balance = 10 * MILLI_UNIT;
+    pub const RecordByteDeposit: Balance = 10 * MICRO_UNIT;
+    /// Requests stay open for three days; delivered keys give access for ninety.
+    pub const RequestTtl: BlockNumber = 3 * DAYS;
+    pub const GrantTtl: BlockNumber = 90 * DAYS;
+}
+
+impl pallet_medical_records::Config for Runtime {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RecordDepositBase = RecordDepositBase;
+    type ByteDeposit = RecordByteDeposit;
+    /// Sixteen labels of up to 64 bytes (department, ICD code, language, …).
+    type MaxLabels = ConstU32<16>;
+    type MaxLabelLen = ConstU32<64>;
+    /// A URL or object key in the manager's store.
+    type MaxLocationLen = ConstU32<256>;
+    type Roles = Access;
+    type Audit = Access;
+    type Time = Timestamp;
+    type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_access::Config for Runtime {
+    type AdminOrigin = EnsureRootOrCouncilMajority;
+    type Members = ConsortiumMembership;
+    type MaxMembers = ConstU32<MAX_MEMBERS>;
+    type Records = MedicalRecords;
+    type RequestTtl = RequestTtl;
+    type GrantTtl = GrantTtl;
+    type MaxOpenRequests = ConstU32<32>;
+    type MaxExpiriesPerBlock = ConstU32<64>;
+    type MaxPurposeLen = ConstU32<256>;
+    /// Room for an X25519 + HKDF + AEAD sealed 32-byte key with headers (80 bytes) or HPKE.
+    type MaxWrappedKeyLen = ConstU32<256>;
+    type Time = Timestamp;
+    type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
 }

@@ -1,0 +1,234 @@
+//! Benchmarks of `pallet-access`, each at its worst case: the most members, full
+//! open-request lists and expiry slots, the longest purpose and wrapped key.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+
+const KEY: [u8; 32] = [7; 32];
+
+fn max_purpose<T: Config>() -> PurposeOf<T> {
+    PurposeOf::<T>::truncate_from(alloc::vec![b'p'; T::MaxPurposeLen::get() as usize])
+}
+
+fn max_wrapped_key<T: Config>() -> WrappedKeyOf<T> {
+    WrappedKeyOf::<T>::truncate_from(alloc::vec![0xab; T::MaxWrappedKeyLen::get() as usize])
+}
+
+/// Fills the consortium to `MaxMembers`; returns the members.
+fn full_membership<T: Config>() -> Vec<T::AccountId> {
+    let current = T::Members::count() as u32;
+    for i in current..T::MaxMembers::get() {
+        T::Members::add(&account("member", i, 0));
+    }
+    T::Members::sorted_members()
+}
+
+fn demander<T: Config>(index: u32) -> T::AccountId {
+    let who: T::AccountId = account("demander", index, 0);
+    Roles::<T>::insert(&who, RoleSet::default().with(Role::DataDemander));
+    EncryptionKeys::<T>::insert(&who, KEY);
+    who
+}
+
+/// A live record and its owner; its manager holds the manager role.
+fn record<T: Config>() -> (RecordId, T::AccountId) {
+    let owner: T::AccountId = account("owner", 0, 0);
+    let manager: T::AccountId = account("manager", 0, 0);
+    let record = T::Records::create_for_benchmarks(&owner, &manager);
+    Roles::<T>::mutate(&manager, |set| {
+        *set = Some(set.unwrap_or_default().with(Role::DataManager))
+    });
+    (record, owner)
+}
+
+/// Opens a request through the call, so that every index is as in real use.
+fn open<T: Config>(demander: &T::AccountId, record: RecordId) -> RequestId {
+    Pallet::<T>::request_access(
+        RawOrigin::Signed(demander.clone()).into(),
+        record,
+        max_purpose::<T>(),
+    )
+    .expect("benchmark set-up opens a request");
+    NextRequestId::<T>::get() - 1
+}
+
+/// Fills `demander`'s open list but one slot, each for a record of its own, in earlier
+/// blocks so that the expiry slot of the measured block stays free.
+fn fill_open_list<T: Config>(demander: &T::AccountId) {
+    for i in 0..T::MaxOpenRequests::get().saturating_sub(1) {
+        frame_system::Pallet::<T>::set_block_number(i.into());
+        let (record, _) = record::<T>();
+        open::<T>(demander, record);
+    }
+    frame_system::Pallet::<T>::set_block_number(T::MaxOpenRequests::get().into());
+}
+
+/// An approved request of a demander whose list of requests in progress is full.
+fn approved_request<T: Config>() -> (RequestId, T::AccountId) {
+    let members = full_membership::<T>();
+    let who = demander::<T>(0);
+    fill_open_list::<T>(&who);
+    let (record, owner) = record::<T>();
+    let request = open::<T>(&who, record);
+    let threshold = Requests::<T>::get(request).expect("opened").threshold as usize;
+    for member in members.iter().take(threshold) {
+        Pallet::<T>::vote(RawOrigin::Signed(member.clone()).into(), request, true)
+            .expect("members approve");
+    }
+    (request, owner)
+}
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    #[benchmark]
+    fn assign_role() -> Result<(), BenchmarkError> {
+        let origin =
+            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let who: T::AccountId = account("who", 0, 0);
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, who.clone(), Role::DataDemander);
+
+        assert!(Pallet::<T>::has_role(&who, Role::DataDemander));
+        Ok(())
+    }
+
+    #[benchmark]
+    fn revoke_role() -> Result<(), BenchmarkError> {
+        let origin =
+            T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let who = demander::<T>(0);
+
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin, who.clone(), Role::DataDemander);
+
+        assert!(!Pallet::<T>::has_role(&who, Role::DataDemander));
+        Ok(())
+    }
+
+    #[benchmark]
+    fn set_encryption_key() {
+        let who = demander::<T>(0);
+        EncryptionKeys::<T>::remove(&who);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), KEY);
+
+        assert_eq!(EncryptionKeys::<T>::get(&who), Some(KEY));
+    }
+
+    #[benchmark]
+    fn request_access() {
+        full_membership::<T>();
+        let who = demander::<T>(0);
+        fill_open_list::<T>(&who);
+        let (record, _) = record::<T>();
+        // The expiry slot of this block holds all but one request.
+        let now = frame_system::Pallet::<T>::block_number();
+        for i in 1..T::MaxExpiriesPerBlock::get() {
+            let other = demander::<T>(i);
+            open::<T>(&other, record);
+        }
+        let purpose = max_purpose::<T>();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), record, purpose);
+
+        assert_eq!(
+            OpenRequests::<T>::get(&who).len() as u32,
+            T::MaxOpenRequests::get()
+        );
+        assert!(Expiries::<T>::get(now.saturating_add(T::RequestTtl::get())).is_full());
+    }
+
+    /// The deciding nay with the most members: it also rejects the request and takes it
+    /// off a full list of requests in progress.
+    #[benchmark]
+    fn vote() {
+        let members = full_membership::<T>();
+        let who = demander::<T>(0);
+        fill_open_list::<T>(&who);
+        let (record, _) = record::<T>();
+        let request = open::<T>(&who, record);
+        let req = Requests::<T>::get(request).expect("opened");
+        // Rejection comes with the nay that makes the nays exceed members - threshold.
+        let deciding = (req.members - req.threshold) as usize;
+        for member in members.iter().take(deciding) {
+            Pallet::<T>::vote(RawOrigin::Signed(member.clone()).into(), request, false)
+                .expect("members vote");
+        }
+        let last = members[deciding].clone();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(last), request, false);
+
+        assert_eq!(
+            Requests::<T>::get(request).map(|r| r.status),
+            Some(RequestStatus::Rejected)
+        );
+    }
+
+    /// Delivered by the manager, the longer path (owner, then manager and its role).
+    #[benchmark]
+    fn deliver_key() {
+        let (request, _) = approved_request::<T>();
+        let manager: T::AccountId = account("manager", 0, 0);
+        let key = max_wrapped_key::<T>();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(manager), request, key);
+
+        assert_eq!(
+            Requests::<T>::get(request).map(|r| r.status),
+            Some(RequestStatus::Delivered)
+        );
+    }
+
+    #[benchmark]
+    fn revoke_grant() {
+        let (request, owner) = approved_request::<T>();
+        Pallet::<T>::deliver_key(
+            RawOrigin::Signed(owner.clone()).into(),
+            request,
+            max_wrapped_key::<T>(),
+        )
+        .expect("the owner delivers");
+        let req = Requests::<T>::get(request).expect("opened");
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(owner), req.record, req.demander.clone());
+
+        assert!(!Grants::<T>::contains_key(req.record, &req.demander));
+    }
+
+    /// `n` requests expire, each taken off a full open list.
+    #[benchmark]
+    fn on_initialize(n: Linear<0, { T::MaxExpiriesPerBlock::get() }>) {
+        full_membership::<T>();
+        let mut expiring = Vec::new();
+        for i in 0..n {
+            let who = demander::<T>(i);
+            fill_open_list::<T>(&who);
+            let (record, _) = record::<T>();
+            expiring.push(open::<T>(&who, record));
+        }
+        let due = frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTtl::get());
+
+        #[block]
+        {
+            Pallet::<T>::on_initialize(due);
+        }
+
+        for request in expiring {
+            assert_eq!(
+                Requests::<T>::get(request).map(|r| r.status),
+                Some(RequestStatus::Expired)
+            );
+        }
+    }
+
+    impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,894 @@
+//! # Access pallet
+//!
+//! Who may read a MedChain record, decided by the consortium: the paper's roles (§4.2),
+//! sharing requests approved by a majority of the member hospitals, delivery of the
+//! record's data key to the approved demander, and a tamper-evident audit trail of every
+//! operation on every record.
+//!
+//! ## Overview
+//!
+//! - **Roles.** [`Config::AdminOrigin`] (in MedChain: root or a council majority) gives
+//!   and takes the roles data owner, data manager and data demander. Other pallets see
+//!   them through `medchain_primitives::RoleProvider`.
+//! - **Requests.** A data demander asks for a live record. The request's threshold is
+//!   fixed when it opens: ⌈members / 2⌉ of the consortium's members
+//!   ([`Config::Members`], `ConsortiumMembership` in MedChain). A demander has at most
+//!   [`Config::MaxOpenRequests`] requests in progress (open, or approved and waiting for
+//!   the key), and one at a time per record. A request still in progress
+//!   [`Config::RequestTtl`] blocks after it opened expires, in `on_initialize` (bounded:
+//!   at most [`Config::MaxExpiriesPerBlock`] requests expire in a block, because at
+//!   most that many may be opened with the same expiry block). So the key of an
+//!   approved request must be delivered within the same period.
+//! - **Votes.** Each current member votes once. The request is `Approved` as soon as the
+//!   ayes reach the threshold and `Rejected` as soon as that can no longer happen (nays
+//!   above `members - threshold`). A member who joins mid-vote may vote; one who leaves
+//!   keeps the vote cast. Since the threshold was fixed at opening, a membership change
+//!   can neither lower the bar nor strand a request.
+//! - **Keys.** A demander publishes an X25519 public key; after approval the record's
+//!   owner or manager (while it holds the manager role) posts the record's data key
+//!   sealed to it, once per request. That grant gives access for [`Config::GrantTtl`]
+//!   blocks, until the owner revokes it, the record stops being live, or the demander
+//!   loses its role; access again takes a new request and a new vote.
+//! - Votes on a request whose record was retracted or superseded are refused; the
+//!   request expires.
+//! - **Audit.** Every event that names a record — from this pallet and from
+//!   `pallet-medical-records` through `medchain_primitives::AuditLog` — extends the
+//!   record's audit head: `head' = blake2_256(head ++ SCALE(event))`, where the event is
+//!   encoded as the runtime encodes it (`RuntimeEvent`: pallet index, variant, fields).
+//!   Every event carries the block's timestamp `at` (ms); expiries, which happen in
+//!   `on_initialize`, carry the previous block's.
+//!
+//! ## Calls
+//!
+//! - [`Pallet::assign_role`], [`Pallet::revoke_role`] — `AdminOrigin`.
+//! - [`Pallet::set_encryption_key`] — any account holding a role.
+//! - [`Pallet::request_access`] — a data demander.
+//! - [`Pallet::vote`] — a consortium member.
+//! - [`Pallet::deliver_key`] — the record's owner or manager.
+//! - [`Pallet::revoke_grant`] — the record's owner.
+//!
+//! ## Runtime API
+//!
+//! `medchain_primitives::AccessApi`: [`Pallet::can_access`], [`Pallet::request`],
+//! [`Pallet::roles`], [`Pallet::audit_head`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod migrations;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::{
+    pallet_prelude::*,
+    traits::{SortedMembers, Time},
+};
+use frame_system::pallet_prelude::*;
+use medchain_primitives::{
+    audit_step, AuditLog, Grant, RecordId, RecordProvider, Request, RequestId, RequestStatus, Role,
+    RoleProvider, RoleSet,
+};
+use sp_core::H256;
+use sp_runtime::traits::{Saturating, Zero};
+
+/// A request's purpose: bounded free text.
+pub type PurposeOf<T> = BoundedVec<u8, <T as Config>::MaxPurposeLen>;
+/// A data key sealed to a demander's X25519 key.
+pub type WrappedKeyOf<T> = BoundedVec<u8, <T as Config>::MaxWrappedKeyLen>;
+/// A request as stored.
+pub type RequestOf<T> =
+    Request<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, PurposeOf<T>>;
+/// A grant as stored.
+pub type GrantOf<T> =
+    Grant<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, WrappedKeyOf<T>>;
+
+/// The storage layout version (see [`migrations`]).
+const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+/// Ayes a request needs with `members` members: ⌈members / 2⌉ (the paper: fewer than
+/// half rejects, otherwise allowed).
+pub const fn threshold_for(members: u32) -> u32 {
+    members.div_ceil(2)
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+    use super::*;
+
+    #[pallet::pallet]
+    #[pallet::storage_version(STORAGE_VERSION)]
+    pub struct Pallet<T>(_);
+
+    #[pallet::config]
+    pub trait Config: frame_system::Config {
+        /// Gives and takes roles (MedChain: root or a council majority).
+        type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// The consortium's members, who vote on requests.
+        type Members: SortedMembers<Self::AccountId>;
+
+        /// Most members the consortium may have (the worst case of the weights).
+        #[pallet::constant]
+        type MaxMembers: Get<u32>;
+
+        /// Owners and managers of records.
+        type Records: RecordProvider<Self::AccountId>;
+
+        /// Blocks an undecided request stays open.
+        #[pallet::constant]
+        type RequestTtl: Get<BlockNumberFor<Self>>;
+
+        /// Blocks a delivered grant gives access.
+        #[pallet::constant]
+        type GrantTtl: Get<BlockNumberFor<Self>>;
+
+        /// Most open requests one demander may have.
+        #[pallet::constant]
+        type MaxOpenRequests: Get<u32>;
+
+        /// Most requests that may expire in one block (so most that may open in one).
+        #[pallet::constant]
+        type MaxExpiriesPerBlock: Get<u32>;
+
+        /// Longest purpose, in bytes.
+        #[pallet::constant]
+        type MaxPurposeLen: Get<u32>;
+
+        /// Longest wrapped key, in bytes.
+        #[pallet::constant]
+        type MaxWrappedKeyLen: Get<u32>;
+
+        /// The block's timestamp, in milliseconds since the Unix epoch.
+        type Time: Time<Moment = u64>;
+
+        /// Weights of this pallet's calls.
+        type WeightInfo: WeightInfo;
+    }
+
+    /// The roles each account holds (absent: none).
+    #[pallet::storage]
+    pub type Roles<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RoleSet>;
+
+    /// Published X25519 public keys, to which data keys are sealed.
+    #[pallet::storage]
+    pub type EncryptionKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, [u8; 32]>;
+
+    /// The id the next request gets.
+    #[pallet::storage]
+    pub type NextRequestId<T> = StorageValue<_, RequestId, ValueQuery>;
+
+    /// Every request, by id.
+    #[pallet::storage]
+    pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
+
+    /// The vote of each member on each request (`true`: aye).
+    #[pallet::storage]
+    pub type Votes<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, RequestId, Blake2_128Concat, T::AccountId, bool>;
+
+    /// The requests in progress (open, or approved and waiting for the key) of each
+    /// demander, with their records (so that a duplicate request is found without reading
+    /// every request).
+    #[pallet::storage]
+    pub type OpenRequests<T: Config> = StorageMap<
+        _,
+        Blake2_128Concat,
+        T::AccountId,
+        BoundedVec<(RequestId, RecordId), T::MaxOpenRequests>,
+        ValueQuery,
+    >;
+
+    /// The requests that expire at the start of each block.
+    #[pallet::storage]
+    pub type Expiries<T: Config> = StorageMap<
+        _,
+        Twox64Concat,
+        BlockNumberFor<T>,
+        BoundedVec<RequestId, T::MaxExpiriesPerBlock>,
+        ValueQuery,
+    >;
+
+    /// Delivered keys: a demander's grant for a record.
+    #[pallet::storage]
+    pub type Grants<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, RecordId, Blake2_128Concat, T::AccountId, GrantOf<T>>;
+
+    /// The audit head of each record (absent: zero, no operation yet).
+    #[pallet::storage]
+    pub type AuditHeads<T: Config> = StorageMap<_, Twox64Concat, RecordId, H256>;
+
+    /// Roles to hold from genesis.
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// Accounts and their roles.
+        pub roles: Vec<(T::AccountId, Vec<Role>)>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            for (who, roles) in &self.roles {
+                let set = roles
+                    .iter()
+                    .fold(Roles::<T>::get(who).unwrap_or_default(), |s, r| s.with(*r));
+                if !set.is_empty() {
+                    Roles::<T>::insert(who, set);
+                }
+            }
+        }
+    }
+
+    #[pallet::event]
+    #[pallet::generate_deposit(pub(super) fn deposit_event)]
+    pub enum Event<T: Config> {
+        /// `AdminOrigin` gave `who` a role.
+        RoleAssigned {
+            who: T::AccountId,
+            role: Role,
+            at: u64,
+        },
+        /// `AdminOrigin` took a role from `who`.
+        RoleRevoked {
+            who: T::AccountId,
+            role: Role,
+            at: u64,
+        },
+        /// `who` published an X25519 public key.
+        EncryptionKeySet {
+            who: T::AccountId,
+            key: [u8; 32],
+            at: u64,
+        },
+        /// A demander asked for a record.
+        AccessRequested {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            at: u64,
+        },
+        /// A member voted; the counts after the vote.
+        Voted {
+            request: RequestId,
+            record: RecordId,
+            member: T::AccountId,
+            approve: bool,
+            ayes: u32,
+            nays: u32,
+            at: u64,
+        },
+        /// The ayes reached the threshold.
+        RequestApproved {
+            request: RequestId,
+            record: RecordId,
+            at: u64,
+        },
+        /// Approval became impossible.
+        RequestRejected {
+            request: RequestId,
+            record: RecordId,
+            at: u64,
+        },
+        /// The voting period ended without a decision.
+        RequestExpired {
+            request: RequestId,
+            record: RecordId,
+            at: u64,
+        },
+        /// The owner or manager delivered the data key for an approved request.
+        KeyDelivered {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            by: T::AccountId,
+            at: u64,
+        },
+        /// The owner ended a demander's grant.
+        GrantRevoked {
+            record: RecordId,
+            demander: T::AccountId,
+            at: u64,
+        },
+    }
+
+    #[pallet::error]
+    pub enum Error<T> {
+        /// The account already holds the role.
+        RoleAlreadyAssigned,
+        /// The account does not hold the role.
+        RoleNotAssigned,
+        /// Only accounts holding a role may publish a key.
+        NoRole,
+        /// The key is not a usable X25519 public key (all zero).
+        InvalidKey,
+        /// The account does not hold the data-demander role.
+        NotDataDemander,
+        /// No live record has this id.
+        UnknownRecord,
+        /// The consortium has no members to vote.
+        NoMembers,
+        /// The demander already has a request in progress for this record.
+        RequestAlreadyOpen,
+        /// The demander already holds an unexpired grant for this record.
+        AlreadyGranted,
+        /// The demander has `MaxOpenRequests` requests in progress.
+        TooManyOpenRequests,
+        /// `MaxExpiriesPerBlock` requests were already opened in this block.
+        TooManyRequestsInBlock,
+        /// No request has this id.
+        UnknownRequest,
+        /// Only consortium members vote.
+        NotMember,
+        /// This member already voted on this request.
+        AlreadyVoted,
+        /// The request is no longer open (approved, rejected, expired or delivered).
+        RequestNotOpen,
+        /// Only the record's owner or manager may deliver its key.
+        NotOwnerOrManager,
+        /// The request was not approved.
+        RequestNotApproved,
+        /// The key of this request was already delivered.
+        KeyAlreadyDelivered,
+        /// The demander has not published an encryption key.
+        NoEncryptionKey,
+        /// The wrapped key is empty.
+        EmptyWrappedKey,
+        /// Only the record's owner may do this.
+        NotOwner,
+        /// The demander holds no grant for this record.
+        NoGrant,
+        /// Request ids are exhausted.
+        RequestIdOverflow,
+    }
+
+    #[pallet::hooks]
+    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+            let due = Expiries::<T>::take(now);
+            let expiring = due.len() as u32;
+            for request in due {
+                Self::expire(request);
+            }
+            T::WeightInfo::on_initialize(expiring)
+        }
+
+        fn integrity_test() {
+            assert!(T::MaxMembers::get() > 0, "MaxMembers must allow a member");
+            assert!(
+                T::MaxOpenRequests::get() > 0,
+                "MaxOpenRequests must allow a request"
+            );
+            assert!(
+                T::MaxExpiriesPerBlock::get() > 0,
+                "MaxExpiriesPerBlock must allow a request"
+            );
+            assert!(
+                !T::RequestTtl::get().is_zero(),
+                "requests must stay open for a block"
+            );
+            assert!(!T::GrantTtl::get().is_zero(), "grants must last a block");
+            assert!(
+                T::MaxPurposeLen::get() > 0,
+                "MaxPurposeLen must allow a byte"
+            );
+            // An X25519 sealed key: 32-byte ephemeral key + 32-byte key + 16-byte tag.
+            assert!(
+                T::MaxWrappedKeyLen::get() >= 80,
+                "MaxWrappedKeyLen must fit a sealed key"
+            );
+        }
+
+        #[cfg(feature = "try-runtime")]
+        fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+            Self::do_try_state()
+        }
+    }
+
+    #[pallet::call]
+    impl<T: Config> Pallet<T> {
+        /// Gives `who` a role. `AdminOrigin` only.
+        ///
+        /// Emits [`Event::RoleAssigned`].
+        #[pallet::call_index(0)]
+        #[pallet::weight(T::WeightInfo::assign_role())]
+        pub fn assign_role(origin: OriginFor<T>, who: T::AccountId, role: Role) -> DispatchResult {
+            T::AdminOrigin::ensure_origin(origin)?;
+            let set = Roles::<T>::get(&who).unwrap_or_default();
+            ensure!(!set.contains(role), Error::<T>::RoleAlreadyAssigned);
+            Roles::<T>::insert(&who, set.with(role));
+            Self::deposit_event(Event::RoleAssigned {
+                who,
+                role,
+                at: T::Time::now(),
+            });
+            Ok(())
+        }
+
+        /// Takes a role from `who`. `AdminOrigin` only. Grants of a demander stop giving
+        /// access when it loses the demander role; its open requests run their course. An
+        /// account left without any role also loses its published key.
+        ///
+        /// Emits [`Event::RoleRevoked`].
+        #[pallet::call_index(1)]
+        #[pallet::weight(T::WeightInfo::revoke_role())]
+        pub fn revoke_role(origin: OriginFor<T>, who: T::AccountId, role: Role) -> DispatchResult {
+            T::AdminOrigin::ensure_origin(origin)?;
+            let set = Roles::<T>::get(&who).unwrap_or_default();
+            ensure!(set.contains(role), Error::<T>::RoleNotAssigned);
+            let set = set.without(role);
+            if set.is_empty() {
+                // Without a role the key serves nothing; it is not kept for free.
+                Roles::<T>::remove(&who);
+                EncryptionKeys::<T>::remove(&who);
+            } else {
+                Roles::<T>::insert(&who, set);
+            }
+            Self::deposit_event(Event::RoleRevoked {
+                who,
+                role,
+                at: T::Time::now(),
+            });
+            Ok(())
+        }
+
+        /// Publishes (or replaces) the caller's X25519 public key. The caller must hold
+        /// a role.
+        ///
+        /// Emits [`Event::EncryptionKeySet`].
+        #[pallet::call_index(2)]
+        #[pallet::weight(T::WeightInfo::set_encryption_key())]
+        pub fn set_encryption_key(origin: OriginFor<T>, key: [u8; 32]) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            ensure!(Roles::<T>::contains_key(&who), Error::<T>::NoRole);
+            ensure!(key != [0u8; 32], Error::<T>::InvalidKey);
+            EncryptionKeys::<T>::insert(&who, key);
+            Self::deposit_event(Event::EncryptionKeySet {
+                who,
+                key,
+                at: T::Time::now(),
+            });
+            Ok(())
+        }
+
+        /// Asks for access to a live record. The caller must hold the data-demander role.
+        /// The threshold is ⌈members / 2⌉ of the members now; the request expires after
+        /// `RequestTtl` blocks.
+        ///
+        /// Emits [`Event::AccessRequested`].
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::request_access())]
+        pub fn request_access(
+            origin: OriginFor<T>,
+            record: RecordId,
+            purpose: PurposeOf<T>,
+        ) -> DispatchResult {
+            let demander = ensure_signed(origin)?;
+            ensure!(
+                Self::has_role(&demander, Role::DataDemander),
+                Error::<T>::NotDataDemander
+            );
+            ensure!(
+                T::Records::owner(record).is_some(),
+                Error::<T>::UnknownRecord
+            );
+            let members = T::Members::count() as u32;
+            ensure!(members > 0, Error::<T>::NoMembers);
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(
+                Grants::<T>::get(record, &demander).is_none_or(|g| g.expires_at <= now),
+                Error::<T>::AlreadyGranted
+            );
+            let mut open = OpenRequests::<T>::get(&demander);
+            ensure!(
+                !open.iter().any(|(_, r)| *r == record),
+                Error::<T>::RequestAlreadyOpen
+            );
+            let id = NextRequestId::<T>::get();
+            let next = id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
+            open.try_push((id, record))
+                .map_err(|_| Error::<T>::TooManyOpenRequests)?;
+            let expires_at = now.saturating_add(T::RequestTtl::get());
+            let mut expiring = Expiries::<T>::get(expires_at);
+            expiring
+                .try_push(id)
+                .map_err(|_| Error::<T>::TooManyRequestsInBlock)?;
+
+            NextRequestId::<T>::put(next);
+            OpenRequests::<T>::insert(&demander, open);
+            Expiries::<T>::insert(expires_at, expiring);
+            let at = T::Time::now();
+            Requests::<T>::insert(
+                id,
+                Request {
+                    record,
+                    demander: demander.clone(),
+                    purpose,
+                    members,
+                    threshold: threshold_for(members),
+                    ayes: 0,
+                    nays: 0,
+                    status: RequestStatus::Open,
+                    opened_at: at,
+                    expires_at,
+                },
+            );
+            Self::emit(
+                record,
+                Event::AccessRequested {
+                    request: id,
+                    record,
+                    demander,
+                    at,
+                },
+            );
+            Ok(())
+        }
+
+        /// Votes on an open request. Members only, once each. Closes the request as
+        /// approved when the ayes reach its threshold, as rejected when they no longer
+        /// can.
+        ///
+        /// Emits [`Event::Voted`], then [`Event::RequestApproved`] or
+        /// [`Event::RequestRejected`] when the vote decides.
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::vote())]
+        pub fn vote(origin: OriginFor<T>, request: RequestId, approve: bool) -> DispatchResult {
+            let member = ensure_signed(origin)?;
+            ensure!(T::Members::contains(&member), Error::<T>::NotMember);
+            let mut req = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+            ensure!(
+                req.status == RequestStatus::Open,
+                Error::<T>::RequestNotOpen
+            );
+            ensure!(
+                !Votes::<T>::contains_key(request, &member),
+                Error::<T>::AlreadyVoted
+            );
+            ensure!(
+                T::Records::owner(req.record).is_some(),
+                Error::<T>::UnknownRecord
+            );
+
+            if approve {
+                req.ayes = req.ayes.saturating_add(1);
+            } else {
+                req.nays = req.nays.saturating_add(1);
+            }
+            let decided = if req.ayes >= req.threshold {
+                Some(RequestStatus::Approved)
+            } else if req.nays > req.members.saturating_sub(req.threshold) {
+                Some(RequestStatus::Rejected)
+            } else {
+                None
+            };
+            if let Some(status) = decided {
+                req.status = status;
+                // An approved request stays in progress until its key is delivered.
+                if status == RequestStatus::Rejected {
+                    Self::close(request, &req.demander);
+                }
+            }
+            Votes::<T>::insert(request, &member, approve);
+            Requests::<T>::insert(request, &req);
+
+            let (record, at) = (req.record, T::Time::now());
+            Self::emit(
+                record,
+                Event::Voted {
+                    request,
+                    record,
+                    member,
+                    approve,
+                    ayes: req.ayes,
+                    nays: req.nays,
+                    at,
+                },
+            );
+            match decided {
+                Some(RequestStatus::Approved) => Self::emit(
+                    record,
+                    Event::RequestApproved {
+                        request,
+                        record,
+                        at,
+                    },
+                ),
+                Some(_) => Self::emit(
+                    record,
+                    Event::RequestRejected {
+                        request,
+                        record,
+                        at,
+                    },
+                ),
+                None => {}
+            }
+            Ok(())
+        }
+
+        /// Delivers the data key of an approved request, sealed to the demander's
+        /// published X25519 key. The record's owner or manager only. The grant gives
+        /// access for `GrantTtl` blocks.
+        ///
+        /// Emits [`Event::KeyDelivered`].
+        #[pallet::call_index(5)]
+        #[pallet::weight(T::WeightInfo::deliver_key())]
+        pub fn deliver_key(
+            origin: OriginFor<T>,
+            request: RequestId,
+            wrapped_key: WrappedKeyOf<T>,
+        ) -> DispatchResult {
+            let by = ensure_signed(origin)?;
+            let mut req = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+            let owner = T::Records::owner(req.record).ok_or(Error::<T>::UnknownRecord)?;
+            ensure!(
+                by == owner || Self::is_acting_manager(req.record, &by),
+                Error::<T>::NotOwnerOrManager
+            );
+            ensure!(
+                req.status != RequestStatus::Delivered,
+                Error::<T>::KeyAlreadyDelivered
+            );
+            ensure!(
+                req.status == RequestStatus::Approved,
+                Error::<T>::RequestNotApproved
+            );
+            ensure!(
+                Self::has_role(&req.demander, Role::DataDemander),
+                Error::<T>::NotDataDemander
+            );
+            ensure!(
+                EncryptionKeys::<T>::contains_key(&req.demander),
+                Error::<T>::NoEncryptionKey
+            );
+            ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+
+            let at = T::Time::now();
+            let expires_at =
+                frame_system::Pallet::<T>::block_number().saturating_add(T::GrantTtl::get());
+            req.status = RequestStatus::Delivered;
+            Self::close(request, &req.demander);
+            Requests::<T>::insert(request, &req);
+            Grants::<T>::insert(
+                req.record,
+                &req.demander,
+                Grant {
+                    request,
+                    delivered_by: by.clone(),
+                    wrapped_key,
+                    granted_at: at,
+                    expires_at,
+                },
+            );
+            Self::emit(
+                req.record,
+                Event::KeyDelivered {
+                    request,
+                    record: req.record,
+                    demander: req.demander,
+                    by,
+                    at,
+                },
+            );
+            Ok(())
+        }
+
+        /// Ends a demander's grant for a record. The record's owner only.
+        ///
+        /// Emits [`Event::GrantRevoked`].
+        #[pallet::call_index(6)]
+        #[pallet::weight(T::WeightInfo::revoke_grant())]
+        pub fn revoke_grant(
+            origin: OriginFor<T>,
+            record: RecordId,
+            demander: T::AccountId,
+        ) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            let owner = T::Records::owner(record).ok_or(Error::<T>::UnknownRecord)?;
+            ensure!(who == owner, Error::<T>::NotOwner);
+            ensure!(
+                Grants::<T>::contains_key(record, &demander),
+                Error::<T>::NoGrant
+            );
+            Grants::<T>::remove(record, &demander);
+            Self::emit(
+                record,
+                Event::GrantRevoked {
+                    record,
+                    demander,
+                    at: T::Time::now(),
+                },
+            );
+            Ok(())
+        }
+    }
+}
+
+impl<T: Config> Pallet<T> {
+    fn has_role(who: &T::AccountId, role: Role) -> bool {
+        Roles::<T>::get(who).is_some_and(|set| set.contains(role))
+    }
+
+    /// Whether `who` is the live record's manager and still holds the manager role.
+    fn is_acting_manager(record: RecordId, who: &T::AccountId) -> bool {
+        T::Records::manager(record).as_ref() == Some(who) && Self::has_role(who, Role::DataManager)
+    }
+
+    /// Takes a finished request off its demander's list of requests in progress.
+    fn close(request: RequestId, demander: &T::AccountId) {
+        OpenRequests::<T>::mutate_exists(demander, |open| {
+            if let Some(list) = open {
+                list.retain(|(id, _)| *id != request);
+                if list.is_empty() {
+                    *open = None;
+                }
+            }
+        });
+    }
+
+    fn expire(request: RequestId) {
+        let Some(mut req) = Requests::<T>::get(request) else {
+            return;
+        };
+        if !matches!(req.status, RequestStatus::Open | RequestStatus::Approved) {
+            return;
+        }
+        req.status = RequestStatus::Expired;
+        Self::close(request, &req.demander);
+        Requests::<T>::insert(request, &req);
+        let record = req.record;
+        Self::emit(
+            record,
+            Event::RequestExpired {
+                request,
+                record,
+                at: T::Time::now(),
+            },
+        );
+    }
+
+    /// Extends `record`'s audit head with the event, then deposits it.
+    fn emit(record: RecordId, event: Event<T>) {
+        let event = <T as frame_system::Config>::RuntimeEvent::from(event);
+        <Self as AuditLog>::record_operation(record, &event.encode());
+        frame_system::Pallet::<T>::deposit_event(event);
+    }
+
+    /// Whether `who` may read `record` now: its owner, its manager (holding the role), or
+    /// a demander (holding the role) with an unexpired grant — only while the record is
+    /// live.
+    pub fn can_access(record: RecordId, who: T::AccountId) -> bool {
+        let Some(owner) = T::Records::owner(record) else {
+            return false;
+        };
+        if who == owner || Self::is_acting_manager(record, &who) {
+            return true;
+        }
+        let now = frame_system::Pallet::<T>::block_number();
+        Self::has_role(&who, Role::DataDemander)
+            && Grants::<T>::get(record, &who).is_some_and(|grant| grant.expires_at > now)
+    }
+
+    /// A request by id.
+    pub fn request(id: RequestId) -> Option<RequestOf<T>> {
+        Requests::<T>::get(id)
+    }
+
+    /// The roles `who` holds.
+    pub fn roles(who: T::AccountId) -> Vec<Role> {
+        Roles::<T>::get(who).unwrap_or_default().iter().collect()
+    }
+
+    /// The audit head of `record` (zero before its first operation).
+    pub fn audit_head(record: RecordId) -> H256 {
+        <Self as AuditLog>::head(record)
+    }
+
+    /// The invariants: vote counts match the votes, thresholds match the member counts,
+    /// requests in progress are listed with their demander and their expiry block (and
+    /// only those), grants answer delivered requests, and no empty role set or list is kept.
+    #[cfg(any(feature = "try-runtime", test))]
+    pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+        let next = NextRequestId::<T>::get();
+        let mut open = 0usize;
+        for (id, req) in Requests::<T>::iter() {
+            ensure!(id < next, "a request id is not below NextRequestId");
+            ensure!(
+                req.threshold == threshold_for(req.members),
+                "a threshold is not ⌈members/2⌉"
+            );
+            let (mut ayes, mut nays) = (0u32, 0u32);
+            for (_, aye) in Votes::<T>::iter_prefix(id) {
+                if aye {
+                    ayes += 1;
+                } else {
+                    nays += 1;
+                }
+            }
+            ensure!(
+                req.ayes == ayes && req.nays == nays,
+                "a request's counts differ from its votes"
+            );
+            let listed = OpenRequests::<T>::get(&req.demander).contains(&(id, req.record));
+            let in_progress = matches!(req.status, RequestStatus::Open | RequestStatus::Approved);
+            if in_progress {
+                open += 1;
+                ensure!(
+                    listed,
+                    "a request in progress is missing from its demander's list"
+                );
+                ensure!(
+                    Expiries::<T>::get(req.expires_at).contains(&id),
+                    "a request in progress is missing from its expiry block"
+                );
+            } else {
+                ensure!(!listed, "a finished request is on its demander's list");
+            }
+            if req.status == RequestStatus::Open {
+                ensure!(
+                    req.ayes < req.threshold
+                        && req.nays <= req.members.saturating_sub(req.threshold),
+                    "an open request should have been decided"
+                );
+            }
+        }
+        let mut listed = 0usize;
+        for (_, list) in OpenRequests::<T>::iter() {
+            ensure!(!list.is_empty(), "an empty open-request list is stored");
+            listed += list.len();
+        }
+        ensure!(
+            listed == open,
+            "the lists hold requests that are not in progress"
+        );
+        for (record, demander, grant) in Grants::<T>::iter() {
+            let req = Requests::<T>::get(grant.request).ok_or("a grant's request is missing")?;
+            ensure!(
+                req.status == RequestStatus::Delivered
+                    && req.record == record
+                    && req.demander == demander,
+                "a grant does not answer a delivered request of its record and demander"
+            );
+        }
+        for (_, set) in Roles::<T>::iter() {
+            ensure!(!set.is_empty(), "an empty role set is stored");
+        }
+        Ok(())
+    }
+}
+
+impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
+    fn has_role(who: &T::AccountId, role: Role) -> bool {
+        Self::has_role(who, role)
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn grant_for_benchmarks(who: &T::AccountId, role: Role) {
+        Roles::<T>::mutate(who, |set| *set = Some(set.unwrap_or_default().with(role)));
+    }
+}
+
+impl<T: Config> AuditLog for Pallet<T> {
+    fn record_operation(record: RecordId, operation: &[u8]) -> H256 {
+        AuditHeads::<T>::mutate(record, |head| {
+            let next = audit_step(&head.unwrap_or_default(), operation);
+            *head = Some(next);
+            next
+        })
+    }
+
+    fn head(record: RecordId) -> H256 {
+        AuditHeads::<T>::get(record).unwrap_or_default()
+    }
+}

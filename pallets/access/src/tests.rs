@@ -1,0 +1,648 @@
+//! Tests of every call's success path, every error, the origin checks, the majority
+//! rule, expiries and the audit trail. Each flow ends with `try_state`.
+
+use crate::{mock::*, *};
+use codec::Encode;
+use frame_support::{assert_noop, assert_ok};
+use medchain_primitives::audit_head_of;
+use sp_runtime::DispatchError;
+
+const KEY: [u8; 32] = [7; 32];
+
+fn purpose() -> PurposeOf<Test> {
+    PurposeOf::<Test>::try_from(b"cohort study".to_vec()).unwrap()
+}
+
+fn wrapped() -> WrappedKeyOf<Test> {
+    WrappedKeyOf::<Test>::try_from(vec![0xab; 80]).unwrap()
+}
+
+fn signed(who: AccountId) -> RuntimeOrigin {
+    RuntimeOrigin::signed(who)
+}
+
+fn check_invariants() {
+    Pallet::<Test>::do_try_state().expect("invariants hold");
+}
+
+/// DEMANDER publishes a key and opens request 0 for RECORD.
+fn open_request() -> RequestId {
+    assert_ok!(Access::set_encryption_key(signed(DEMANDER), KEY));
+    assert_ok!(Access::request_access(signed(DEMANDER), RECORD, purpose()));
+    NextRequestId::<Test>::get() - 1
+}
+
+fn approve(request: RequestId) {
+    assert_ok!(Access::vote(signed(1), request, true));
+    assert_ok!(Access::vote(signed(2), request, true));
+}
+
+fn status(request: RequestId) -> RequestStatus {
+    Requests::<Test>::get(request).unwrap().status
+}
+
+#[test]
+fn roles_are_given_and_taken_by_the_admin_only() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(Access::roles(OWNER), vec![Role::DataOwner]);
+        assert_ok!(Access::assign_role(
+            RuntimeOrigin::root(),
+            STRANGER,
+            Role::DataManager
+        ));
+        System::assert_last_event(
+            Event::RoleAssigned {
+                who: STRANGER,
+                role: Role::DataManager,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        assert!(<Pallet<Test> as RoleProvider<_>>::has_role(
+            &STRANGER,
+            Role::DataManager
+        ));
+        assert_noop!(
+            Access::assign_role(RuntimeOrigin::root(), STRANGER, Role::DataManager),
+            Error::<Test>::RoleAlreadyAssigned
+        );
+        assert_noop!(
+            Access::assign_role(signed(OWNER), STRANGER, Role::DataOwner),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            Access::revoke_role(signed(OWNER), STRANGER, Role::DataManager),
+            DispatchError::BadOrigin
+        );
+        assert_ok!(Access::revoke_role(
+            RuntimeOrigin::root(),
+            STRANGER,
+            Role::DataManager
+        ));
+        System::assert_last_event(
+            Event::RoleRevoked {
+                who: STRANGER,
+                role: Role::DataManager,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        assert!(
+            Roles::<Test>::get(STRANGER).is_none(),
+            "an empty set is not kept"
+        );
+        assert_noop!(
+            Access::revoke_role(RuntimeOrigin::root(), STRANGER, Role::DataManager),
+            Error::<Test>::RoleNotAssigned
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn encryption_keys() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(
+            Access::set_encryption_key(signed(STRANGER), KEY),
+            Error::<Test>::NoRole
+        );
+        assert_noop!(
+            Access::set_encryption_key(signed(DEMANDER), [0; 32]),
+            Error::<Test>::InvalidKey
+        );
+        assert_noop!(
+            Access::set_encryption_key(RuntimeOrigin::root(), KEY),
+            DispatchError::BadOrigin
+        );
+        assert_ok!(Access::set_encryption_key(signed(DEMANDER), KEY));
+        assert_eq!(EncryptionKeys::<Test>::get(DEMANDER), Some(KEY));
+        System::assert_last_event(
+            Event::EncryptionKeySet {
+                who: DEMANDER,
+                key: KEY,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        // Losing the last role drops the key.
+        assert_ok!(Access::revoke_role(
+            RuntimeOrigin::root(),
+            DEMANDER,
+            Role::DataDemander
+        ));
+        assert_eq!(EncryptionKeys::<Test>::get(DEMANDER), None);
+        check_invariants();
+    });
+}
+
+#[test]
+fn one_of_four_is_not_enough_two_of_four_approve() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        let req = Requests::<Test>::get(request).unwrap();
+        assert_eq!(
+            (req.members, req.threshold, req.expires_at),
+            (4, 2, 1 + REQUEST_TTL)
+        );
+        System::assert_last_event(
+            Event::AccessRequested {
+                request,
+                record: RECORD,
+                demander: DEMANDER,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        assert_ok!(Access::vote(signed(1), request, true));
+        assert_eq!(status(request), RequestStatus::Open, "1 of 4 is not enough");
+        assert_ok!(Access::vote(signed(3), request, false));
+        assert_eq!(status(request), RequestStatus::Open);
+        assert_ok!(Access::vote(signed(2), request, true));
+        assert_eq!(
+            status(request),
+            RequestStatus::Approved,
+            "2 of 4 is half: approved"
+        );
+        System::assert_has_event(
+            Event::Voted {
+                request,
+                record: RECORD,
+                member: 2,
+                approve: true,
+                ayes: 2,
+                nays: 1,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        System::assert_last_event(
+            Event::RequestApproved {
+                request,
+                record: RECORD,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        // Approved, it stays in progress until the key comes: no second request meanwhile.
+        assert_eq!(
+            OpenRequests::<Test>::get(DEMANDER).into_inner(),
+            vec![(request, RECORD)]
+        );
+        assert_noop!(
+            Access::request_access(signed(DEMANDER), RECORD, purpose()),
+            Error::<Test>::RequestAlreadyOpen
+        );
+        assert_noop!(
+            Access::vote(signed(4), request, true),
+            Error::<Test>::RequestNotOpen
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn rejected_as_soon_as_approval_is_impossible() {
+    new_test_ext().execute_with(|| {
+        // Five members: threshold 3; the third nay leaves at most 2 ayes.
+        MockMembers::set(&[1, 2, 3, 4, 5]);
+        let request = open_request();
+        assert_eq!(Requests::<Test>::get(request).unwrap().threshold, 3);
+        assert_ok!(Access::vote(signed(1), request, false));
+        assert_ok!(Access::vote(signed(2), request, false));
+        assert_eq!(status(request), RequestStatus::Open);
+        assert_ok!(Access::vote(signed(3), request, false));
+        assert_eq!(status(request), RequestStatus::Rejected);
+        System::assert_last_event(
+            Event::RequestRejected {
+                request,
+                record: RECORD,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        assert!(OpenRequests::<Test>::get(DEMANDER).is_empty());
+        // A key cannot be delivered for it.
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::RequestNotApproved
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn a_membership_change_mid_vote_keeps_the_threshold() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_ok!(Access::vote(signed(1), request, true));
+        // Member 1 leaves and three hospitals join: the bar stays at 2 of the original 4.
+        MockMembers::set(&[2, 3, 4, 5, 6, 7]);
+        assert_noop!(
+            Access::vote(signed(1), request, true),
+            Error::<Test>::NotMember
+        );
+        assert_ok!(Access::vote(signed(6), request, true));
+        assert_eq!(status(request), RequestStatus::Approved);
+        check_invariants();
+    });
+}
+
+#[test]
+fn vote_refusals() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(
+            Access::vote(signed(1), 99, true),
+            Error::<Test>::UnknownRequest
+        );
+        let request = open_request();
+        assert_noop!(
+            Access::vote(signed(STRANGER), request, true),
+            Error::<Test>::NotMember
+        );
+        assert_noop!(
+            Access::vote(RuntimeOrigin::root(), request, true),
+            DispatchError::BadOrigin
+        );
+        assert_ok!(Access::vote(signed(1), request, true));
+        assert_noop!(
+            Access::vote(signed(1), request, false),
+            Error::<Test>::AlreadyVoted
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn request_refusals() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(
+            Access::request_access(signed(STRANGER), RECORD, purpose()),
+            Error::<Test>::NotDataDemander
+        );
+        assert_noop!(
+            Access::request_access(RuntimeOrigin::root(), RECORD, purpose()),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            Access::request_access(signed(DEMANDER), 42, purpose()),
+            Error::<Test>::UnknownRecord
+        );
+        MockMembers::set(&[]);
+        assert_noop!(
+            Access::request_access(signed(DEMANDER), RECORD, purpose()),
+            Error::<Test>::NoMembers
+        );
+        MockMembers::set(&MEMBERS);
+        assert_ok!(Access::request_access(signed(DEMANDER), RECORD, purpose()));
+        assert_noop!(
+            Access::request_access(signed(DEMANDER), RECORD, purpose()),
+            Error::<Test>::RequestAlreadyOpen
+        );
+        for record in 1..MAX_OPEN as u64 {
+            MockRecords::set(record, Some((OWNER, MANAGER)));
+            assert_ok!(Access::request_access(signed(DEMANDER), record, purpose()));
+        }
+        MockRecords::set(50, Some((OWNER, MANAGER)));
+        assert_noop!(
+            Access::request_access(signed(DEMANDER), 50, purpose()),
+            Error::<Test>::TooManyOpenRequests
+        );
+        // MAX_EXPIRIES requests opened in one block fill its expiry slot.
+        for i in 0..(MAX_EXPIRIES - MAX_OPEN) as u64 {
+            let demander = 100 + i;
+            assert_ok!(Access::assign_role(
+                RuntimeOrigin::root(),
+                demander,
+                Role::DataDemander
+            ));
+            assert_ok!(Access::request_access(signed(demander), RECORD, purpose()));
+        }
+        assert_noop!(
+            Access::request_access(signed(OTHER_DEMANDER), RECORD, purpose()),
+            Error::<Test>::TooManyRequestsInBlock
+        );
+        go_to_block(2);
+        assert_ok!(Access::request_access(
+            signed(OTHER_DEMANDER),
+            RECORD,
+            purpose()
+        ));
+        NextRequestId::<Test>::put(u64::MAX);
+        assert_noop!(
+            Access::request_access(signed(OTHER_DEMANDER), 50, purpose()),
+            Error::<Test>::RequestIdOverflow
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn undecided_requests_expire_in_on_initialize() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_ok!(Access::vote(signed(1), request, true));
+        go_to_block(REQUEST_TTL);
+        assert_eq!(status(request), RequestStatus::Open);
+        go_to_block(1 + REQUEST_TTL);
+        assert_eq!(status(request), RequestStatus::Expired);
+        // `on_initialize` runs before the timestamp inherent: `at` is the previous block's.
+        System::assert_last_event(
+            Event::RequestExpired {
+                request,
+                record: RECORD,
+                at: REQUEST_TTL * BLOCK_MS,
+            }
+            .into(),
+        );
+        assert!(OpenRequests::<Test>::get(DEMANDER).is_empty());
+        assert!(Expiries::<Test>::get(1 + REQUEST_TTL).is_empty());
+        assert_noop!(
+            Access::vote(signed(2), request, true),
+            Error::<Test>::RequestNotOpen
+        );
+        // An approved request whose key was not delivered in time expires too…
+        let second = open_request();
+        approve(second);
+        go_to_block(1 + 2 * REQUEST_TTL + 1);
+        assert_eq!(status(second), RequestStatus::Expired);
+        assert!(OpenRequests::<Test>::get(DEMANDER).is_empty());
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), second, wrapped()),
+            Error::<Test>::RequestNotApproved
+        );
+        // …while a delivered one is left alone by its expiry.
+        let third = open_request();
+        approve(third);
+        assert_ok!(Access::deliver_key(signed(OWNER), third, wrapped()));
+        go_to_block(System::block_number() + REQUEST_TTL + 1);
+        assert_eq!(status(third), RequestStatus::Delivered);
+        assert!(Access::can_access(RECORD, DEMANDER));
+        check_invariants();
+    });
+}
+
+#[test]
+fn the_sharing_flow_grants_and_revokes_access() {
+    new_test_ext().execute_with(|| {
+        assert!(Access::can_access(RECORD, OWNER) && Access::can_access(RECORD, MANAGER));
+        let request = open_request();
+        assert!(!Access::can_access(RECORD, DEMANDER));
+        approve(request);
+        assert!(
+            !Access::can_access(RECORD, DEMANDER),
+            "approval alone gives no key"
+        );
+        assert_ok!(Access::deliver_key(signed(MANAGER), request, wrapped()));
+        System::assert_last_event(
+            Event::KeyDelivered {
+                request,
+                record: RECORD,
+                demander: DEMANDER,
+                by: MANAGER,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        assert_eq!(status(request), RequestStatus::Delivered);
+        assert_eq!(
+            Grants::<Test>::get(RECORD, DEMANDER).unwrap().wrapped_key,
+            wrapped()
+        );
+        assert!(Access::can_access(RECORD, DEMANDER));
+        assert!(!Access::can_access(RECORD, OTHER_DEMANDER));
+        assert_noop!(
+            Access::request_access(signed(DEMANDER), RECORD, purpose()),
+            Error::<Test>::AlreadyGranted
+        );
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::KeyAlreadyDelivered
+        );
+        check_invariants();
+
+        assert_noop!(
+            Access::revoke_grant(signed(MANAGER), RECORD, DEMANDER),
+            Error::<Test>::NotOwner
+        );
+        assert_ok!(Access::revoke_grant(signed(OWNER), RECORD, DEMANDER));
+        System::assert_last_event(
+            Event::GrantRevoked {
+                record: RECORD,
+                demander: DEMANDER,
+                at: BLOCK_MS,
+            }
+            .into(),
+        );
+        assert!(!Access::can_access(RECORD, DEMANDER));
+        // The old approval cannot bring the access back: a new request must be voted on.
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::KeyAlreadyDelivered
+        );
+        assert_noop!(
+            Access::revoke_grant(signed(OWNER), RECORD, DEMANDER),
+            Error::<Test>::NoGrant
+        );
+        assert_noop!(
+            Access::revoke_grant(signed(OWNER), 42, DEMANDER),
+            Error::<Test>::UnknownRecord
+        );
+        assert_noop!(
+            Access::revoke_grant(RuntimeOrigin::root(), RECORD, DEMANDER),
+            DispatchError::BadOrigin
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn grants_expire_and_end_with_the_role_or_the_record() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        approve(request);
+        assert_ok!(Access::deliver_key(signed(OWNER), request, wrapped()));
+        assert!(Access::can_access(RECORD, DEMANDER));
+        assert_ok!(Access::revoke_role(
+            RuntimeOrigin::root(),
+            DEMANDER,
+            Role::DataDemander
+        ));
+        assert!(!Access::can_access(RECORD, DEMANDER), "no role, no access");
+        assert_ok!(Access::assign_role(
+            RuntimeOrigin::root(),
+            DEMANDER,
+            Role::DataDemander
+        ));
+        assert!(Access::can_access(RECORD, DEMANDER));
+        go_to_block(1 + GRANT_TTL);
+        assert!(!Access::can_access(RECORD, DEMANDER), "expired");
+        // An expired grant does not block a new request.
+        assert_ok!(Access::request_access(signed(DEMANDER), RECORD, purpose()));
+        MockRecords::set(RECORD, None);
+        assert!(
+            !Access::can_access(RECORD, OWNER),
+            "a retracted record is readable by nobody"
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn deliver_key_refusals() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), 9, wrapped()),
+            Error::<Test>::UnknownRequest
+        );
+        let request = open_request();
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::RequestNotApproved
+        );
+        approve(request);
+        assert_noop!(
+            Access::deliver_key(signed(STRANGER), request, wrapped()),
+            Error::<Test>::NotOwnerOrManager
+        );
+        assert_noop!(
+            Access::deliver_key(RuntimeOrigin::root(), request, wrapped()),
+            DispatchError::BadOrigin
+        );
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, Default::default()),
+            Error::<Test>::EmptyWrappedKey
+        );
+        EncryptionKeys::<Test>::remove(DEMANDER);
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::NoEncryptionKey
+        );
+        assert_ok!(Access::revoke_role(
+            RuntimeOrigin::root(),
+            DEMANDER,
+            Role::DataDemander
+        ));
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::NotDataDemander
+        );
+        MockRecords::set(RECORD, None);
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Error::<Test>::UnknownRecord
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn the_audit_head_is_the_fold_of_the_exported_events() {
+    new_test_ext().execute_with(|| {
+        // Another pallet's operation (e.g. the registration) comes first.
+        let registered = b"registered".to_vec();
+        <Pallet<Test> as AuditLog>::record_operation(RECORD, &registered);
+        let request = open_request();
+        assert_ok!(Access::vote(signed(4), request, false));
+        approve(request);
+        go_to_block(2);
+        assert_ok!(Access::deliver_key(signed(OWNER), request, wrapped()));
+        assert_ok!(Access::revoke_grant(signed(OWNER), RECORD, DEMANDER));
+
+        let record_of = |event: &RuntimeEvent| match event {
+            RuntimeEvent::Access(
+                Event::AccessRequested { record, .. }
+                | Event::Voted { record, .. }
+                | Event::RequestApproved { record, .. }
+                | Event::RequestRejected { record, .. }
+                | Event::RequestExpired { record, .. }
+                | Event::KeyDelivered { record, .. }
+                | Event::GrantRevoked { record, .. },
+            ) => Some(*record),
+            _ => None,
+        };
+        let mut exported = vec![registered];
+        exported.extend(
+            System::events()
+                .iter()
+                .filter(|e| record_of(&e.event) == Some(RECORD))
+                .map(|e| e.event.encode()),
+        );
+        // requested, 3 votes, approved, delivered, revoked (+ the registration).
+        assert_eq!(exported.len(), 8);
+        let head = Access::audit_head(RECORD);
+        assert_eq!(head, audit_head_of(exported.iter().map(|op| &op[..])));
+        exported.swap(2, 3);
+        assert_ne!(
+            head,
+            audit_head_of(exported.iter().map(|op| &op[..])),
+            "order matters"
+        );
+        assert_eq!(Access::audit_head(42), H256::zero());
+        check_invariants();
+    });
+}
+
+#[test]
+fn try_state_catches_a_miscounted_request() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_ok!(Access::vote(signed(1), request, true));
+        Requests::<Test>::mutate(request, |r| r.as_mut().unwrap().ayes = 0);
+        assert!(Pallet::<Test>::do_try_state().is_err());
+    });
+}
+
+#[test]
+fn oversized_inputs_do_not_decode() {
+    let long = vec![0u8; 65].encode();
+    assert!(PurposeOf::<Test>::decode(&mut &long[..]).is_err());
+    let long = vec![0u8; 129].encode();
+    assert!(WrappedKeyOf::<Test>::decode(&mut &long[..]).is_err());
+}
+
+#[test]
+fn threshold_is_half_rounded_up() {
+    assert_eq!([1, 2, 3, 4, 5, 64].map(threshold_for), [1, 1, 2, 2, 3, 32]);
+}
+
+#[test]
+fn integrity_test_passes() {
+    use frame_support::traits::Hooks;
+    new_test_ext().execute_with(<Pallet<Test> as Hooks<u64>>::integrity_test);
+}
+
+#[test]
+fn votes_on_a_retracted_record_are_refused_and_the_request_expires() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_ok!(Access::vote(signed(1), request, true));
+        MockRecords::set(RECORD, None);
+        assert_noop!(
+            Access::vote(signed(2), request, true),
+            Error::<Test>::UnknownRecord
+        );
+        go_to_block(1 + REQUEST_TTL);
+        assert_eq!(status(request), RequestStatus::Expired);
+        check_invariants();
+    });
+}
+
+#[test]
+fn a_manager_without_the_role_neither_reads_nor_delivers() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        approve(request);
+        assert_ok!(Access::revoke_role(
+            RuntimeOrigin::root(),
+            MANAGER,
+            Role::DataManager
+        ));
+        assert!(!Access::can_access(RECORD, MANAGER));
+        assert_noop!(
+            Access::deliver_key(signed(MANAGER), request, wrapped()),
+            Error::<Test>::NotOwnerOrManager
+        );
+        assert_ok!(Access::deliver_key(signed(OWNER), request, wrapped()));
+        check_invariants();
+    });
+}

@@ -1,0 +1,584 @@
+//! # Medical records pallet
+//!
+//! The registry of MedChain's medical records. The records themselves are compressed
+//! with `medchain-lzw`, encrypted and kept off-chain by a data manager; the chain keeps
+//! what proves and finds them: the hash of the original text (`raw_hash`), the hash of
+//! the stored blob (`content_hash`), their lengths, the codec, search labels, where the
+//! blob lives and who manages it.
+//!
+//! ## Overview
+//!
+//! - Only accounts holding the data-owner role (see [`Config::Roles`], implemented by
+//!   `pallet-access`) register records, and only with a manager that holds the
+//!   data-manager role.
+//! - Every live record holds a deposit from its owner (a fungible hold with reason
+//!   [`HoldReason::RecordDeposit`]): a base plus a price per label and location byte,
+//!   so that state cannot be bloated for free. Retracting or amending releases it.
+//! - History is never overwritten: an amendment is a new record linked to the one it
+//!   replaces, which stays readable as `Superseded`; a retracted record stays readable
+//!   as `Retracted`. The indexes by owner, by label and by `(owner, raw_hash)` hold live
+//!   records only.
+//! - The same owner cannot register the same text twice while a record of it is live.
+//! - Every operation emits an event carrying the block's timestamp (`at`) and extends
+//!   the record's audit head ([`Config::Audit`]) with the SCALE encoding of that event as
+//!   the runtime encodes it (`RuntimeEvent`), so that an exported event list can be
+//!   checked against one on-chain hash (see `medchain_primitives::audit_head_of`).
+//!
+//! ## Calls
+//!
+//! - [`Pallet::register_record`] — a data owner registers a record.
+//! - [`Pallet::amend_record`] — its owner registers a new version of a live record.
+//! - [`Pallet::retract_record`] — its owner withdraws a live record.
+//!
+//! ## Runtime API
+//!
+//! `medchain_primitives::MedicalRecordsApi`: [`Pallet::record`], [`Pallet::records_of`]
+//! and [`Pallet::records_labelled`] (paged).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod migrations;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::{
+    pallet_prelude::*,
+    traits::{
+        fungible::{Inspect, Mutate, MutateHold},
+        tokens::Precision,
+        Time,
+    },
+};
+use frame_system::pallet_prelude::*;
+use medchain_primitives::{
+    AuditLog, Record, RecordId, RecordInput, RecordProvider, RecordStatus, Role, RoleProvider,
+};
+use sp_core::H256;
+use sp_runtime::{
+    traits::{Saturating, Zero},
+    SaturatedConversion,
+};
+
+/// The balance type of the pallet's currency.
+pub type BalanceOf<T> =
+    <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+/// One label: a bounded byte string.
+pub type LabelOf<T> = BoundedVec<u8, <T as Config>::MaxLabelLen>;
+/// A record's labels.
+pub type LabelsOf<T> = BoundedVec<LabelOf<T>, <T as Config>::MaxLabels>;
+/// A record's storage location.
+pub type LocationOf<T> = BoundedVec<u8, <T as Config>::MaxLocationLen>;
+/// What an owner submits.
+pub type RecordInputOf<T> =
+    RecordInput<<T as frame_system::Config>::AccountId, LabelsOf<T>, LocationOf<T>>;
+/// A record as stored.
+pub type RecordOf<T> =
+    Record<<T as frame_system::Config>::AccountId, BalanceOf<T>, LabelsOf<T>, LocationOf<T>>;
+
+/// Most ids one call of a paged runtime API returns.
+pub const MAX_PAGE: u32 = 100;
+
+/// The storage layout version (see [`migrations`]).
+const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+#[frame_support::pallet]
+pub mod pallet {
+    use super::*;
+
+    #[pallet::pallet]
+    #[pallet::storage_version(STORAGE_VERSION)]
+    pub struct Pallet<T>(_);
+
+    #[pallet::config]
+    pub trait Config: frame_system::Config {
+        /// Holds the record deposits.
+        type Currency: Inspect<Self::AccountId>
+            + Mutate<Self::AccountId>
+            + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+        /// The runtime's hold reasons, which include this pallet's.
+        type RuntimeHoldReason: From<HoldReason>;
+
+        /// Deposit held for every live record.
+        #[pallet::constant]
+        type RecordDepositBase: Get<BalanceOf<Self>>;
+
+        /// Deposit held per byte of labels and location.
+        #[pallet::constant]
+        type ByteDeposit: Get<BalanceOf<Self>>;
+
+        /// Most labels on one record.
+        #[pallet::constant]
+        type MaxLabels: Get<u32>;
+
+        /// Longest label, in bytes.
+        #[pallet::constant]
+        type MaxLabelLen: Get<u32>;
+
+        /// Longest storage location, in bytes.
+        #[pallet::constant]
+        type MaxLocationLen: Get<u32>;
+
+        /// Who holds which role (data owner, data manager).
+        type Roles: RoleProvider<Self::AccountId>;
+
+        /// The per-record audit trail that every operation extends.
+        type Audit: AuditLog;
+
+        /// The block's timestamp, in milliseconds since the Unix epoch.
+        type Time: Time<Moment = u64>;
+
+        /// Weights of this pallet's calls.
+        type WeightInfo: WeightInfo;
+    }
+
+    /// Why this pallet holds funds.
+    #[pallet::composite_enum]
+    pub enum HoldReason {
+        /// The deposit of a live record.
+        RecordDeposit,
+    }
+
+    /// The id the next record gets.
+    #[pallet::storage]
+    pub type NextRecordId<T> = StorageValue<_, RecordId, ValueQuery>;
+
+    /// Every record ever registered, by id (live, superseded or retracted).
+    #[pallet::storage]
+    pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, RecordOf<T>>;
+
+    /// Live records by owner.
+    #[pallet::storage]
+    pub type RecordsByOwner<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RecordId, ()>;
+
+    /// Live records by label.
+    #[pallet::storage]
+    pub type RecordsByLabel<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, LabelOf<T>, Twox64Concat, RecordId, ()>;
+
+    /// The live record of an owner for a `raw_hash` (refuses duplicates).
+    #[pallet::storage]
+    pub type RecordByRawHash<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, H256, RecordId>;
+
+    #[pallet::event]
+    pub enum Event<T: Config> {
+        /// A data owner registered a record.
+        RecordRegistered {
+            id: RecordId,
+            owner: T::AccountId,
+            raw_hash: H256,
+            labels: LabelsOf<T>,
+            raw_len: u64,
+            compressed_len: u64,
+            at: u64,
+        },
+        /// A record's owner registered a new version of it (`previous` is superseded).
+        RecordAmended {
+            id: RecordId,
+            previous: RecordId,
+            owner: T::AccountId,
+            raw_hash: H256,
+            labels: LabelsOf<T>,
+            raw_len: u64,
+            compressed_len: u64,
+            at: u64,
+        },
+        /// A record's owner withdrew it; its deposit was returned.
+        RecordRetracted {
+            id: RecordId,
+            owner: T::AccountId,
+            at: u64,
+        },
+    }
+
+    #[pallet::error]
+    pub enum Error<T> {
+        /// The caller does not hold the data-owner role.
+        NotDataOwner,
+        /// The named manager does not hold the data-manager role.
+        ManagerNotDataManager,
+        /// A label is empty.
+        EmptyLabel,
+        /// The same label appears twice.
+        DuplicateLabel,
+        /// The location is empty.
+        EmptyLocation,
+        /// The owner already has a live record of this text (same `raw_hash`).
+        DuplicateRecord,
+        /// No record has this id.
+        UnknownRecord,
+        /// Only the record's owner may do this.
+        NotOwner,
+        /// The record was superseded or retracted.
+        RecordNotLive,
+        /// The owner cannot pay the record deposit.
+        InsufficientDeposit,
+        /// Record ids are exhausted.
+        RecordIdOverflow,
+    }
+
+    #[pallet::hooks]
+    impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn integrity_test() {
+            assert!(T::MaxLabels::get() > 0, "MaxLabels must allow a label");
+            assert!(T::MaxLabelLen::get() > 0, "MaxLabelLen must allow a byte");
+            assert!(
+                T::MaxLocationLen::get() > 0,
+                "MaxLocationLen must allow a byte"
+            );
+            assert!(
+                !T::RecordDepositBase::get().is_zero(),
+                "a record must cost a deposit, or state can be bloated for free"
+            );
+        }
+
+        #[cfg(feature = "try-runtime")]
+        fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+            Self::do_try_state()
+        }
+    }
+
+    #[pallet::call]
+    impl<T: Config> Pallet<T> {
+        /// Registers a record. The caller must hold the data-owner role and `input.manager`
+        /// the data-manager role; the deposit is held from the caller.
+        ///
+        /// Emits [`Event::RecordRegistered`].
+        #[pallet::call_index(0)]
+        #[pallet::weight(T::WeightInfo::register_record())]
+        pub fn register_record(origin: OriginFor<T>, input: RecordInputOf<T>) -> DispatchResult {
+            let owner = ensure_signed(origin)?;
+            let id = Self::do_register(&owner, input, None)?;
+            let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
+            Self::emit(
+                &[id],
+                Event::RecordRegistered {
+                    id,
+                    owner,
+                    raw_hash: record.input.raw_hash,
+                    labels: record.input.labels,
+                    raw_len: record.input.raw_len,
+                    compressed_len: record.input.compressed_len,
+                    at: T::Time::now(),
+                },
+            );
+            Ok(())
+        }
+
+        /// Registers a new version of the caller's live record `previous`, which becomes
+        /// `Superseded` and releases its deposit; the new version holds its own.
+        ///
+        /// Emits [`Event::RecordAmended`], which extends the audit heads of both records.
+        #[pallet::call_index(1)]
+        #[pallet::weight(T::WeightInfo::amend_record())]
+        pub fn amend_record(
+            origin: OriginFor<T>,
+            previous: RecordId,
+            input: RecordInputOf<T>,
+        ) -> DispatchResult {
+            let owner = ensure_signed(origin)?;
+            let old = Self::live_record_of(&owner, previous)?;
+            Self::ensure_registrable(&owner, &input, Some(&old))?;
+            // Retire first, so that a new version may keep the old text (new labels or
+            // location only); only holding the new deposit can still fail, and then the
+            // whole call reverts.
+            Self::retire(
+                previous,
+                &old,
+                RecordStatus::Superseded {
+                    by: Self::peek_id()?,
+                },
+            )?;
+            let id = Self::do_register(&owner, input, Some(previous))?;
+            let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
+            Self::emit(
+                &[previous, id],
+                Event::RecordAmended {
+                    id,
+                    previous,
+                    owner,
+                    raw_hash: record.input.raw_hash,
+                    labels: record.input.labels,
+                    raw_len: record.input.raw_len,
+                    compressed_len: record.input.compressed_len,
+                    at: T::Time::now(),
+                },
+            );
+            Ok(())
+        }
+
+        /// Withdraws the caller's live record: it leaves the indexes and its deposit is
+        /// released; the record and its history stay readable.
+        ///
+        /// Emits [`Event::RecordRetracted`].
+        #[pallet::call_index(2)]
+        #[pallet::weight(T::WeightInfo::retract_record())]
+        pub fn retract_record(origin: OriginFor<T>, id: RecordId) -> DispatchResult {
+            let owner = ensure_signed(origin)?;
+            let record = Self::live_record_of(&owner, id)?;
+            Self::retire(id, &record, RecordStatus::Retracted)?;
+            Self::emit(
+                &[id],
+                Event::RecordRetracted {
+                    id,
+                    owner,
+                    at: T::Time::now(),
+                },
+            );
+            Ok(())
+        }
+    }
+}
+
+impl<T: Config> Pallet<T> {
+    /// The deposit a record with these labels and location holds.
+    pub fn deposit_for(input: &RecordInputOf<T>) -> BalanceOf<T> {
+        let bytes = input
+            .labels
+            .iter()
+            .map(|label| label.len())
+            .sum::<usize>()
+            .saturating_add(input.location.len());
+        T::ByteDeposit::get()
+            .saturating_mul(bytes.saturated_into())
+            .saturating_add(T::RecordDepositBase::get())
+    }
+
+    fn peek_id() -> Result<RecordId, DispatchError> {
+        let id = NextRecordId::<T>::get();
+        id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
+        Ok(id)
+    }
+
+    fn live_record_of(owner: &T::AccountId, id: RecordId) -> Result<RecordOf<T>, DispatchError> {
+        let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
+        ensure!(&record.owner == owner, Error::<T>::NotOwner);
+        ensure!(
+            record.status == RecordStatus::Live,
+            Error::<T>::RecordNotLive
+        );
+        Ok(record)
+    }
+
+    /// Refuses an input that may not be registered by `owner`. `replacing` is the live
+    /// record an amendment retires, whose text the new version may keep.
+    fn ensure_registrable(
+        owner: &T::AccountId,
+        input: &RecordInputOf<T>,
+        replacing: Option<&RecordOf<T>>,
+    ) -> DispatchResult {
+        ensure!(
+            T::Roles::has_role(owner, Role::DataOwner),
+            Error::<T>::NotDataOwner
+        );
+        ensure!(
+            T::Roles::has_role(&input.manager, Role::DataManager),
+            Error::<T>::ManagerNotDataManager
+        );
+        ensure!(!input.location.is_empty(), Error::<T>::EmptyLocation);
+        for (i, label) in input.labels.iter().enumerate() {
+            ensure!(!label.is_empty(), Error::<T>::EmptyLabel);
+            ensure!(
+                !input.labels[..i].contains(label),
+                Error::<T>::DuplicateLabel
+            );
+        }
+        let keeps_text = replacing.is_some_and(|old| old.input.raw_hash == input.raw_hash);
+        ensure!(
+            keeps_text || !RecordByRawHash::<T>::contains_key(owner, input.raw_hash),
+            Error::<T>::DuplicateRecord
+        );
+        Self::peek_id()?;
+        Ok(())
+    }
+
+    /// Checks `input`, holds the deposit and stores the record with its indexes.
+    fn do_register(
+        owner: &T::AccountId,
+        input: RecordInputOf<T>,
+        previous: Option<RecordId>,
+    ) -> Result<RecordId, DispatchError> {
+        Self::ensure_registrable(owner, &input, None)?;
+        let id = Self::peek_id()?;
+        let deposit = Self::deposit_for(&input);
+        T::Currency::hold(&HoldReason::RecordDeposit.into(), owner, deposit)
+            .map_err(|_| Error::<T>::InsufficientDeposit)?;
+
+        NextRecordId::<T>::put(id.saturating_add(1));
+        RecordsByOwner::<T>::insert(owner, id, ());
+        for label in input.labels.iter() {
+            RecordsByLabel::<T>::insert(label, id, ());
+        }
+        RecordByRawHash::<T>::insert(owner, input.raw_hash, id);
+        Records::<T>::insert(
+            id,
+            Record {
+                owner: owner.clone(),
+                input,
+                previous,
+                status: RecordStatus::Live,
+                registered_at: T::Time::now(),
+                deposit,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Takes a live record out of the indexes, releases its deposit and sets `status`.
+    fn retire(id: RecordId, record: &RecordOf<T>, status: RecordStatus) -> DispatchResult {
+        T::Currency::release(
+            &HoldReason::RecordDeposit.into(),
+            &record.owner,
+            record.deposit,
+            Precision::BestEffort,
+        )?;
+        RecordsByOwner::<T>::remove(&record.owner, id);
+        for label in record.input.labels.iter() {
+            RecordsByLabel::<T>::remove(label, id);
+        }
+        RecordByRawHash::<T>::remove(&record.owner, record.input.raw_hash);
+        Records::<T>::mutate(id, |stored| {
+            if let Some(stored) = stored {
+                stored.status = status;
+            }
+        });
+        Ok(())
+    }
+
+    /// Extends the audit heads of `records` with the event, then deposits it.
+    fn emit(records: &[RecordId], event: Event<T>) {
+        let event = <T as frame_system::Config>::RuntimeEvent::from(event);
+        let operation = event.encode();
+        for record in records {
+            T::Audit::record_operation(*record, &operation);
+        }
+        frame_system::Pallet::<T>::deposit_event(event);
+    }
+
+    /// A record by id, for the runtime API.
+    pub fn record(id: RecordId) -> Option<RecordOf<T>> {
+        Records::<T>::get(id)
+    }
+
+    /// Live records of `owner` after `from` (storage order), at most `limit` (≤ [`MAX_PAGE`]).
+    pub fn records_of(owner: T::AccountId, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
+        let limit = limit.min(MAX_PAGE) as usize;
+        match from {
+            None => RecordsByOwner::<T>::iter_key_prefix(&owner)
+                .take(limit)
+                .collect(),
+            Some(from) => RecordsByOwner::<T>::iter_key_prefix_from(
+                &owner,
+                RecordsByOwner::<T>::hashed_key_for(&owner, from),
+            )
+            .take(limit)
+            .collect(),
+        }
+    }
+
+    /// Live records labelled `label` after `from` (storage order), at most `limit`.
+    pub fn records_labelled(label: Vec<u8>, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
+        let Ok(label) = LabelOf::<T>::try_from(label) else {
+            return Vec::new();
+        };
+        let limit = limit.min(MAX_PAGE) as usize;
+        match from {
+            None => RecordsByLabel::<T>::iter_key_prefix(&label)
+                .take(limit)
+                .collect(),
+            Some(from) => RecordsByLabel::<T>::iter_key_prefix_from(
+                &label,
+                RecordsByLabel::<T>::hashed_key_for(&label, from),
+            )
+            .take(limit)
+            .collect(),
+        }
+    }
+
+    /// The invariants: the indexes hold exactly the live records, ids are below
+    /// [`NextRecordId`], and each owner's held deposit is the sum of its live records'.
+    #[cfg(any(feature = "try-runtime", test))]
+    pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+        use alloc::collections::btree_map::BTreeMap;
+        use frame_support::traits::fungible::InspectHold;
+        let next = NextRecordId::<T>::get();
+        let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+        let mut live = 0usize;
+        let mut labelled = 0usize;
+        for (id, record) in Records::<T>::iter() {
+            ensure!(id < next, "a record id is not below NextRecordId");
+            let indexed = RecordsByOwner::<T>::contains_key(&record.owner, id);
+            if record.status == RecordStatus::Live {
+                live += 1;
+                labelled += record.input.labels.len();
+                ensure!(indexed, "a live record is missing from the owner index");
+                ensure!(
+                    RecordByRawHash::<T>::get(&record.owner, record.input.raw_hash) == Some(id),
+                    "a live record is missing from the raw-hash index"
+                );
+                for label in record.input.labels.iter() {
+                    ensure!(
+                        RecordsByLabel::<T>::contains_key(label, id),
+                        "a live record is missing from the label index"
+                    );
+                }
+                let sum = held.entry(record.owner.clone()).or_default();
+                *sum = sum.saturating_add(record.deposit);
+            } else {
+                ensure!(!indexed, "a record that is not live is in the owner index");
+            }
+        }
+        ensure!(
+            RecordsByOwner::<T>::iter_keys().count() == live,
+            "the owner index holds records that are not live"
+        );
+        ensure!(
+            RecordByRawHash::<T>::iter_keys().count() == live,
+            "the raw-hash index holds records that are not live"
+        );
+        ensure!(
+            RecordsByLabel::<T>::iter_keys().count() == labelled,
+            "the label index holds records that are not live"
+        );
+        for (owner, sum) in held {
+            ensure!(
+                T::Currency::balance_on_hold(&HoldReason::RecordDeposit.into(), &owner) == sum,
+                "an owner's held deposit differs from the sum of its live records' deposits"
+            );
+        }
+        Ok(())
+    }
+}
+
+impl<T: Config> RecordProvider<T::AccountId> for Pallet<T> {
+    fn owner(record: RecordId) -> Option<T::AccountId> {
+        Records::<T>::get(record)
+            .filter(|r| r.status == RecordStatus::Live)
+            .map(|r| r.owner)
+    }
+
+    fn manager(record: RecordId) -> Option<T::AccountId> {
+        Records::<T>::get(record)
+            .filter(|r| r.status == RecordStatus::Live)
+            .map(|r| r.input.manager)
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn create_for_benchmarks(owner: &T::AccountId, manager: &T::AccountId) -> RecordId {
+        benchmarking::create_record::<T>(owner, manager, NextRecordId::<T>::get() as u32)
+    }
+}

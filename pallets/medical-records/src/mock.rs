@@ -1,0 +1,180 @@
+//! A test runtime: System, Balances (for the deposit holds), Timestamp (for `at`) and
+//! this pallet, with roles and the audit log kept in thread-local maps.
+
+use crate as pallet_medical_records;
+use core::cell::RefCell;
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use medchain_primitives::{audit_step, AuditLog, RecordId, Role, RoleProvider, RoleSet};
+use sp_core::H256;
+use sp_runtime::BuildStorage;
+use std::collections::BTreeMap;
+
+pub type AccountId = u64;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+pub const OWNER: AccountId = 1;
+pub const OTHER_OWNER: AccountId = 2;
+pub const MANAGER: AccountId = 3;
+pub const STRANGER: AccountId = 4;
+pub const POOR_OWNER: AccountId = 5;
+pub const BALANCE: Balance = 1_000_000;
+pub const DEPOSIT_BASE: Balance = 100;
+pub const BYTE_DEPOSIT: Balance = 1;
+/// The mock's block time, so that `at` is `block × 3000`.
+pub const BLOCK_MS: u64 = 3_000;
+
+#[frame_support::runtime]
+mod runtime {
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Test;
+
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(2)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(3)]
+    pub type MedicalRecords = pallet_medical_records;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type Balance = Balance;
+    type AccountStore = System;
+    type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+thread_local! {
+    static ROLES: RefCell<BTreeMap<AccountId, RoleSet>> = const { RefCell::new(BTreeMap::new()) };
+    static AUDIT: RefCell<BTreeMap<RecordId, H256>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Roles kept in a thread-local map (the runtime uses `pallet-access`).
+pub struct MockRoles;
+
+impl MockRoles {
+    pub fn set(who: AccountId, role: Role, on: bool) {
+        ROLES.with(|roles| {
+            let mut roles = roles.borrow_mut();
+            let set = roles.entry(who).or_default();
+            *set = if on {
+                set.with(role)
+            } else {
+                set.without(role)
+            };
+        });
+    }
+}
+
+impl RoleProvider<AccountId> for MockRoles {
+    fn has_role(who: &AccountId, role: Role) -> bool {
+        ROLES.with(|roles| {
+            roles
+                .borrow()
+                .get(who)
+                .is_some_and(|set| set.contains(role))
+        })
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn grant_for_benchmarks(who: &AccountId, role: Role) {
+        Self::set(*who, role, true);
+    }
+}
+
+/// Audit heads kept in a thread-local map (the runtime uses `pallet-access`).
+pub struct MockAudit;
+
+impl AuditLog for MockAudit {
+    fn record_operation(record: RecordId, operation: &[u8]) -> H256 {
+        AUDIT.with(|heads| {
+            let mut heads = heads.borrow_mut();
+            let head = heads.entry(record).or_default();
+            *head = audit_step(head, operation);
+            *head
+        })
+    }
+
+    fn head(record: RecordId) -> H256 {
+        AUDIT.with(|heads| heads.borrow().get(&record).copied().unwrap_or_default())
+    }
+}
+
+parameter_types! {
+    pub const RecordDepositBase: Balance = DEPOSIT_BASE;
+    pub const ByteDeposit: Balance = BYTE_DEPOSIT;
+}
+
+impl pallet_medical_records::Config for Test {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RecordDepositBase = RecordDepositBase;
+    type ByteDeposit = ByteDeposit;
+    type MaxLabels = ConstU32<4>;
+    type MaxLabelLen = ConstU32<16>;
+    type MaxLocationLen = ConstU32<64>;
+    type Roles = MockRoles;
+    type Audit = MockAudit;
+    type Time = Timestamp;
+    type WeightInfo = ();
+}
+
+/// Owners 1 and 2 and the poor owner 5 hold the owner role, 3 the manager role; all but
+/// the poor owner (just above the existential deposit) are funded.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+    ROLES.with(|roles| roles.borrow_mut().clear());
+    AUDIT.with(|heads| heads.borrow_mut().clear());
+    let mut storage = frame_system::GenesisConfig::<Test>::default()
+        .build_storage()
+        .unwrap();
+    pallet_balances::GenesisConfig::<Test> {
+        balances: vec![
+            (OWNER, BALANCE),
+            (OTHER_OWNER, BALANCE),
+            (MANAGER, BALANCE),
+            (STRANGER, BALANCE),
+            (POOR_OWNER, 10),
+        ],
+        ..Default::default()
+    }
+    .assimilate_storage(&mut storage)
+    .unwrap();
+    let mut ext = sp_io::TestExternalities::new(storage);
+    ext.execute_with(|| {
+        for owner in [OWNER, OTHER_OWNER, POOR_OWNER] {
+            MockRoles::set(owner, Role::DataOwner, true);
+        }
+        MockRoles::set(MANAGER, Role::DataManager, true);
+        go_to_block(1);
+    });
+    ext
+}
+
+/// Moves to block `n` with its timestamp `n × BLOCK_MS`.
+pub fn go_to_block(n: u64) {
+    System::set_block_number(n);
+    pallet_timestamp::Now::<Test>::put(n * BLOCK_MS);
+}

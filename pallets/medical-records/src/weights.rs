@@ -1,0 +1,166 @@
+//! Weights of `pallet_medical_records`, measured by `frame-benchmarking` (do not edit by hand:
+//! regenerate with `scripts/benchmark-pallets.sh`).
+//!
+//! Benchmark CLI 64.0.0, 2026-11-29; steps 50, repeat 20;
+//! host `vm`, CPU `Intel(R) Xeon(R) Processor`; execution Compiled, chain `Some("dev")`.
+//!
+//! Command:
+//! /root/.cache/medchain-target/release/medchain-node
+//! benchmark
+//! pallet
+//! --chain
+//! dev
+//! --pallet
+//! pallet_medical_records
+//! --extrinsic
+//! *
+//! --steps
+//! 50
+//! --repeat
+//! 20
+//! --wasm-execution
+//! compiled
+//! --template
+//! scripts/weight-template.hbs
+//! --output
+//! pallets/medical-records/src/weights.rs
+
+#![cfg_attr(rustfmt, rustfmt_skip)]
+#![allow(unused_parens)]
+#![allow(unused_imports)]
+#![allow(missing_docs)]
+
+use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
+
+/// The weight of each call of `pallet_medical_records`.
+pub trait WeightInfo {
+	fn register_record() -> Weight;
+	fn amend_record() -> Weight;
+	fn retract_record() -> Weight;
+}
+
+/// Measured weights, with the runtime's database weights.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Access::Roles` (r:2 w:0)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordByRawHash` (r:1 w:1)
+	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::NextRecordId` (r:1 w:1)
+	/// Proof: `MedicalRecords::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditHeads` (r:1 w:1)
+	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordsByLabel` (r:0 w:16)
+	/// Proof: `MedicalRecords::RecordsByLabel` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:1)
+	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::Records` (r:0 w:1)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	fn register_record() -> Weight {
+		// Proof size: measured `450`, estimated `6038`.
+		// Minimum execution time: 164_054_000 ps.
+		Weight::from_parts(181_813_000, 6038)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(25_u64))
+	}
+	/// Storage: `MedicalRecords::Records` (r:1 w:2)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Roles` (r:2 w:0)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordByRawHash` (r:1 w:2)
+	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::NextRecordId` (r:1 w:1)
+	/// Proof: `MedicalRecords::NextRecordId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditHeads` (r:2 w:2)
+	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordsByLabel` (r:0 w:32)
+	/// Proof: `MedicalRecords::RecordsByLabel` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:2)
+	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn amend_record() -> Weight {
+		// Proof size: measured `2321`, estimated `6038`.
+		// Minimum execution time: 287_183_000 ps.
+		Weight::from_parts(302_944_000, 6038)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(45_u64))
+	}
+	/// Storage: `MedicalRecords::Records` (r:1 w:1)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditHeads` (r:1 w:1)
+	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordsByLabel` (r:0 w:16)
+	/// Proof: `MedicalRecords::RecordsByLabel` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:1)
+	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::RecordByRawHash` (r:0 w:1)
+	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	fn retract_record() -> Weight {
+		// Proof size: measured `1996`, estimated `5016`.
+		// Minimum execution time: 131_563_000 ps.
+		Weight::from_parts(142_954_000, 5016)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
+	}
+}
+
+/// The same measurements with ParityDB's database weights, for mocks and tests.
+impl WeightInfo for () {
+	fn register_record() -> Weight {
+		Weight::from_parts(181_813_000, 6038)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(25_u64))
+	}
+	fn amend_record() -> Weight {
+		Weight::from_parts(302_944_000, 6038)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(45_u64))
+	}
+	fn retract_record() -> Weight {
+		Weight::from_parts(142_954_000, 5016)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(24_u64))
+	}
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Measures the weights of MedChain's own pallets on this machine and writes them to
+# pallets/*/src/weights.rs. Builds the node with `runtime-benchmarks` into the shared
+# target directory first (about 11 minutes on top of a warm release build).
+#
+#   scripts/benchmark-pallets.sh            # both pallets, 50 steps × 20 repeats
+#   STEPS=10 REPEAT=5 scripts/benchmark-pallets.sh pallet_access
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/setup.sh
+
+STEPS="${STEPS:-50}"
+REPEAT="${REPEAT:-20}"
+PALLETS=("$@")
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_medical_records pallet_access)
+
+cargo build --release --locked -p medchain-node --features runtime-benchmarks
+NODE="$CARGO_TARGET_DIR/release/medchain-node"
+
+for pallet in "${PALLETS[@]}"; do
+    crate_dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
+    "$NODE" benchmark pallet \
+        --chain dev \
+        --pallet "$pallet" \
+        --extrinsic '*' \
+        --steps "$STEPS" \
+        --repeat "$REPEAT" \
+        --wasm-execution compiled \
+        --template scripts/weight-template.hbs \
+        --output "$crate_dir/src/weights.rs"
+done
