@@ -5,7 +5,7 @@
 //! storage (which records the runtime version), name, id, properties — must match.
 //! Regenerate with `scripts/chain-specs.sh`.
 
-use std::{path::Path, process::Command};
+use std::process::Command;
 
 use serde_json::Value;
 

@@ -476,36 +476,30 @@ impl<T: Config> Pallet<T> {
 
     /// Live records of `owner` after `from` (storage order), at most `limit` (≤ [`MAX_PAGE`]).
     pub fn records_of(owner: T::AccountId, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
-        let limit = limit.min(MAX_PAGE) as usize;
-        match from {
-            None => RecordsByOwner::<T>::iter_key_prefix(&owner)
-                .take(limit)
-                .collect(),
-            Some(from) => RecordsByOwner::<T>::iter_key_prefix_from(
-                &owner,
-                RecordsByOwner::<T>::hashed_key_for(&owner, from),
-            )
-            .take(limit)
-            .collect(),
-        }
+        Self::page::<RecordsByOwner<T>, _>(&owner, from, limit)
     }
 
     /// Live records labelled `label` after `from` (storage order), at most `limit`.
     pub fn records_labelled(label: Vec<u8>, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
-        let Ok(label) = LabelOf::<T>::try_from(label) else {
-            return Vec::new();
-        };
+        match LabelOf::<T>::try_from(label) {
+            Ok(label) => Self::page::<RecordsByLabel<T>, _>(&label, from, limit),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// One page of an index (`key` → record ids): the ids after `from`, at most `limit`.
+    fn page<Index, Key>(key: &Key, from: Option<RecordId>, limit: u32) -> Vec<RecordId>
+    where
+        Key: codec::FullCodec,
+        Index: frame_support::storage::IterableStorageDoubleMap<Key, RecordId, ()>
+            + frame_support::storage::StorageDoubleMap<Key, RecordId, ()>,
+    {
         let limit = limit.min(MAX_PAGE) as usize;
         match from {
-            None => RecordsByLabel::<T>::iter_key_prefix(&label)
+            None => Index::iter_key_prefix(key).take(limit).collect(),
+            Some(from) => Index::iter_key_prefix_from(key, Index::hashed_key_for(key, from))
                 .take(limit)
                 .collect(),
-            Some(from) => RecordsByLabel::<T>::iter_key_prefix_from(
-                &label,
-                RecordsByLabel::<T>::hashed_key_for(&label, from),
-            )
-            .take(limit)
-            .collect(),
         }
     }
 
