@@ -65,7 +65,9 @@ pub fn create_record<T: Config>(
     if T::Currency::balance(owner) < funds {
         T::Currency::set_balance(owner, funds);
     }
-    Pallet::<T>::do_register(owner, input, None).expect("benchmark set-up registers a record")
+    Pallet::<T>::ensure_registrable(owner, &input, None)
+        .and_then(|()| Pallet::<T>::store_record(owner, input, None))
+        .expect("benchmark set-up registers a record")
 }
 
 #[benchmarks]

@@ -262,7 +262,8 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::register_record())]
         pub fn register_record(origin: OriginFor<T>, input: RecordInputOf<T>) -> DispatchResult {
             let owner = ensure_signed(origin)?;
-            let id = Self::do_register(&owner, input, None)?;
+            Self::ensure_registrable(&owner, &input, None)?;
+            let id = Self::store_record(&owner, input, None)?;
             let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
             Self::emit(
                 &[id],
@@ -303,7 +304,7 @@ pub mod pallet {
                     by: Self::peek_id()?,
                 },
             )?;
-            let id = Self::do_register(&owner, input, Some(previous))?;
+            let id = Self::store_record(&owner, input, Some(previous))?;
             let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
             Self::emit(
                 &[previous, id],
@@ -406,13 +407,13 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// Checks `input`, holds the deposit and stores the record with its indexes.
-    fn do_register(
+    /// Holds the deposit and stores the record with its indexes; `input` has passed
+    /// [`Self::ensure_registrable`].
+    fn store_record(
         owner: &T::AccountId,
         input: RecordInputOf<T>,
         previous: Option<RecordId>,
     ) -> Result<RecordId, DispatchError> {
-        Self::ensure_registrable(owner, &input, None)?;
         let id = Self::peek_id()?;
         let deposit = Self::deposit_for(&input);
         T::Currency::hold(&HoldReason::RecordDeposit.into(), owner, deposit)
