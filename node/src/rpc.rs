@@ -1,6 +1,9 @@
 //! The node's RPC methods beyond Substrate's defaults: account nonces
 //! (`system_accountNextIndex`) and fee queries (`payment_queryInfo`), which Polkadot.js
-//! uses to sign and estimate transactions.
+//! uses to sign and estimate transactions, and MedChain's own `medchain_*` methods
+//! ([`records`]) for the off-chain worker's queue and blobs.
+
+pub mod records;
 
 use std::sync::Arc;
 
@@ -12,16 +15,18 @@ use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
 /// What the RPC methods need.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, S> {
     /// The client.
     pub client: Arc<C>,
     /// The transaction pool.
     pub pool: Arc<P>,
+    /// The node's off-chain database (queue and blobs of the off-chain worker).
+    pub offchain_storage: Option<S>,
 }
 
 /// All RPC extensions of a full node.
-pub fn create_full<C, P>(
-    deps: FullDeps<C, P>,
+pub fn create_full<C, P, S>(
+    deps: FullDeps<C, P, S>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
     C: ProvideRuntimeApi<Block>
@@ -34,13 +39,21 @@ where
         + pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
         + BlockBuilder<Block>,
     P: TransactionPool + 'static,
+    S: sp_core::offchain::OffchainStorage + 'static,
 {
     use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
     use substrate_frame_rpc_system::{System, SystemApiServer};
 
     let mut module = RpcModule::new(());
-    let FullDeps { client, pool } = deps;
+    let FullDeps {
+        client,
+        pool,
+        offchain_storage,
+    } = deps;
     module.merge(System::new(client.clone(), pool).into_rpc())?;
     module.merge(TransactionPayment::new(client).into_rpc())?;
+    module.merge(records::RecordsApiServer::<AccountId>::into_rpc(
+        records::Records::new(offchain_storage),
+    ))?;
     Ok(module)
 }

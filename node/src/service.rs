@@ -224,10 +224,12 @@ pub fn new_full<
     let rpc_extensions_builder = {
         let client = client.clone();
         let pool = transaction_pool.clone();
+        let offchain_storage = backend.offchain_storage();
         Box::new(move |_| {
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
+                offchain_storage: offchain_storage.clone(),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

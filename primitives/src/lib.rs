@@ -16,8 +16,15 @@
 //!   the bounds each runtime chooses.
 //! - The runtime APIs [`MedicalRecordsApi`] and [`AccessApi`], declared here so that
 //!   clients need neither pallet to call them.
+//! - [`offchain`]: the `medr` key and the layout of a node's ingestion queue and blob
+//!   store, shared by the node's RPC and the off-chain worker; [`IntegrityFault`]: what
+//!   the worker's re-verification of a held blob can find.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod offchain;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -153,6 +160,30 @@ pub enum CodecMethod {
     PaperMixed,
     /// A streaming container of independently compressed frames.
     Framed,
+}
+
+/// What re-verifying a held blob against its record found wrong.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum IntegrityFault {
+    /// The node no longer has the blob.
+    BlobMissing,
+    /// The blob's hash is not the record's `content_hash`.
+    ContentMismatch,
+    /// The blob does not decompress.
+    Undecodable,
+    /// The decompressed text's hash or length is not the record's.
+    RawMismatch,
 }
 
 /// Who holds which role. Implemented by `pallet-access`.

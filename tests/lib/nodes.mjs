@@ -20,6 +20,17 @@ export function nodeBinary() {
   return binary;
 }
 
+/** The `medchain` CLI: $MEDCHAIN_CLI, else the release build next to the node. */
+export function cliBinary() {
+  if (process.env.MEDCHAIN_CLI) return resolve(process.env.MEDCHAIN_CLI);
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
+  const binary = join(target, 'release', 'medchain');
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} not found: build it with scripts/test.sh or set MEDCHAIN_CLI`);
+  }
+  return binary;
+}
+
 /** Every process started here, so none outlives the test run. */
 const running = new Set();
 

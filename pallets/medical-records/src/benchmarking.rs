@@ -112,5 +112,18 @@ mod benchmarks {
         );
     }
 
+    #[benchmark]
+    fn report_integrity_failure() {
+        let (owner, manager) = parties::<T>();
+        let id = create_record::<T>(&owner, &manager, 1);
+        let head = T::Audit::head(id);
+
+        // The manager reports: its check comes second, the longer path.
+        #[extrinsic_call]
+        _(RawOrigin::Signed(manager), id, IntegrityFault::RawMismatch);
+
+        assert_ne!(T::Audit::head(id), head);
+    }
+
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -24,11 +24,18 @@
 //!   the runtime encodes it (`RuntimeEvent`), so that an exported event list can be
 //!   checked against one on-chain hash (see `medchain_primitives::audit_head_of`).
 //!
+//! - Each node runs an off-chain worker (see [`offchain`]): it compresses the raw records
+//!   its operator queued with `medchain-lzw` inside the runtime, keeps the blobs in the
+//!   node's off-chain storage, registers them with the node's `medr` key, and re-verifies
+//!   them on a schedule.
+//!
 //! ## Calls
 //!
 //! - [`Pallet::register_record`] — a data owner registers a record.
 //! - [`Pallet::amend_record`] — its owner registers a new version of a live record.
 //! - [`Pallet::retract_record`] — its owner withdraws a live record.
+//! - [`Pallet::report_integrity_failure`] — a record's owner or manager reports that the
+//!   blob it holds no longer matches the record (sent by the worker).
 //!
 //! ## Runtime API
 //!
@@ -46,6 +53,7 @@ mod benchmarking;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 #[cfg(test)]
 mod tests;
 pub mod weights;
@@ -63,7 +71,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
-    AuditLog, Record, RecordId, RecordInput, RecordProvider, RecordStatus, Role, RoleProvider,
+    AuditLog, IntegrityFault, Record, RecordId, RecordInput, RecordProvider, RecordStatus, Role,
+    RoleProvider,
 };
 use sp_core::H256;
 use sp_runtime::{
@@ -90,6 +99,18 @@ pub type RecordOf<T> =
 /// Most ids one call of a paged runtime API returns.
 pub const MAX_PAGE: u32 = 100;
 
+/// The `medr` key as the runtime's transactions use it (sr25519 inside a
+/// `MultiSigner`/`MultiSignature`); the runtime sets [`Config::AuthorityId`] to it.
+pub struct MedrAuthority;
+
+impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::MultiSignature>
+    for MedrAuthority
+{
+    type RuntimeAppPublic = medchain_primitives::offchain::crypto::Public;
+    type GenericPublic = sp_core::sr25519::Public;
+    type GenericSignature = sp_core::sr25519::Signature;
+}
+
 /// The storage layout version (see [`migrations`]).
 const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
@@ -102,7 +123,9 @@ pub mod pallet {
     pub struct Pallet<T>(_);
 
     #[pallet::config]
-    pub trait Config: frame_system::Config {
+    pub trait Config:
+        frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
+    {
         /// Holds the record deposits.
         type Currency: Inspect<Self::AccountId>
             + Mutate<Self::AccountId>
@@ -139,6 +162,37 @@ pub mod pallet {
 
         /// The block's timestamp, in milliseconds since the Unix epoch.
         type Time: Time<Moment = u64>;
+
+        /// The node key the off-chain worker signs with (`medr`; [`MedrAuthority`]).
+        type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
+        /// Most raw bytes the worker compresses in one run (one block); it always takes at
+        /// least one item.
+        #[pallet::constant]
+        type WorkerByteBudget: Get<u32>;
+
+        /// Time after which the worker starts no further compression in a run (ms).
+        #[pallet::constant]
+        type WorkerTimeBudgetMs: Get<u64>;
+
+        /// Most registrations the worker submits in one run.
+        #[pallet::constant]
+        type WorkerMaxSubmissions: Get<u32>;
+
+        /// Blocks after which the worker submits again a registration it has not seen
+        /// on-chain. Must exceed the mortality of the runtime's signed transactions, so
+        /// that the first one can no longer land.
+        #[pallet::constant]
+        type ResubmitAfter: Get<u32>;
+
+        /// The worker re-verifies held records on blocks that are multiples of this (0:
+        /// never).
+        #[pallet::constant]
+        type VerifyInterval: Get<u32>;
+
+        /// Held records re-verified per verification run.
+        #[pallet::constant]
+        type VerifyBatch: Get<u32>;
 
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
@@ -203,6 +257,13 @@ pub mod pallet {
             owner: T::AccountId,
             at: u64,
         },
+        /// The blob a node holds of a record failed re-verification.
+        IntegrityFailed {
+            id: RecordId,
+            reporter: T::AccountId,
+            fault: IntegrityFault,
+            at: u64,
+        },
     }
 
     #[pallet::error]
@@ -229,6 +290,8 @@ pub mod pallet {
         InsufficientDeposit,
         /// Record ids are exhausted.
         RecordIdOverflow,
+        /// Only the record's owner or its manager may do this.
+        NotOwnerOrManager,
     }
 
     #[pallet::hooks]
@@ -244,6 +307,22 @@ pub mod pallet {
                 !T::RecordDepositBase::get().is_zero(),
                 "a record must cost a deposit, or state can be bloated for free"
             );
+            assert!(
+                T::WorkerMaxSubmissions::get() > 0,
+                "the worker must be able to submit"
+            );
+            assert!(
+                T::ResubmitAfter::get() > 0,
+                "a submission needs time to land"
+            );
+            assert!(
+                T::VerifyInterval::get() == 0 || T::VerifyBatch::get() > 0,
+                "a verification schedule must verify something"
+            );
+        }
+
+        fn offchain_worker(now: BlockNumberFor<T>) {
+            Self::run_worker(now);
         }
 
         #[cfg(feature = "try-runtime")]
@@ -337,6 +416,36 @@ pub mod pallet {
                 Event::RecordRetracted {
                     id,
                     owner,
+                    at: T::Time::now(),
+                },
+            );
+            Ok(())
+        }
+
+        /// Reports that the blob the caller holds of record `id` failed re-verification
+        /// (`fault` says how). The caller must be the record's owner or its manager; the
+        /// report extends the record's audit head. Sent by the off-chain worker.
+        ///
+        /// Emits [`Event::IntegrityFailed`].
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::report_integrity_failure())]
+        pub fn report_integrity_failure(
+            origin: OriginFor<T>,
+            id: RecordId,
+            fault: IntegrityFault,
+        ) -> DispatchResult {
+            let reporter = ensure_signed(origin)?;
+            let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
+            ensure!(
+                reporter == record.owner || reporter == record.input.manager,
+                Error::<T>::NotOwnerOrManager
+            );
+            Self::emit(
+                &[id],
+                Event::IntegrityFailed {
+                    id,
+                    reporter,
+                    fault,
                     at: T::Time::now(),
                 },
             );

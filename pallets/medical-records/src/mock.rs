@@ -1,12 +1,18 @@
 //! A test runtime: System, Balances (for the deposit holds), Timestamp (for `at`) and
-//! this pallet, with roles and the audit log kept in thread-local maps.
+//! this pallet, with roles and the audit log kept in thread-local maps. The off-chain
+//! worker signs with `UintAuthorityId` test keys (the key of account `n` is `n`), and
+//! its transactions carry their nonce so that tests can check it.
 
 use crate as pallet_medical_records;
+use codec::Encode;
 use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::ConstU32};
 use medchain_primitives::{audit_step, AuditLog, RecordId, Role, RoleProvider, RoleSet};
 use sp_core::H256;
-use sp_runtime::BuildStorage;
+use sp_runtime::{
+    testing::{TestSignature, TestXt, UintAuthorityId},
+    BuildStorage,
+};
 use std::collections::BTreeMap;
 
 pub type AccountId = u64;
@@ -123,6 +129,60 @@ impl AuditLog for MockAudit {
     }
 }
 
+/// A transaction as the worker submits it: signed by an account, carrying its nonce.
+pub type Extrinsic = TestXt<RuntimeCall, frame_system::CheckNonce<Test>>;
+
+impl frame_system::offchain::SigningTypes for Test {
+    type Public = UintAuthorityId;
+    type Signature = TestSignature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+    RuntimeCall: From<LocalCall>,
+{
+    type Extrinsic = Extrinsic;
+    type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
+where
+    RuntimeCall: From<LocalCall>,
+{
+    fn create_signed_transaction<
+        C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+    >(
+        call: RuntimeCall,
+        public: UintAuthorityId,
+        account: AccountId,
+        nonce: u32,
+    ) -> Option<Extrinsic> {
+        // Sign as the runtime does, so a key that cannot sign makes no transaction.
+        C::sign(&call.encode(), public)?;
+        Some(Extrinsic::new_signed(
+            call,
+            account,
+            (),
+            frame_system::CheckNonce::from(nonce),
+        ))
+    }
+}
+
+/// The worker's key in tests: test keys are their own generic form.
+pub struct TestAuthority;
+
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestAuthority {
+    type RuntimeAppPublic = UintAuthorityId;
+    type GenericPublic = UintAuthorityId;
+    type GenericSignature = TestSignature;
+}
+
+/// The worker's budget in tests: two submissions and 64 KiB per run.
+pub const WORKER_MAX_SUBMISSIONS: u32 = 2;
+pub const WORKER_BYTE_BUDGET: u32 = 64 * 1024;
+pub const RESUBMIT_AFTER: u32 = 5;
+pub const VERIFY_INTERVAL: u32 = 4;
+
 parameter_types! {
     pub const RecordDepositBase: Balance = DEPOSIT_BASE;
     pub const ByteDeposit: Balance = BYTE_DEPOSIT;
@@ -135,10 +195,18 @@ impl pallet_medical_records::Config for Test {
     type ByteDeposit = ByteDeposit;
     type MaxLabels = ConstU32<4>;
     type MaxLabelLen = ConstU32<16>;
-    type MaxLocationLen = ConstU32<64>;
+    // Room for the worker's own locations (`medchain-blob:0x` + 64 hex digits).
+    type MaxLocationLen = ConstU32<96>;
     type Roles = MockRoles;
     type Audit = MockAudit;
     type Time = Timestamp;
+    type AuthorityId = TestAuthority;
+    type WorkerByteBudget = ConstU32<WORKER_BYTE_BUDGET>;
+    type WorkerTimeBudgetMs = frame_support::traits::ConstU64<1_000>;
+    type WorkerMaxSubmissions = ConstU32<WORKER_MAX_SUBMISSIONS>;
+    type ResubmitAfter = ConstU32<RESUBMIT_AFTER>;
+    type VerifyInterval = ConstU32<VERIFY_INTERVAL>;
+    type VerifyBatch = ConstU32<2>;
     type WeightInfo = ();
 }
 
@@ -171,6 +239,26 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
         go_to_block(1);
     });
     ext
+}
+
+/// Test externalities with an off-chain database, a worker context and a transaction
+/// pool; the returned states let a test read the pool and the database.
+pub fn new_offchain_ext() -> (
+    sp_io::TestExternalities,
+    std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::PoolState>>,
+    std::sync::Arc<parking_lot::RwLock<sp_core::offchain::testing::OffchainState>>,
+) {
+    use sp_core::offchain::{
+        testing::{TestOffchainExt, TestTransactionPoolExt},
+        OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
+    };
+    let mut ext = new_test_ext();
+    let (offchain, offchain_state) = TestOffchainExt::new();
+    let (pool, pool_state) = TestTransactionPoolExt::new();
+    ext.register_extension(OffchainDbExt::new(offchain.clone()));
+    ext.register_extension(OffchainWorkerExt::new(offchain));
+    ext.register_extension(TransactionPoolExt::new(pool));
+    (ext, pool_state, offchain_state)
 }
 
 /// Moves to block `n` with its timestamp `n × BLOCK_MS`.

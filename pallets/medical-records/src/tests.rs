@@ -7,6 +7,8 @@ use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use medchain_primitives::{audit_head_of, Codec, CodecMethod};
 use sp_runtime::DispatchError;
 
+mod worker;
+
 fn label(text: &str) -> LabelOf<Test> {
     LabelOf::<Test>::try_from(text.as_bytes().to_vec()).unwrap()
 }
@@ -331,7 +333,7 @@ fn oversized_inputs_do_not_decode() {
     assert!(<(LabelsOf<Test>, LocationOf<Test>)>::decode(&mut &raw[..]).is_err());
     let five = (vec![b"a".to_vec(); 5], b"loc".to_vec()).encode();
     assert!(<(LabelsOf<Test>, LocationOf<Test>)>::decode(&mut &five[..]).is_err());
-    let far = (vec![b"a".to_vec()], vec![b'l'; 65]).encode();
+    let far = (vec![b"a".to_vec()], vec![b'l'; 97]).encode();
     assert!(<(LabelsOf<Test>, LocationOf<Test>)>::decode(&mut &far[..]).is_err());
 }
 

@@ -38,6 +38,7 @@ pub trait WeightInfo {
 	fn register_record() -> Weight;
 	fn amend_record() -> Weight;
 	fn retract_record() -> Weight;
+	fn report_integrity_failure() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -144,6 +145,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
+	fn report_integrity_failure() -> Weight {
+		Weight::from_parts(142_954_000, 5016)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
+	}
 }
 
 /// The same measurements with ParityDB's database weights, for mocks and tests.
@@ -159,6 +165,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(45_u64))
 	}
 	fn retract_record() -> Weight {
+		Weight::from_parts(142_954_000, 5016)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(24_u64))
+	}
+	fn report_integrity_failure() -> Weight {
 		Weight::from_parts(142_954_000, 5016)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(24_u64))

@@ -20,11 +20,16 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
+mod offchain;
+pub use offchain::WORKER_TX_MORTALITY;
+
+use medchain_primitives::offchain as offchain_layout;
+
 use super::{
     Access, AccountId, Aura, Balance, Balances, Block, BlockNumber, ConsortiumMembership, Council,
     Hash, Instance1, MedicalRecords, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
     RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp, DAYS,
-    EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, VERSION,
+    EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, VERSION,
 };
 
 /// Transactions may use up to 75 % of a block; the rest is kept for operational ones.
@@ -183,6 +188,10 @@ parameter_types! {
     /// Requests stay open for three days; delivered keys give access for ninety.
     pub const RequestTtl: BlockNumber = 3 * DAYS;
     pub const GrantTtl: BlockNumber = 90 * DAYS;
+    /// The worker compresses at most 8 MiB and starts no new record after 1 s per block
+    /// (a third of the block time); see the README for the measured throughput.
+    pub const WorkerByteBudget: u32 = 8 * 1024 * 1024;
+    pub const WorkerTimeBudgetMs: u64 = 1_000;
 }
 
 impl pallet_medical_records::Config for Runtime {
@@ -190,14 +199,24 @@ impl pallet_medical_records::Config for Runtime {
     type RuntimeHoldReason = RuntimeHoldReason;
     type RecordDepositBase = RecordDepositBase;
     type ByteDeposit = RecordByteDeposit;
-    /// Sixteen labels of up to 64 bytes (department, ICD code, language, …).
-    type MaxLabels = ConstU32<16>;
-    type MaxLabelLen = ConstU32<64>;
+    /// Sixteen labels of up to 64 bytes (department, ICD code, language, …); the node's
+    /// ingestion RPC checks the same bounds.
+    type MaxLabels = ConstU32<{ offchain_layout::MAX_LABELS }>;
+    type MaxLabelLen = ConstU32<{ offchain_layout::MAX_LABEL_LEN }>;
     /// A URL or object key in the manager's store.
-    type MaxLocationLen = ConstU32<256>;
+    type MaxLocationLen = ConstU32<{ offchain_layout::MAX_LOCATION_LEN }>;
     type Roles = Access;
     type Audit = Access;
     type Time = Timestamp;
+    type AuthorityId = pallet_medical_records::MedrAuthority;
+    type WorkerByteBudget = WorkerByteBudget;
+    type WorkerTimeBudgetMs = WorkerTimeBudgetMs;
+    type WorkerMaxSubmissions = ConstU32<32>;
+    /// Past the worker transactions' mortality, so a first submission cannot land late.
+    type ResubmitAfter = ConstU32<{ WORKER_TX_MORTALITY as u32 + 4 }>;
+    /// Every minute, four held records.
+    type VerifyInterval = ConstU32<{ MINUTES }>;
+    type VerifyBatch = ConstU32<4>;
     type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;
 }
 

@@ -1,0 +1,215 @@
+//! `medchain records …`: hand raw records to your own node's off-chain worker and read
+//! what it holds, over the node's `medchain_*` RPC (unsafe methods: your node's localhost
+//! endpoint, or one started with `--rpc-methods unsafe`).
+//!
+//! - `ingest FILE... --label L --manager ACCOUNT [--location LOC]` queues each file as one
+//!   record; the worker compresses, stores and registers it (signed with the node's `medr`
+//!   key). Prints one line per file: its slot and `raw_hash`, which the chain's
+//!   `RecordRegistered` event repeats.
+//! - `queue` prints the queue and each item's progress.
+//! - `blob CONTENT_HASH -o FILE [--compressed]` fetches a blob the node holds and writes
+//!   the original text (or the container as stored).
+
+use std::{fs, path::PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use jsonrpsee::{
+    core::client::ClientT,
+    rpc_params,
+    ws_client::{WsClient, WsClientBuilder},
+};
+use serde_json::Value;
+
+/// Where the node listens by default (a dev node's RPC).
+const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
+/// The largest request the CLI sends: a 4 MiB record as hex, with room to spare.
+const MAX_REQUEST_BYTES: u32 = 16 << 20;
+
+#[derive(Subcommand)]
+pub enum RecordsCommand {
+    /// Queue files as raw records on your node; its off-chain worker registers them.
+    Ingest(IngestArgs),
+    /// Show your node's ingestion queue.
+    Queue(NodeArg),
+    /// Fetch a blob your node holds and write the original text (or the container).
+    Blob(BlobArgs),
+}
+
+#[derive(Args)]
+pub struct NodeArg {
+    /// The node's RPC endpoint.
+    #[arg(long, default_value = DEFAULT_NODE)]
+    node: String,
+}
+
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Files to queue, one record each (UTF-8 or GBK text, as the codec takes it).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// A search label (repeat for several): department, ICD code, language…
+    #[arg(long = "label", required = true)]
+    labels: Vec<String>,
+    /// The data manager that keeps and serves the blobs (SS58 address).
+    #[arg(long)]
+    manager: String,
+    /// Where the manager keeps the blob; default: the node's own store
+    /// (`medchain-blob:0x<content_hash>`).
+    #[arg(long)]
+    location: Option<String>,
+    #[command(flatten)]
+    node: NodeArg,
+}
+
+#[derive(Args)]
+pub struct BlobArgs {
+    /// The blob's `content_hash` (0x + 64 hex digits), as in the record.
+    content_hash: String,
+    /// Output file.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Write the compressed container as stored, not the original text.
+    #[arg(long)]
+    compressed: bool,
+    /// Overwrite the output file if it exists.
+    #[arg(short, long)]
+    force: bool,
+    #[command(flatten)]
+    node: NodeArg,
+}
+
+pub fn run(command: RecordsCommand) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match command {
+            RecordsCommand::Ingest(args) => ingest(args).await,
+            RecordsCommand::Queue(args) => queue(args).await,
+            RecordsCommand::Blob(args) => blob(args).await,
+        }
+    })
+}
+
+async fn connect(node: &str) -> Result<WsClient> {
+    WsClientBuilder::default()
+        .max_request_size(MAX_REQUEST_BYTES)
+        .max_response_size(MAX_REQUEST_BYTES)
+        .build(node)
+        .await
+        .with_context(|| format!("cannot connect to {node}"))
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(2 + bytes.len() * 2);
+    out.push_str("0x");
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+fn from_hex(text: &str) -> Result<Vec<u8>> {
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    if digits.len() % 2 != 0 {
+        bail!("odd number of hex digits");
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&digits[i..i + 2], 16).with_context(|| format!("bad hex: {text}"))
+        })
+        .collect()
+}
+
+async fn ingest(args: IngestArgs) -> Result<()> {
+    let client = connect(&args.node.node).await?;
+    for file in &args.files {
+        let raw = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let queued: Value = client
+            .request(
+                "medchain_submitRaw",
+                rpc_params![to_hex(&raw), &args.labels, &args.location, &args.manager],
+            )
+            .await
+            .with_context(|| format!("{}: the node refused it", file.display()))?;
+        println!(
+            "{}\tslot {}\traw_hash {}\t{} bytes",
+            file.display(),
+            queued["slot"],
+            queued["rawHash"].as_str().unwrap_or("?"),
+            raw.len()
+        );
+    }
+    Ok(())
+}
+
+async fn queue(args: NodeArg) -> Result<()> {
+    let client = connect(&args.node).await?;
+    let status: Value = client
+        .request("medchain_queue", rpc_params![])
+        .await
+        .context("the node refused medchain_queue")?;
+    let items = status["items"].as_array().cloned().unwrap_or_default();
+    println!(
+        "{} items, {} bytes queued (slots {}..{})",
+        items.len(),
+        status["bytes"],
+        status["head"],
+        status["tail"]
+    );
+    for item in items {
+        println!(
+            "slot {}\t{}\t{} bytes\tlabels {}\traw_hash {}",
+            item["slot"],
+            item["state"].as_str().unwrap_or("?"),
+            item["rawLen"],
+            item["labels"],
+            item["rawHash"].as_str().unwrap_or("-"),
+        );
+    }
+    Ok(())
+}
+
+async fn blob(args: BlobArgs) -> Result<()> {
+    if from_hex(&args.content_hash)?.len() != 32 {
+        bail!("a content hash has 32 bytes (0x + 64 hex digits)");
+    }
+    if args.output.exists() && !args.force {
+        bail!("{} exists (use --force)", args.output.display());
+    }
+    let client = connect(&args.node.node).await?;
+    let blob: Option<String> = client
+        .request("medchain_getBlob", rpc_params![&args.content_hash])
+        .await
+        .context("the node refused medchain_getBlob")?;
+    let Some(blob) = blob else {
+        bail!("the node holds no blob {}", args.content_hash);
+    };
+    let container = from_hex(&blob)?;
+    let bytes = if args.compressed {
+        container
+    } else {
+        medchain_lzw::decompress(&container).context("the blob does not decompress")?
+    };
+    fs::write(&args.output, &bytes)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    println!("{}\t{} bytes", args.output.display(), bytes.len());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 0xab, 0xff];
+        assert_eq!(to_hex(&bytes), "0x0001abff");
+        assert_eq!(from_hex(&to_hex(&bytes)).unwrap(), bytes);
+        assert!(from_hex("0x123").is_err());
+        assert!(from_hex("0xzz").is_err());
+    }
+}

@@ -1,0 +1,131 @@
+// The off-chain worker on a --dev node: Alice's `medr` key is inserted over RPC, a
+// Chinese, an English and a mixed record are queued (two with `medchain_submitRaw`, one
+// with `medchain records ingest`), the worker compresses them in the runtime and
+// registers them; the `RecordRegistered` events carry the texts' hashes, the records
+// name the blobs the node serves with `medchain_getBlob`, and the CLI decompresses each
+// blob to the original bytes.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex, hexToU8a, stringToU8a } from '@polkadot/util';
+import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
+import { startDevNode, waitFor, cliBinary } from '../lib/nodes.mjs';
+
+const RECORDS = {
+  zh: '患者，男，58岁。主诉：胸闷、气短三天，活动后加重。既往高血压病史十年。查体：血压一百五十/九十五毫米汞柱，'
+    + '心率八十八次每分，双肺底可闻及少量湿啰音。诊断：高血压性心脏病，心功能二级。处理：低盐饮食，规律服药，门诊随访。\n'
+    .repeat(6),
+  en: 'Patient is a 64-year-old woman admitted with shortness of breath and bilateral leg swelling. '
+    + 'History of type 2 diabetes and chronic kidney disease. Echocardiogram: ejection fraction 35 percent. '
+    + 'Assessment: decompensated heart failure. Plan: IV furosemide, daily weights, fluid restriction.\n'
+    .repeat(6),
+  mixed: '患者血压 150/95 mmHg，既往 hypertension 病史五年，口服 amlodipine 5 mg qd 及 metformin 500 mg bid。'
+    + 'HbA1c 7.8%，LDL-C 3.9 mmol/L。诊断：essential hypertension，type 2 diabetes mellitus。建议复查 blood pressure。\n'
+    .repeat(6),
+};
+
+let node;
+let api;
+let alice;
+let bob;
+let workdir;
+const registered = new Map(); // raw_hash → RecordRegistered data
+let unsubscribe = () => {};
+
+before(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  alice = keyring.addFromUri('//Alice');
+  bob = keyring.addFromUri('//Bob');
+  workdir = mkdtempSync(join(tmpdir(), 'medchain-worker-'));
+  node = await startDevNode();
+  api = await node.api();
+  unsubscribe = await api.query.system.events((events) => {
+    for (const { event } of events) {
+      if (api.events.medicalRecords.RecordRegistered.is(event)) {
+        registered.set(event.data.rawHash.toHex(), event.data);
+      }
+    }
+  });
+});
+
+after(async () => {
+  unsubscribe();
+  await node?.stop();
+  if (workdir) rmSync(workdir, { recursive: true, force: true });
+});
+
+test('bad input is refused with a clear error, and nothing is queued', async () => {
+  await assert.rejects(
+    node.rpc('medchain_submitRaw', [u8aToHex(stringToU8a('text')), [], null, bob.address]),
+    /0 labels given/,
+  );
+  await assert.rejects(node.rpc('medchain_submitRaw', ['0x', ['en'], null, bob.address]), /empty/);
+  const queue = await node.rpc('medchain_queue');
+  assert.equal(queue.items.length, 0);
+});
+
+test('queued records are compressed, registered with their hashes and served byte-identical', async () => {
+  // The node signs with a `medr` key; Alice holds the data-owner role in the dev genesis.
+  await node.rpc('author_insertKey', ['medr', '//Alice', u8aToHex(alice.publicKey)]);
+  assert.equal(await node.rpc('author_hasKey', [u8aToHex(alice.publicKey), 'medr']), true);
+
+  const hashes = {};
+  for (const language of ['zh', 'en']) {
+    const raw = stringToU8a(RECORDS[language]);
+    const queued = await node.rpc('medchain_submitRaw', [u8aToHex(raw), [language, 'cardiology'], null, bob.address]);
+    assert.equal(queued.rawHash, blake2AsHex(raw, 256), 'the node reports the raw hash');
+    hashes[language] = queued.rawHash;
+  }
+  const mixedFile = join(workdir, 'mixed.txt');
+  writeFileSync(mixedFile, RECORDS.mixed);
+  const printed = execFileSync(cliBinary(), [
+    'records', 'ingest', mixedFile, '--label', 'mixed', '--label', 'endocrinology',
+    '--manager', bob.address, '--node', node.wsUrl,
+  ]).toString();
+  hashes.mixed = blake2AsHex(stringToU8a(RECORDS.mixed), 256);
+  assert.match(printed, new RegExp(`raw_hash ${hashes.mixed}`));
+
+  await waitFor('three RecordRegistered events', () => Object.values(hashes).every((h) => registered.has(h)), 90_000, 500);
+
+  for (const [language, rawHash] of Object.entries(hashes)) {
+    const raw = stringToU8a(RECORDS[language]);
+    const event = registered.get(rawHash);
+    assert.equal(event.owner.toString(), alice.address);
+    assert.equal(event.rawLen.toNumber(), raw.length);
+    assert.ok(event.compressedLen.toNumber() < raw.length * 0.8, `${language} compresses`);
+
+    const record = (await api.query.medicalRecords.records(event.id)).unwrap();
+    assert.equal(record.input.rawHash.toHex(), rawHash);
+    assert.equal(record.input.manager.toString(), bob.address);
+    const method = record.input.codec.method.toString();
+    assert.ok(language === 'en' ? method === 'Bytes' : ['Hanzi', 'PaperMixed'].includes(method), `${language}: ${method}`);
+    const contentHash = record.input.contentHash.toHex();
+    assert.equal(record.input.location.toUtf8(), `medchain-blob:${contentHash}`);
+
+    // The node serves the blob; its hash is the record's; the CLI restores the text.
+    const blob = hexToU8a(await node.rpc('medchain_getBlob', [contentHash]));
+    assert.equal(blob.length, event.compressedLen.toNumber());
+    assert.equal(blake2AsHex(blob, 256), contentHash);
+    const blobFile = join(workdir, `${language}.mlzw`);
+    writeFileSync(blobFile, blob);
+    const restored = join(workdir, `${language}.out`);
+    execFileSync(cliBinary(), ['codec', 'decompress', blobFile, '-o', restored]);
+    assert.deepEqual(readFileSync(restored), Buffer.from(raw), `${language} byte-identical`);
+
+    const fetched = join(workdir, `${language}.fetched`);
+    execFileSync(cliBinary(), ['records', 'blob', contentHash, '-o', fetched, '--node', node.wsUrl]);
+    assert.deepEqual(readFileSync(fetched), Buffer.from(raw));
+  }
+
+  // Registered items leave the queue; nothing is registered twice.
+  await waitFor('the queue to empty', async () => (await node.rpc('medchain_queue')).items.length === 0, 30_000, 500);
+  const live = await api.query.medicalRecords.recordsByOwner.keys(alice.address);
+  assert.equal(live.length, 3);
+  assert.equal(await node.rpc('medchain_getBlob', ['0x' + '00'.repeat(32)]), null);
+});
