@@ -20,8 +20,9 @@ step "our pallets' benchmarks run once each as tests (mock runtime)"
 SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks
 
 step "end-to-end tests: real nodes on 127.0.0.1, driven by @polkadot/api"
-# `cargo test` above built the node into $CARGO_TARGET_DIR/release.
+# `cargo test` above built the node and the CLI into $CARGO_TARGET_DIR/release.
 export MEDCHAIN_NODE="$CARGO_TARGET_DIR/release/medchain-node"
+export MEDCHAIN_CLI="$CARGO_TARGET_DIR/release/medchain"
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 for suite in tests/e2e/*.test.mjs; do
   (cd tests && node --test "${suite#tests/}")

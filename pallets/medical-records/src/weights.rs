@@ -74,8 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
 	fn register_record() -> Weight {
 		// Proof size: measured `450`, estimated `6038`.
-		// Minimum execution time: 164_054_000 ps.
-		Weight::from_parts(181_813_000, 6038)
+		// Minimum execution time: 162_405_000 ps.
+		Weight::from_parts(172_906_000, 6038)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
@@ -109,8 +109,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn amend_record() -> Weight {
 		// Proof size: measured `2321`, estimated `6038`.
-		// Minimum execution time: 287_183_000 ps.
-		Weight::from_parts(302_944_000, 6038)
+		// Minimum execution time: 267_386_000 ps.
+		Weight::from_parts(282_052_000, 6038)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(45_u64))
 	}
@@ -140,38 +140,54 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn retract_record() -> Weight {
 		// Proof size: measured `1996`, estimated `5016`.
-		// Minimum execution time: 131_563_000 ps.
-		Weight::from_parts(142_954_000, 5016)
+		// Minimum execution time: 130_059_000 ps.
+		Weight::from_parts(139_856_000, 5016)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
+	/// Storage: `MedicalRecords::Records` (r:1 w:0)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditHeads` (r:1 w:1)
+	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn report_integrity_failure() -> Weight {
-		Weight::from_parts(142_954_000, 5016)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(24_u64))
+		// Proof size: measured `1761`, estimated `5016`.
+		// Minimum execution time: 30_989_000 ps.
+		Weight::from_parts(34_394_000, 5016)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn register_record() -> Weight {
-		Weight::from_parts(181_813_000, 6038)
+		Weight::from_parts(172_906_000, 6038)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(302_944_000, 6038)
+		Weight::from_parts(282_052_000, 6038)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(45_u64))
 	}
 	fn retract_record() -> Weight {
-		Weight::from_parts(142_954_000, 5016)
+		Weight::from_parts(139_856_000, 5016)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(24_u64))
 	}
 	fn report_integrity_failure() -> Weight {
-		Weight::from_parts(142_954_000, 5016)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(24_u64))
+		Weight::from_parts(34_394_000, 5016)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 }
