@@ -7,6 +7,8 @@
 //!   key). Prints one line per file: its slot and `raw_hash`, which the chain's
 //!   `RecordRegistered` event repeats.
 //! - `queue` prints the queue and each item's progress.
+//! - `drop SLOT` asks the worker to drop a queued record (one that stalled, or is not
+//!   wanted any more).
 //! - `blob CONTENT_HASH -o FILE [--compressed]` fetches a blob the node holds and writes
 //!   the original text (or the container as stored).
 
@@ -32,6 +34,8 @@ pub enum RecordsCommand {
     Ingest(IngestArgs),
     /// Show your node's ingestion queue.
     Queue(NodeArg),
+    /// Ask your node's worker to drop a queued record (by slot, as `queue` shows it).
+    Drop(DropArgs),
     /// Fetch a blob your node holds and write the original text (or the container).
     Blob(BlobArgs),
 }
@@ -63,6 +67,14 @@ pub struct IngestArgs {
 }
 
 #[derive(Args)]
+pub struct DropArgs {
+    /// The record's slot in the queue.
+    slot: u64,
+    #[command(flatten)]
+    node: NodeArg,
+}
+
+#[derive(Args)]
 pub struct BlobArgs {
     /// The blob's `content_hash` (0x + 64 hex digits), as in the record.
     content_hash: String,
@@ -88,6 +100,7 @@ pub fn run(command: RecordsCommand) -> Result<()> {
         match command {
             RecordsCommand::Ingest(args) => ingest(args).await,
             RecordsCommand::Queue(args) => queue(args).await,
+            RecordsCommand::Drop(args) => drop_queued(args).await,
             RecordsCommand::Blob(args) => blob(args).await,
         }
     })
@@ -162,14 +175,32 @@ async fn queue(args: NodeArg) -> Result<()> {
     );
     for item in items {
         println!(
-            "slot {}\t{}\t{} bytes\tlabels {}\traw_hash {}",
+            "slot {}\t{}\t{} bytes\tlabels {}\traw_hash {}\tattempts {}{}",
             item["slot"],
             item["state"].as_str().unwrap_or("?"),
             item["rawLen"],
             item["labels"],
             item["rawHash"].as_str().unwrap_or("-"),
+            item["attempts"],
+            item["record"]
+                .as_u64()
+                .map(|id| format!("\trecord #{id}"))
+                .unwrap_or_default(),
         );
     }
+    Ok(())
+}
+
+async fn drop_queued(args: DropArgs) -> Result<()> {
+    let client = connect(&args.node.node).await?;
+    let found: bool = client
+        .request("medchain_dropQueued", rpc_params![args.slot])
+        .await
+        .context("the node refused medchain_dropQueued")?;
+    if !found {
+        bail!("slot {} holds no record", args.slot);
+    }
+    println!("slot {}: the worker drops it at its next run", args.slot);
     Ok(())
 }
 

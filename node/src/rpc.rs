@@ -21,7 +21,7 @@ pub struct FullDeps<C, P, S> {
     /// The transaction pool.
     pub pool: Arc<P>,
     /// The node's off-chain database (queue and blobs of the off-chain worker).
-    pub offchain_storage: Option<S>,
+    pub offchain_storage: Option<records::SharedOffchainStorage<S>>,
 }
 
 /// All RPC extensions of a full node.

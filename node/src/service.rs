@@ -224,7 +224,10 @@ pub fn new_full<
     let rpc_extensions_builder = {
         let client = client.clone();
         let pool = transaction_pool.clone();
-        let offchain_storage = backend.offchain_storage();
+        // One lock for every RPC handler: appends to the queue must not interleave.
+        let offchain_storage = backend
+            .offchain_storage()
+            .map(|storage| Arc::new(std::sync::Mutex::new(storage)));
         Box::new(move |_| {
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),

@@ -9,13 +9,20 @@
 //!
 //! Layout (all under the persistent kind; a node's database files them under
 //! [`sp_core::offchain::STORAGE_PREFIX`], the test database under the empty prefix):
-//! - [`QUEUE_META_KEY`] → [`QueueMeta`]: the next item to process, the next free slot,
-//!   and the bytes queued. Changed only with compare-and-set, by both sides.
-//! - [`queue_item_key`]`(seq)` → [`QueuedRecord`]: written once by the RPC before the
-//!   slot becomes visible (`tail` moves past it), removed by the worker.
+//! - [`QUEUE_META_KEY`] → [`QueueMeta`]: the oldest and next slot, the items and bytes
+//!   queued. Changed only with compare-and-set, by both sides.
+//! - [`queue_item_key`]`(seq)` → [`QueuedItem`] and [`queue_raw_key`]`(seq)` → the raw
+//!   text (bytes as given): written once by the RPC before the slot becomes visible
+//!   (`tail` moves past it); removed only by the worker, so a slot's keys never change
+//!   under it.
 //! - [`queue_state_key`]`(seq)` → [`ItemState`]: the worker's progress on that item.
-//! - [`blob_key`]`(content_hash)` → the compressed bytes.
-//! - [`HELD_META_KEY`] / [`held_key`]`(n)`: the records this node holds, for verification.
+//! - [`DROPS_KEY`] → `Vec<u64>`: slots the operator asked to drop (`medchain_dropQueued`);
+//!   the RPC appends, the worker takes them at its next run.
+//! - [`WAVE_KEY`] → [`Wave`]: the worker's last transactions, so a new wave never reuses
+//!   a nonce still in flight.
+//! - [`blob_key`]`(content_hash)` → the compressed bytes (as stored, no encoding).
+//! - [`HELD_META_KEY`] / [`held_key`]`(n)` / [`held_id_key`]`(id)`: the records this node
+//!   holds, for verification.
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -45,6 +52,9 @@ pub const MAX_LOCATION_LEN: u32 = 256;
 pub const MAX_RAW_LEN: u64 = 4 * 1024 * 1024;
 /// Most records the queue holds at once.
 pub const MAX_QUEUE_ITEMS: u64 = 1024;
+/// Most slots between the oldest and the next one (records that cannot register keep
+/// theirs until the operator drops them); bounds the worker's walk.
+pub const MAX_QUEUE_SLOTS: u64 = 4 * MAX_QUEUE_ITEMS;
 /// Most raw bytes the queue holds at once.
 pub const MAX_QUEUE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -54,6 +64,17 @@ pub const QUEUE_META_KEY: &[u8] = b"medchain::queue::meta";
 pub const HELD_META_KEY: &[u8] = b"medchain::held::meta";
 /// The worker's lock: one run at a time works on the queue.
 pub const WORKER_LOCK_KEY: &[u8] = b"medchain::worker::lock";
+/// Slots the operator asked to drop.
+pub const DROPS_KEY: &[u8] = b"medchain::queue::drops";
+/// The worker's last wave of transactions.
+pub const WAVE_KEY: &[u8] = b"medchain::worker::wave";
+
+/// Registration attempts that landed or expired without a record, after which an item
+/// stalls until the operator drops it (each attempt costs a fee).
+pub const MAX_ATTEMPTS: u8 = 3;
+/// Blocks a registration must stay on-chain before its item leaves the queue, so that a
+/// short reorganisation cannot lose it.
+pub const CONFIRMATIONS: u32 = 3;
 
 /// Bounds and cursors of the ingestion queue.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode)]
@@ -62,24 +83,28 @@ pub struct QueueMeta {
     pub head: u64,
     /// The next free slot; items live in `head..tail` (some may be gone already).
     pub tail: u64,
-    /// Raw bytes of the items still queued.
+    /// Items queued.
+    pub items: u64,
+    /// Raw bytes of the items queued.
     pub bytes: u64,
 }
 
 impl QueueMeta {
-    /// Slots between head and tail (an upper bound on the items queued).
+    /// Items queued.
     pub fn len(&self) -> u64 {
-        self.tail.saturating_sub(self.head)
+        self.items
     }
 
     /// Whether no item is queued.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.items == 0
     }
 
     /// Whether an item of `raw_len` bytes still fits.
     pub fn fits(&self, raw_len: u64) -> bool {
-        self.len() < MAX_QUEUE_ITEMS && self.bytes.saturating_add(raw_len) <= MAX_QUEUE_BYTES
+        self.items < MAX_QUEUE_ITEMS
+            && self.tail.saturating_sub(self.head) < MAX_QUEUE_SLOTS
+            && self.bytes.saturating_add(raw_len) <= MAX_QUEUE_BYTES
     }
 }
 
@@ -92,6 +117,20 @@ pub struct QueuedRecord<AccountId> {
     pub labels: Vec<Vec<u8>>,
     /// Where the manager keeps the blob; empty: the worker names the node's own store
     /// (see [`own_location`]).
+    pub location: Vec<u8>,
+    /// The data manager that keeps and serves the blob.
+    pub manager: AccountId,
+}
+
+/// A queued record without its text (kept apart, so the worker reads the text only to
+/// compress it).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct QueuedItem<AccountId> {
+    /// Length of the text in bytes.
+    pub raw_len: u64,
+    /// Search labels.
+    pub labels: Vec<Vec<u8>>,
+    /// Where the manager keeps the blob (empty: the node's own store).
     pub location: Vec<u8>,
     /// The data manager that keeps and serves the blob.
     pub manager: AccountId,
@@ -113,28 +152,72 @@ pub struct Prepared {
 }
 
 /// The worker's progress on one queued item.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
-pub enum ItemState {
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub enum ItemState<AccountId> {
     /// Compressed, its blob kept, not submitted yet (or held back, see the log).
     Prepared(Prepared),
-    /// Registration submitted in the block `at`, not seen on-chain yet.
+    /// Registration submitted by `owner` in the block `at`, not seen on-chain yet.
     Submitted {
         /// The compressed item.
         prepared: Prepared,
+        /// The account that signed it (the record's owner).
+        owner: AccountId,
         /// Block number the transaction was submitted at.
         at: u32,
         /// The transaction's nonce: once the account's nonce passed it, it landed.
         nonce: u64,
+        /// Submissions so far.
+        attempts: u8,
     },
+    /// Registered as record `id`, first seen in block `at`; leaves the queue after
+    /// [`CONFIRMATIONS`] blocks.
+    Seen {
+        /// The compressed item.
+        prepared: Prepared,
+        /// The record's owner.
+        owner: AccountId,
+        /// The record.
+        id: RecordId,
+        /// Block it was first seen in.
+        at: u32,
+    },
+    /// [`MAX_ATTEMPTS`] registrations did not produce a record (see the node's log);
+    /// the worker leaves it until the operator drops it.
+    Stalled(Prepared),
 }
 
-impl ItemState {
+impl<AccountId> ItemState<AccountId> {
     /// The compressed item.
     pub fn prepared(&self) -> &Prepared {
         match self {
-            ItemState::Prepared(p) | ItemState::Submitted { prepared: p, .. } => p,
+            ItemState::Prepared(p)
+            | ItemState::Stalled(p)
+            | ItemState::Submitted { prepared: p, .. }
+            | ItemState::Seen { prepared: p, .. } => p,
         }
     }
+
+    /// The state's name, as `medchain_queue` shows it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemState::Prepared(_) => "prepared",
+            ItemState::Submitted { .. } => "submitted",
+            ItemState::Seen { .. } => "registered",
+            ItemState::Stalled(_) => "stalled",
+        }
+    }
+}
+
+/// The worker's last wave of transactions: those of `owner` with nonces below
+/// `next_nonce`, sent in block `at`.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct Wave<AccountId> {
+    /// The signing account.
+    pub owner: AccountId,
+    /// The nonce after the wave's last transaction.
+    pub next_nonce: u64,
+    /// Block the wave was sent in.
+    pub at: u32,
 }
 
 /// The held-record list: records this node holds a blob of, for verification.
@@ -153,9 +236,26 @@ pub struct HeldRecord {
     pub id: RecordId,
     /// The blob it names.
     pub content_hash: H256,
-    /// Whether a failure is already reported for it (so it is reported once, and again
-    /// only after it passed in between).
-    pub reported: bool,
+    /// Where a failure report stands (a failure is reported once, and again only after
+    /// the record verified in between).
+    pub report: ReportState,
+}
+
+/// Where the failure report of a held record stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
+pub enum ReportState {
+    /// Nothing to report (or verified since).
+    Clear,
+    /// Report sent in block `at` with `nonce`; sent again if it has not landed after the
+    /// resubmission window.
+    Sent {
+        /// The report's nonce.
+        nonce: u64,
+        /// Block it was sent in.
+        at: u32,
+    },
+    /// The report is on-chain.
+    Landed,
 }
 
 fn key_with(prefix: &[u8], suffix: &[u8]) -> Vec<u8> {
@@ -168,6 +268,11 @@ fn key_with(prefix: &[u8], suffix: &[u8]) -> Vec<u8> {
 /// Key of the queued item in slot `seq`.
 pub fn queue_item_key(seq: u64) -> Vec<u8> {
     key_with(b"medchain::queue::item::", &seq.to_be_bytes())
+}
+
+/// Key of the raw text in slot `seq`.
+pub fn queue_raw_key(seq: u64) -> Vec<u8> {
+    key_with(b"medchain::queue::raw::", &seq.to_be_bytes())
 }
 
 /// Key of the worker's state for slot `seq`.
@@ -183,6 +288,11 @@ pub fn blob_key(content_hash: &H256) -> Vec<u8> {
 /// Key of the `n`th held record.
 pub fn held_key(n: u64) -> Vec<u8> {
     key_with(b"medchain::held::", &n.to_be_bytes())
+}
+
+/// Key marking record `id` as held (so it is held once).
+pub fn held_id_key(id: RecordId) -> Vec<u8> {
+    key_with(b"medchain::held::id::", &id.to_be_bytes())
 }
 
 /// The location the worker records when the operator named none: the node's own blob
@@ -276,9 +386,10 @@ pub fn check_queueable<AccountId>(record: &QueuedRecord<AccountId>) -> Result<()
 /// Appends a record to the queue in a node's off-chain database (`prefix`: where the
 /// database files the persistent kind); returns its slot.
 ///
-/// The item is written before `tail` moves past it, so the worker never sees a slot
-/// without its item. Callers must not append concurrently (the node's RPC holds a lock);
-/// the worker may change the meta at the same time, which compare-and-set resolves.
+/// The text and the item are written before `tail` moves past their slot, so the worker
+/// never sees a slot without them. Callers must not append concurrently (the node's RPC
+/// holds one lock for all its connections); the worker changes the meta at the same
+/// time, which compare-and-set resolves.
 #[cfg(feature = "std")]
 pub fn enqueue<S, AccountId>(
     storage: &mut S,
@@ -287,11 +398,17 @@ pub fn enqueue<S, AccountId>(
 ) -> Result<u64, EnqueueError>
 where
     S: sp_core::offchain::OffchainStorage,
-    AccountId: Encode,
+    AccountId: Encode + Clone,
 {
     check_queueable(record)?;
     let raw_len = record.raw.len() as u64;
-    let mut item_written = None;
+    let item = QueuedItem {
+        raw_len,
+        labels: record.labels.clone(),
+        location: record.location.clone(),
+        manager: record.manager.clone(),
+    };
+    let mut written = None;
     loop {
         let old = storage.get(prefix, QUEUE_META_KEY);
         let meta = match &old {
@@ -299,18 +416,21 @@ where
             None => QueueMeta::default(),
         };
         if !meta.fits(raw_len) {
-            if let Some(seq) = item_written {
+            if let Some(seq) = written {
                 storage.remove(prefix, &queue_item_key(seq));
+                storage.remove(prefix, &queue_raw_key(seq));
             }
             return Err(EnqueueError::QueueFull(meta));
         }
         let seq = meta.tail;
-        if item_written != Some(seq) {
-            storage.set(prefix, &queue_item_key(seq), &record.encode());
-            item_written = Some(seq);
+        if written != Some(seq) {
+            storage.set(prefix, &queue_raw_key(seq), &record.raw);
+            storage.set(prefix, &queue_item_key(seq), &item.encode());
+            written = Some(seq);
         }
         let new = QueueMeta {
             tail: seq.saturating_add(1),
+            items: meta.items.saturating_add(1),
             bytes: meta.bytes.saturating_add(raw_len),
             ..meta
         };
@@ -320,14 +440,33 @@ where
     }
 }
 
-/// The blob with `content_hash` from a node's off-chain database.
+/// Asks the worker to drop the record in `slot` at its next run (the record cannot
+/// register, or is not wanted any more). Returns whether the slot holds a record.
 #[cfg(feature = "std")]
-pub fn read_blob<S: sp_core::offchain::OffchainStorage>(
-    storage: &S,
+pub fn request_drop<S: sp_core::offchain::OffchainStorage>(
+    storage: &mut S,
     prefix: &[u8],
-    content_hash: &H256,
-) -> Option<Vec<u8>> {
-    storage.get(prefix, &blob_key(content_hash))
+    slot: u64,
+) -> Result<bool, EnqueueError> {
+    if storage.get(prefix, &queue_item_key(slot)).is_none() {
+        return Ok(false);
+    }
+    loop {
+        let old = storage.get(prefix, DROPS_KEY);
+        let mut drops = match &old {
+            Some(bytes) => {
+                Vec::<u64>::decode(&mut &bytes[..]).map_err(|_| EnqueueError::Corrupt)?
+            }
+            None => Vec::new(),
+        };
+        if drops.contains(&slot) {
+            return Ok(true);
+        }
+        drops.push(slot);
+        if storage.compare_and_set(prefix, DROPS_KEY, old.as_deref(), &drops.encode()) {
+            return Ok(true);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -350,10 +489,12 @@ mod tests {
         assert!(meta.is_empty());
         assert!(meta.fits(MAX_QUEUE_BYTES));
         assert!(!meta.fits(MAX_QUEUE_BYTES + 1));
-        meta.tail = MAX_QUEUE_ITEMS;
+        meta.items = MAX_QUEUE_ITEMS;
         assert!(!meta.fits(1));
-        meta.head = 1;
+        meta.items -= 1;
         assert!(meta.fits(1));
+        meta.tail = MAX_QUEUE_SLOTS;
+        assert!(!meta.fits(1));
     }
 
     fn record(raw: &[u8], labels: &[&[u8]]) -> QueuedRecord<u64> {
@@ -382,14 +523,17 @@ mod tests {
             QueueMeta {
                 head: 0,
                 tail: 2,
+                items: 2,
                 bytes: 5 + 6
             }
         );
         let item = db
             .get(P, &queue_item_key(1))
-            .map(|b| QueuedRecord::<u64>::decode(&mut &b[..]).unwrap())
+            .map(|b| QueuedItem::<u64>::decode(&mut &b[..]).unwrap())
             .unwrap();
-        assert_eq!(item, record("第二".as_bytes(), &[b"zh"]));
+        assert_eq!(item.labels, vec![b"zh".to_vec()]);
+        assert_eq!(item.raw_len, 6);
+        assert_eq!(db.get(P, &queue_raw_key(1)).unwrap(), "第二".as_bytes());
     }
 
     #[test]
@@ -425,6 +569,7 @@ mod tests {
         let full = QueueMeta {
             head: 3,
             tail: 3 + MAX_QUEUE_ITEMS,
+            items: MAX_QUEUE_ITEMS,
             bytes: 10,
         };
         db.set(P, QUEUE_META_KEY, &full.encode());
@@ -434,6 +579,30 @@ mod tests {
         );
         // Nothing was left behind in the slot that did not open.
         assert!(db.get(P, &queue_item_key(full.tail)).is_none());
+        assert!(db.get(P, &queue_raw_key(full.tail)).is_none());
+        // Records stuck far behind also close the queue, by slots.
+        let spread = QueueMeta {
+            head: 0,
+            tail: MAX_QUEUE_SLOTS,
+            items: 1,
+            bytes: 10,
+        };
+        db.set(P, QUEUE_META_KEY, &spread.encode());
+        assert_eq!(
+            enqueue(&mut db, P, &record(b"x", &[b"a"])),
+            Err(EnqueueError::QueueFull(spread))
+        );
+    }
+
+    #[test]
+    fn drops_are_requested_once_per_slot() {
+        let mut db = sp_core::offchain::storage::InMemOffchainStorage::default();
+        assert_eq!(request_drop(&mut db, P, 0), Ok(false));
+        enqueue(&mut db, P, &record(b"x", &[b"a"])).unwrap();
+        assert_eq!(request_drop(&mut db, P, 0), Ok(true));
+        assert_eq!(request_drop(&mut db, P, 0), Ok(true));
+        let drops = Vec::<u64>::decode(&mut &db.get(P, DROPS_KEY).unwrap()[..]).unwrap();
+        assert_eq!(drops, vec![0]);
     }
 
     #[test]

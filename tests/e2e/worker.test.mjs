@@ -129,3 +129,20 @@ test('queued records are compressed, registered with their hashes and served byt
   assert.equal(live.length, 3);
   assert.equal(await node.rpc('medchain_getBlob', ['0x' + '00'.repeat(32)]), null);
 });
+
+test('a record the chain would refuse stays queued, says why, and can be dropped', async () => {
+  const eve = new Keyring({ type: 'sr25519' }).addFromUri('//Eve');
+  const raw = stringToU8a('Discharge summary: stable, follow up in two weeks.');
+  // Eve holds no data-manager role: the worker compresses the record but does not send it.
+  const { slot, rawHash } = await node.rpc('medchain_submitRaw', [u8aToHex(raw), ['en'], null, eve.address]);
+  await waitFor('the refusal in the node log', () => /stays queued: the chain would refuse it \(.*ManagerNotDataManager/.test(node.output), 30_000, 500);
+  const item = (await node.rpc('medchain_queue')).items.find((i) => i.slot === slot);
+  assert.equal(item.state, 'prepared');
+  assert.equal(item.rawHash, rawHash);
+
+  const printed = execFileSync(cliBinary(), ['records', 'drop', String(slot), '--node', node.wsUrl]).toString();
+  assert.match(printed, /drops it at its next run/);
+  await waitFor('the queue to empty', async () => (await node.rpc('medchain_queue')).items.length === 0, 30_000, 500);
+  assert.ok((await api.query.medicalRecords.recordByRawHash(alice.address, rawHash)).isNone);
+  assert.ok(!registered.has(rawHash));
+});

@@ -4,8 +4,10 @@
 //!   node's persistent off-chain storage; the worker compresses and registers it.
 //! - `medchain_getBlob(contentHash)` returns a compressed blob the node holds.
 //! - `medchain_queue()` shows the queue: each item's slot, size, labels and progress.
+//! - `medchain_dropQueued(slot)` asks the worker to drop a record at its next run (one
+//!   that cannot register, or is not wanted any more).
 //!
-//! All three are unsafe RPC: the raw text and the blobs are the patient's data, so they
+//! All four are unsafe RPC: the raw text and the blobs are the patient's data, so they
 //! are served only where unsafe methods are (by default the node's localhost listener;
 //! `--rpc-methods safe` turns them off, `--rpc-methods unsafe` exposes them).
 
@@ -19,8 +21,8 @@ use jsonrpsee::{
     Extensions,
 };
 use medchain_primitives::offchain::{
-    blob_key, enqueue, queue_item_key, queue_state_key, ItemState, QueueMeta, QueuedRecord,
-    QUEUE_META_KEY,
+    blob_key, enqueue, queue_item_key, queue_state_key, request_drop, ItemState, QueueMeta,
+    QueuedItem, QueuedRecord, QUEUE_META_KEY,
 };
 use serde::{Deserialize, Serialize};
 use sp_core::{
@@ -51,8 +53,14 @@ pub struct QueueItem {
     pub slot: u64,
     pub raw_len: u64,
     pub labels: Vec<String>,
-    /// `queued` (not compressed yet), `prepared` (compressed, not submitted) or `submitted`.
+    /// `queued` (not compressed yet), `prepared` (compressed, not submitted),
+    /// `submitted`, `registered` (on-chain, leaves the queue after a few blocks) or
+    /// `stalled` (registrations failed; see the node's log, then drop it).
     pub state: String,
+    /// Registrations submitted so far.
+    pub attempts: u8,
+    /// The record, once registered.
+    pub record: Option<u64>,
     pub raw_hash: Option<H256>,
     pub content_hash: Option<H256>,
     pub compressed_len: Option<u64>,
@@ -89,20 +97,27 @@ pub trait RecordsApi<AccountId> {
     /// The ingestion queue.
     #[method(name = "medchain_queue", with_extensions)]
     fn queue(&self) -> RpcResult<QueueStatus>;
+
+    /// Asks the worker to drop the record in `slot` at its next run; false if the slot
+    /// holds none.
+    #[method(name = "medchain_dropQueued", with_extensions)]
+    fn drop_queued(&self, slot: u64) -> RpcResult<bool>;
 }
+
+/// The node's off-chain database behind the one lock that serialises appends, shared by
+/// every RPC handler of the node (create it once, see `service.rs`).
+pub type SharedOffchainStorage<S> = Arc<Mutex<S>>;
 
 /// The `medchain_*` methods over a node's off-chain database.
 pub struct Records<S> {
-    /// `None` when the node keeps no off-chain database; the mutex serialises appends.
-    storage: Option<Arc<Mutex<S>>>,
+    /// `None` when the node keeps no off-chain database.
+    storage: Option<SharedOffchainStorage<S>>,
 }
 
 impl<S> Records<S> {
-    /// Methods over `storage` (the backend's off-chain storage).
-    pub fn new(storage: Option<S>) -> Self {
-        Self {
-            storage: storage.map(|s| Arc::new(Mutex::new(s))),
-        }
+    /// Methods over `storage` (the backend's off-chain storage, shared).
+    pub fn new(storage: Option<SharedOffchainStorage<S>>) -> Self {
+        Self { storage }
     }
 }
 
@@ -156,7 +171,7 @@ where
         Ok(Queued {
             slot,
             raw_hash,
-            queued: meta.len(),
+            queued: meta.items,
         })
     }
 
@@ -174,32 +189,34 @@ where
         let meta: QueueMeta = decoded(&*storage, QUEUE_META_KEY).unwrap_or_default();
         let mut items = Vec::new();
         for slot in meta.head..meta.tail {
-            let Some(record) =
-                decoded::<QueuedRecord<AccountId>, _>(&*storage, &queue_item_key(slot))
+            let Some(item) = decoded::<QueuedItem<AccountId>, _>(&*storage, &queue_item_key(slot))
             else {
                 continue;
             };
-            let state: Option<ItemState> = decoded(&*storage, &queue_state_key(slot));
+            let state: Option<ItemState<AccountId>> = decoded(&*storage, &queue_state_key(slot));
             let prepared = state.as_ref().map(|s| *s.prepared());
             items.push(QueueItem {
                 slot,
-                raw_len: record.raw.len() as u64,
-                labels: record
+                raw_len: item.raw_len,
+                labels: item
                     .labels
                     .iter()
                     .map(|l| String::from_utf8_lossy(l).into_owned())
                     .collect(),
-                state: match state {
-                    None => "queued",
-                    Some(ItemState::Prepared(_)) => "prepared",
-                    Some(ItemState::Submitted { .. }) => "submitted",
-                }
-                .into(),
+                state: state.as_ref().map_or("queued", |s| s.name()).into(),
+                attempts: match &state {
+                    Some(ItemState::Submitted { attempts, .. }) => *attempts,
+                    _ => 0,
+                },
+                record: match &state {
+                    Some(ItemState::Seen { id, .. }) => Some(*id),
+                    _ => None,
+                },
                 raw_hash: prepared.map(|p| p.raw_hash),
                 content_hash: prepared.map(|p| p.content_hash),
                 compressed_len: prepared.map(|p| p.compressed_len),
-                submitted_at: match state {
-                    Some(ItemState::Submitted { at, .. }) => Some(at),
+                submitted_at: match &state {
+                    Some(ItemState::Submitted { at, .. }) => Some(*at),
                     _ => None,
                 },
             });
@@ -210,5 +227,12 @@ where
             bytes: meta.bytes,
             items,
         })
+    }
+
+    fn drop_queued(&self, ext: &Extensions, slot: u64) -> RpcResult<bool> {
+        sc_rpc_api::check_if_safe(ext)?;
+        let mut storage = self.storage()?;
+        request_drop(&mut *storage, STORAGE_PREFIX, slot)
+            .map_err(|e| error(INVALID_RECORD, e.to_string()))
     }
 }

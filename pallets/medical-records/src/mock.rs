@@ -184,6 +184,8 @@ pub const RESUBMIT_AFTER: u32 = 5;
 pub const VERIFY_INTERVAL: u32 = 4;
 
 parameter_types! {
+    /// Settable per test.
+    pub static WorkerTimeBudgetMs: u64 = 1_000;
     pub const RecordDepositBase: Balance = DEPOSIT_BASE;
     pub const ByteDeposit: Balance = BYTE_DEPOSIT;
 }
@@ -202,7 +204,7 @@ impl pallet_medical_records::Config for Test {
     type Time = Timestamp;
     type AuthorityId = TestAuthority;
     type WorkerByteBudget = ConstU32<WORKER_BYTE_BUDGET>;
-    type WorkerTimeBudgetMs = frame_support::traits::ConstU64<1_000>;
+    type WorkerTimeBudgetMs = WorkerTimeBudgetMs;
     type WorkerMaxSubmissions = ConstU32<WORKER_MAX_SUBMISSIONS>;
     type ResubmitAfter = ConstU32<RESUBMIT_AFTER>;
     type VerifyInterval = ConstU32<VERIFY_INTERVAL>;

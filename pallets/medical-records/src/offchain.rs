@@ -5,37 +5,43 @@
 //! the layout of [`medchain_primitives::offchain`]. After every imported best block the
 //! worker, running inside the runtime (WASM):
 //!
-//! 1. takes the queue's lock (one run at a time; a crashed run's lock expires);
+//! 1. takes the queue's lock (one run at a time; a crashed run's lock expires), and
+//!    drops the slots the operator asked to drop;
 //! 2. finds the node's `medr` key, preferring one whose account holds the data-owner
 //!    role; without such a key or role nothing moves and the log says why;
 //! 3. walks the queue from its head: compresses new items with `medchain-lzw` in `auto`
-//!    mode (at most [`Config::WorkerByteBudget`] raw bytes and
-//!    [`Config::WorkerTimeBudgetMs`] per run, always at least one item), keeps each blob
-//!    under its `content_hash`, and drops items whose registration it sees on-chain
-//!    (`RecordByRawHash`), remembering the record for verification;
-//! 4. submits `register_record` for up to [`Config::WorkerMaxSubmissions`] prepared items,
-//!    signed with the `medr` key with consecutive nonces, unless an earlier wave is still
-//!    in flight (so nonces never collide); an item submitted but not seen after
-//!    [`Config::ResubmitAfter`] blocks is submitted again. The chain refuses a second
-//!    record of the same text by the same owner, so nothing is registered twice;
+//!    mode (at most [`Config::WorkerByteBudget`] raw bytes per run, always at least one
+//!    item, and nothing new after [`Config::WorkerTimeBudgetMs`]), keeps each blob under
+//!    its `content_hash`, and notes items whose registration it sees on-chain
+//!    (`RecordByRawHash`); [`CONFIRMATIONS`] blocks later such an item leaves the queue
+//!    and its record is held for verification;
+//! 4. submits `register_record` for up to [`Config::WorkerMaxSubmissions`] items, signed
+//!    with the `medr` key with consecutive nonces, unless its previous wave
+//!    ([`WAVE_KEY`]) is still in flight, so that nonces never collide. An item not
+//!    registered [`Config::ResubmitAfter`] blocks after submission is submitted again, at
+//!    most [`MAX_ATTEMPTS`] times; then it stalls until the operator drops it. The chain
+//!    refuses a second live record of the same text by the same owner, and a wave never
+//!    carries one text twice, so nothing registers twice;
 //! 5. every [`Config::VerifyInterval`] blocks, re-verifies [`Config::VerifyBatch`] held
 //!    records round-robin (blob present, its hash, decompression, the text's hash and
-//!    length) and reports a failure once with [`Pallet::report_integrity_failure`].
+//!    length) and reports a failure with [`Pallet::report_integrity_failure`], once (sent
+//!    again only if it did not land).
 //!
-//! Items leave the queue only once their record is on-chain, so a crash, a restart or a
-//! dropped transaction loses nothing.
+//! Items leave the queue only once their record has been on-chain for a few blocks, so a
+//! crash, a restart, a dropped transaction or a short reorganisation loses nothing.
 
 use super::*;
 use frame_system::offchain::{AppCrypto, CreateSignedTransaction, SubmitTransaction};
 use medchain_primitives::{
     offchain::{
-        blob_key, held_key, own_location, queue_item_key, queue_state_key, HeldMeta, HeldRecord,
-        ItemState, Prepared, QueueMeta, QueuedRecord, HELD_META_KEY, QUEUE_META_KEY,
-        WORKER_LOCK_KEY,
+        blob_key, held_id_key, held_key, own_location, queue_item_key, queue_raw_key,
+        queue_state_key, HeldMeta, HeldRecord, ItemState, Prepared, QueueMeta, QueuedItem,
+        ReportState, Wave, CONFIRMATIONS, DROPS_KEY, HELD_META_KEY, MAX_ATTEMPTS, QUEUE_META_KEY,
+        WAVE_KEY, WORKER_LOCK_KEY,
     },
     Codec, CodecMethod, IntegrityFault,
 };
-use sp_io::offchain::{local_storage_get, local_storage_set};
+use sp_io::offchain::{local_storage_clear, local_storage_get, local_storage_set};
 use sp_runtime::{
     offchain::{
         storage::StorageValueRef,
@@ -48,11 +54,14 @@ use sp_runtime::{
 
 const LOG_TARGET: &str = "medchain::worker";
 /// A run holds the queue at most this long; a crashed run's lock expires after it.
+/// Runs stop starting work after the time budget, so this is far above a run's length.
 const LOCK_DEADLINE_MS: u64 = 20_000;
 /// Warnings that would repeat every block (missing key or role) are logged this often.
 const REPEAT_WARNING_EVERY: u32 = 10;
-/// How many times a compare-and-set on the queue's meta is retried.
+/// How many times a compare-and-set on a shared key is retried.
 const CAS_ATTEMPTS: u32 = 16;
+
+type ItemStateOf<T> = ItemState<<T as frame_system::Config>::AccountId>;
 
 /// The node's signing key and its account.
 pub(crate) struct NodeKey<T: Config> {
@@ -67,13 +76,17 @@ pub(crate) struct Progress {
     pub prepared: u32,
     /// Raw bytes compressed.
     pub bytes: u64,
-    /// Milliseconds spent compressing.
-    pub compress_ms: u64,
+    /// Milliseconds the queue took.
+    pub queue_ms: u64,
     /// Registrations submitted.
     pub submitted: u32,
-    /// Items dropped from the queue because their record is on-chain.
+    /// Items whose record was seen on-chain for the first time.
+    pub seen: u32,
+    /// Items that left the queue, registered.
     pub registered: u32,
-    /// Whether an earlier wave was still in flight.
+    /// Items dropped at the operator's request.
+    pub dropped: u32,
+    /// Whether the previous wave was still in flight.
     pub in_flight: bool,
     /// Held records verified, and failures reported.
     pub verified: u32,
@@ -88,6 +101,10 @@ fn read<V: Decode>(key: &[u8]) -> Option<V> {
     StorageValueRef::persistent(key).get::<V>().ok().flatten()
 }
 
+fn write<V: Encode>(key: &[u8], value: &V) {
+    StorageValueRef::persistent(key).set(value);
+}
+
 fn codec_method(method: medchain_lzw::Method) -> CodecMethod {
     match method {
         medchain_lzw::Method::Stored => CodecMethod::Stored,
@@ -96,6 +113,14 @@ fn codec_method(method: medchain_lzw::Method) -> CodecMethod {
         medchain_lzw::Method::PaperMixed => CodecMethod::PaperMixed,
         medchain_lzw::Method::Framed => CodecMethod::Framed,
     }
+}
+
+/// Nonces for this run's transactions.
+struct Nonces {
+    /// The account's next nonce on-chain.
+    chain: u64,
+    /// The next nonce to use; `None` while the previous wave is in flight.
+    next: Option<u64>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -110,20 +135,39 @@ impl<T: Config> Pallet<T> {
             log::debug!(target: LOG_TARGET, "block {block}: an earlier run still holds the queue");
             return Progress::default();
         };
-        let key = Self::node_key();
         let mut progress = Progress::default();
-        Self::process_queue(block, key.as_ref(), &mut progress);
-        Self::verify_held(block, key.as_ref(), &mut progress);
-        if progress != Progress::default() {
+        Self::apply_drops(&mut progress);
+        let key = Self::node_key();
+        let mut nonces = key
+            .as_ref()
+            .map(|key| Self::nonces(block, key, &mut progress));
+        if let (Some(key), Some(nonces)) = (key.as_ref(), nonces.as_mut()) {
+            Self::process_queue(block, key, nonces, &mut progress);
+        } else {
+            Self::warn_idle(block, None);
+        }
+        Self::verify_held(block, key.as_ref(), nonces.as_mut(), &mut progress);
+        if let (Some(key), Some(nonces)) = (key.as_ref(), nonces.as_ref()) {
+            Self::note_wave(block, key, nonces);
+        }
+        if progress != Progress::default()
+            && progress
+                != (Progress {
+                    in_flight: true,
+                    ..Default::default()
+                })
+        {
             log::info!(
                 target: LOG_TARGET,
                 "block {block}: compressed {} records ({} bytes) in {} ms, submitted {}, \
-                 registered {}, verified {}, reported {}{}",
+                 registered {}, seen {}, dropped {}, verified {}, reported {}{}",
                 progress.prepared,
                 progress.bytes,
-                progress.compress_ms,
+                progress.queue_ms,
                 progress.submitted,
                 progress.registered,
+                progress.seen,
+                progress.dropped,
                 progress.verified,
                 progress.reported,
                 if progress.in_flight { ", waiting for the last wave" } else { "" },
@@ -153,122 +197,247 @@ impl<T: Config> Pallet<T> {
         first
     }
 
-    fn process_queue(block: u32, key: Option<&NodeKey<T>>, progress: &mut Progress) {
+    /// The nonces this run may use: none while the previous wave of this account is in
+    /// flight (its last nonce unused and its window open).
+    fn nonces(block: u32, key: &NodeKey<T>, progress: &mut Progress) -> Nonces {
+        let chain: u64 = frame_system::Pallet::<T>::account_nonce(&key.account).saturated_into();
+        let in_flight = read::<Wave<T::AccountId>>(WAVE_KEY).is_some_and(|wave| {
+            wave.owner == key.account
+                && chain < wave.next_nonce
+                && block < wave.at.saturating_add(T::ResubmitAfter::get())
+        });
+        progress.in_flight = in_flight;
+        Nonces {
+            chain,
+            next: (!in_flight).then_some(chain),
+        }
+    }
+
+    /// Remembers this run's wave, if it sent anything.
+    fn note_wave(block: u32, key: &NodeKey<T>, nonces: &Nonces) {
+        if let Some(next) = nonces.next.filter(|next| *next > nonces.chain) {
+            write(
+                WAVE_KEY,
+                &Wave {
+                    owner: key.account.clone(),
+                    next_nonce: next,
+                    at: block,
+                },
+            );
+        }
+    }
+
+    fn warn_idle(block: u32, key: Option<&NodeKey<T>>) {
+        let meta: QueueMeta = read(QUEUE_META_KEY).unwrap_or_default();
+        if meta.is_empty() || block % REPEAT_WARNING_EVERY != 0 {
+            return;
+        }
+        match key {
+            None => log::warn!(
+                target: LOG_TARGET,
+                "{} records queued, but the keystore has no `medr` key: insert one \
+                 (author_insertKey or `key insert --key-type medr`)",
+                meta.items
+            ),
+            Some(key) => log::warn!(
+                target: LOG_TARGET,
+                "{} records stay queued: the `medr` key's account {:?} does not hold the \
+                 data-owner role (the council assigns it with Access.assignRole)",
+                meta.items,
+                key.account
+            ),
+        }
+    }
+
+    /// Removes the slots the operator asked to drop (only the worker removes items).
+    fn apply_drops(progress: &mut Progress) {
+        let Ok(Some(drops)) = StorageValueRef::persistent(DROPS_KEY).get::<Vec<u64>>() else {
+            return;
+        };
+        for seq in &drops {
+            if let Some(item) = Self::read_item(*seq) {
+                Self::remove_item(*seq, item.raw_len);
+                progress.dropped += 1;
+                log::info!(target: LOG_TARGET, "slot {seq}: dropped at the operator's request");
+            }
+        }
+        // The RPC may have appended meanwhile: remove only what was taken.
+        for _ in 0..CAS_ATTEMPTS {
+            let taken = StorageValueRef::persistent(DROPS_KEY).mutate(
+                |now: Result<Option<Vec<u64>>, _>| -> Result<Vec<u64>, ()> {
+                    let mut now = now.ok().flatten().unwrap_or_default();
+                    now.retain(|seq| !drops.contains(seq));
+                    Ok(now)
+                },
+            );
+            if taken.is_ok() {
+                return;
+            }
+        }
+    }
+
+    fn process_queue(block: u32, key: &NodeKey<T>, nonces: &mut Nonces, progress: &mut Progress) {
         let meta: QueueMeta = read(QUEUE_META_KEY).unwrap_or_default();
         if meta.is_empty() {
             return;
         }
-        let loud = block % REPEAT_WARNING_EVERY == 0;
-        let Some(key) = key else {
-            if loud {
-                log::warn!(
-                    target: LOG_TARGET,
-                    "{} records queued, but the keystore has no `medr` key: insert one \
-                     (author_insertKey or `key insert --key-type medr`)",
-                    meta.len()
-                );
-            }
-            return;
-        };
         if !T::Roles::has_role(&key.account, Role::DataOwner) {
-            if loud {
-                log::warn!(
-                    target: LOG_TARGET,
-                    "{} records stay queued: the `medr` key's account {:?} does not hold the \
-                     data-owner role (the council assigns it with Access.assignRole)",
-                    meta.len(),
-                    key.account
-                );
-            }
+            Self::warn_idle(block, Some(key));
             return;
         }
-
-        let chain_nonce: u64 =
-            frame_system::Pallet::<T>::account_nonce(&key.account).saturated_into();
         let started = now_ms();
         let byte_budget = u64::from(T::WorkerByteBudget::get());
         let time_budget = T::WorkerTimeBudgetMs::get();
         let max_submissions = T::WorkerMaxSubmissions::get() as usize;
         let resubmit_after = T::ResubmitAfter::get();
-        let mut ready: Vec<(u64, RecordInputOf<T>, Prepared)> = Vec::new();
+        let mut ready: Vec<(u64, RecordInputOf<T>, Prepared, u8)> = Vec::new();
 
         for seq in meta.head..meta.tail {
-            if ready.len() >= max_submissions {
+            // Past the time budget, stop once this run has done some work (walking the
+            // slots alone is cheap: they are bounded and their texts are not read).
+            let worked = progress.prepared > 0 || !ready.is_empty();
+            if worked && now_ms().saturating_sub(started) >= time_budget {
                 break;
             }
-            let state: Option<ItemState> = read(&queue_state_key(seq));
-            let mut item = None;
-            let prepared = match state {
-                Some(state) => *state.prepared(),
+            let state: Option<ItemStateOf<T>> = read(&queue_state_key(seq));
+            let state = match state {
+                Some(state) => state,
                 None => {
-                    let Some(queued) = Self::read_item(seq) else {
+                    let Some(item) = Self::read_item(seq) else {
                         continue;
                     };
-                    let spent = progress.bytes > 0
-                        && (progress.bytes.saturating_add(queued.raw.len() as u64) > byte_budget
-                            || now_ms().saturating_sub(started) >= time_budget);
-                    if spent {
+                    if progress.bytes > 0
+                        && progress.bytes.saturating_add(item.raw_len) > byte_budget
+                    {
                         break;
                     }
-                    let Some(prepared) = Self::prepare(seq, &queued.raw) else {
+                    let Some(prepared) = Self::prepare(seq) else {
                         continue;
                     };
                     progress.prepared += 1;
                     progress.bytes = progress.bytes.saturating_add(prepared.raw_len);
-                    item = Some(queued);
-                    prepared
+                    ItemState::Prepared(prepared)
                 }
             };
-            if let Some(id) = RecordByRawHash::<T>::get(&key.account, prepared.raw_hash) {
-                Self::finish(seq, &prepared, id);
-                progress.registered += 1;
+            let prepared = *state.prepared();
+            let owner = match &state {
+                ItemState::Submitted { owner, .. } | ItemState::Seen { owner, .. } => owner.clone(),
+                _ => key.account.clone(),
+            };
+
+            if let ItemState::Seen { id, at, .. } = state {
+                // Still on-chain (live, or retracted or amended since): it stays registered.
+                let on_chain = Records::<T>::get(id)
+                    .is_some_and(|r| r.owner == owner && r.input.raw_hash == prepared.raw_hash);
+                if !on_chain {
+                    log::warn!(
+                        target: LOG_TARGET,
+                        "slot {seq}: record #{id} is no longer on-chain (reorganised away); registering again"
+                    );
+                    write(&queue_state_key(seq), &ItemStateOf::<T>::Prepared(prepared));
+                } else if block >= at.saturating_add(CONFIRMATIONS) {
+                    Self::finish(seq, &prepared, id);
+                    progress.registered += 1;
+                }
                 continue;
             }
-            if let Some(ItemState::Submitted { at, nonce, .. }) = state {
-                if block < at.saturating_add(resubmit_after) {
-                    // Still in the pool (or queued for a block) if the account's nonce has
-                    // not passed it; otherwise it landed and failed, and waits out its
-                    // window so that a lasting failure does not burn a fee every block.
-                    progress.in_flight |= chain_nonce <= nonce;
-                    continue;
-                }
-                log::warn!(
-                    target: LOG_TARGET,
-                    "slot {seq}: not registered {resubmit_after} blocks after submission \
-                     (dropped, or failed: see the events of the blocks since {at}); submitting again"
+            if let Some(id) = RecordByRawHash::<T>::get(&owner, prepared.raw_hash) {
+                write(
+                    &queue_state_key(seq),
+                    &ItemStateOf::<T>::Seen {
+                        prepared,
+                        owner,
+                        id,
+                        at: block,
+                    },
                 );
+                progress.seen += 1;
+                continue;
             }
-            let Some(queued) = item.or_else(|| Self::read_item(seq)) else {
+
+            let attempts = match state {
+                ItemState::Stalled(_) => continue,
+                ItemState::Prepared(_) => 0,
+                ItemState::Submitted {
+                    at,
+                    nonce,
+                    attempts,
+                    ..
+                } => {
+                    if block < at.saturating_add(resubmit_after) {
+                        // Pending, or landed and failed: either way it waits out its
+                        // window, so a lasting failure does not burn a fee every block.
+                        continue;
+                    }
+                    let landed = nonces.chain > nonce;
+                    if attempts >= MAX_ATTEMPTS {
+                        log::error!(
+                            target: LOG_TARGET,
+                            "slot {seq}: {attempts} registrations produced no record (see the \
+                             events of the blocks since {at}); it stalls: fix the cause and \
+                             queue it again, or drop it (`medchain records drop {seq}`)"
+                        );
+                        write(&queue_state_key(seq), &ItemStateOf::<T>::Stalled(prepared));
+                        continue;
+                    }
+                    log::warn!(
+                        target: LOG_TARGET,
+                        "slot {seq}: not registered {resubmit_after} blocks after submission ({}); \
+                         submitting again",
+                        if landed { "it landed and failed: see the events of its block" } else { "dropped" }
+                    );
+                    attempts
+                }
+                ItemState::Seen { .. } => continue,
+            };
+            if nonces.next.is_none() {
+                // The previous wave is in flight; new submissions wait for it.
+                continue;
+            }
+            if ready.len() >= max_submissions {
+                break;
+            }
+            if ready
+                .iter()
+                .any(|(_, _, other, _)| other.raw_hash == prepared.raw_hash)
+            {
+                // The same text earlier in this wave; it registers for both.
+                continue;
+            }
+            let Some(item) = Self::read_item(seq) else {
                 continue;
             };
-            match Self::input_for(&queued, &prepared) {
+            match Self::input_for(&item, &prepared) {
                 Ok(input) => match Self::ensure_registrable(&key.account, &input, None) {
-                    Ok(()) => ready.push((seq, input, prepared)),
+                    Ok(()) => ready.push((seq, input, prepared, attempts)),
                     Err(error) => log::warn!(
                         target: LOG_TARGET,
-                        "slot {seq} stays queued: the chain would refuse it ({error:?})"
+                        "slot {seq} stays queued: the chain would refuse it ({})",
+                        <&'static str>::from(error)
                     ),
                 },
                 Err(why) => log::warn!(target: LOG_TARGET, "slot {seq} stays queued: {why}"),
             }
         }
-        progress.compress_ms = now_ms().saturating_sub(started);
+        progress.queue_ms = now_ms().saturating_sub(started);
 
-        if progress.in_flight {
-            return;
-        }
-        for (offset, (seq, input, prepared)) in ready.into_iter().enumerate() {
-            let nonce = chain_nonce.saturating_add(offset as u64);
+        for (seq, input, prepared, attempts) in ready {
+            let Some(nonce) = nonces.next else { break };
             if !Self::submit(key, Call::register_record { input }, nonce) {
                 log::error!(target: LOG_TARGET, "slot {seq}: the pool refused the registration");
                 break;
             }
-            let state = ItemState::Submitted {
-                prepared,
-                at: block,
-                nonce,
-            };
-            StorageValueRef::persistent(&queue_state_key(seq)).set(&state);
+            nonces.next = Some(nonce.saturating_add(1));
+            write(
+                &queue_state_key(seq),
+                &ItemStateOf::<T>::Submitted {
+                    prepared,
+                    owner: key.account.clone(),
+                    at: block,
+                    nonce,
+                    attempts: attempts.saturating_add(1),
+                },
+            );
             progress.submitted += 1;
             log::info!(
                 target: LOG_TARGET,
@@ -279,9 +448,9 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    fn read_item(seq: u64) -> Option<QueuedRecord<T::AccountId>> {
+    fn read_item(seq: u64) -> Option<QueuedItem<T::AccountId>> {
         let bytes = local_storage_get(StorageKind::PERSISTENT, &queue_item_key(seq))?;
-        match QueuedRecord::decode(&mut &bytes[..]) {
+        match QueuedItem::decode(&mut &bytes[..]) {
             Ok(item) => Some(item),
             Err(_) => {
                 log::error!(target: LOG_TARGET, "slot {seq} cannot be decoded; skipped");
@@ -290,10 +459,11 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// Compresses one raw record, keeps its blob and notes the result in the queue.
-    fn prepare(seq: u64, raw: &[u8]) -> Option<Prepared> {
+    /// Compresses the text of slot `seq`, keeps its blob and notes the result.
+    fn prepare(seq: u64) -> Option<Prepared> {
         let started = now_ms();
-        let blob = match medchain_lzw::compress(raw, &medchain_lzw::Options::default()) {
+        let raw = local_storage_get(StorageKind::PERSISTENT, &queue_raw_key(seq))?;
+        let blob = match medchain_lzw::compress(&raw, &medchain_lzw::Options::default()) {
             Ok(blob) => blob,
             Err(error) => {
                 log::error!(target: LOG_TARGET, "slot {seq} does not compress: {error:?}");
@@ -308,7 +478,7 @@ impl<T: Config> Pallet<T> {
             }
         };
         let prepared = Prepared {
-            raw_hash: sp_io::hashing::blake2_256(raw).into(),
+            raw_hash: sp_io::hashing::blake2_256(&raw).into(),
             content_hash: sp_io::hashing::blake2_256(&blob).into(),
             raw_len: raw.len() as u64,
             compressed_len: blob.len() as u64,
@@ -319,7 +489,7 @@ impl<T: Config> Pallet<T> {
             &blob_key(&prepared.content_hash),
             &blob,
         );
-        StorageValueRef::persistent(&queue_state_key(seq)).set(&ItemState::Prepared(prepared));
+        write(&queue_state_key(seq), &ItemStateOf::<T>::Prepared(prepared));
         log::info!(
             target: LOG_TARGET,
             "slot {seq}: {} → {} bytes ({method:?}) in {} ms",
@@ -331,7 +501,7 @@ impl<T: Config> Pallet<T> {
     }
 
     fn input_for(
-        item: &QueuedRecord<T::AccountId>,
+        item: &QueuedItem<T::AccountId>,
         prepared: &Prepared,
     ) -> Result<RecordInputOf<T>, &'static str> {
         let labels = item
@@ -379,34 +549,45 @@ impl<T: Config> Pallet<T> {
         SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok()
     }
 
-    /// The record of slot `seq` is on-chain as `id`: hold it for verification (if it names
-    /// the blob this node made) and drop the item from the queue.
+    /// The record of slot `seq` has been on-chain as `id` for [`CONFIRMATIONS`] blocks:
+    /// hold it for verification (once, and only if it names the blob this node made) and
+    /// drop the item from the queue.
     fn finish(seq: u64, prepared: &Prepared, id: RecordId) {
         let ours = Records::<T>::get(id)
             .is_some_and(|record| record.input.content_hash == prepared.content_hash);
-        if ours {
+        if ours && local_storage_get(StorageKind::PERSISTENT, &held_id_key(id)).is_none() {
             let mut held: HeldMeta = read(HELD_META_KEY).unwrap_or_default();
-            StorageValueRef::persistent(&held_key(held.count)).set(&HeldRecord {
-                id,
-                content_hash: prepared.content_hash,
-                reported: false,
-            });
+            write(
+                &held_key(held.count),
+                &HeldRecord {
+                    id,
+                    content_hash: prepared.content_hash,
+                    report: ReportState::Clear,
+                },
+            );
             held.count = held.count.saturating_add(1);
-            StorageValueRef::persistent(HELD_META_KEY).set(&held);
+            write(HELD_META_KEY, &held);
+            local_storage_set(StorageKind::PERSISTENT, &held_id_key(id), &[1]);
         }
-        StorageValueRef::persistent(&queue_item_key(seq)).clear();
-        StorageValueRef::persistent(&queue_state_key(seq)).clear();
-        Self::release_bytes(prepared.raw_len);
+        Self::remove_item(seq, prepared.raw_len);
         log::info!(target: LOG_TARGET, "slot {seq}: registered as record #{id}");
     }
 
-    /// Takes `raw_len` bytes off the queue's count and moves its head past the slots
-    /// already emptied. The RPC may append at the same time, hence compare-and-set.
-    fn release_bytes(raw_len: u64) {
+    /// Removes slot `seq` and takes it off the queue's counts, moving the head past the
+    /// slots already emptied. The RPC may append at the same time, hence compare-and-set.
+    fn remove_item(seq: u64, raw_len: u64) {
+        for key in [
+            queue_item_key(seq),
+            queue_raw_key(seq),
+            queue_state_key(seq),
+        ] {
+            local_storage_clear(StorageKind::PERSISTENT, &key);
+        }
         for _ in 0..CAS_ATTEMPTS {
             let updated = StorageValueRef::persistent(QUEUE_META_KEY).mutate(
                 |meta: Result<Option<QueueMeta>, _>| -> Result<QueueMeta, ()> {
                     let mut meta = meta.ok().flatten().unwrap_or_default();
+                    meta.items = meta.items.saturating_sub(1);
                     meta.bytes = meta.bytes.saturating_sub(raw_len);
                     while meta.head < meta.tail
                         && local_storage_get(StorageKind::PERSISTENT, &queue_item_key(meta.head))
@@ -421,11 +602,16 @@ impl<T: Config> Pallet<T> {
                 return;
             }
         }
-        log::error!(target: LOG_TARGET, "the queue's meta kept changing; its byte count may be off");
+        log::error!(target: LOG_TARGET, "the queue's meta kept changing; its counts may be off");
     }
 
     /// Re-verifies a batch of held records on the blocks of the verification schedule.
-    fn verify_held(block: u32, key: Option<&NodeKey<T>>, progress: &mut Progress) {
+    fn verify_held(
+        block: u32,
+        key: Option<&NodeKey<T>>,
+        mut nonces: Option<&mut Nonces>,
+        progress: &mut Progress,
+    ) {
         let interval = T::VerifyInterval::get();
         if interval == 0 || block % interval != 0 {
             return;
@@ -434,12 +620,12 @@ impl<T: Config> Pallet<T> {
         if meta.count == 0 {
             return;
         }
-        let mut nonce = key.map(|key| {
-            let chain: u64 =
-                frame_system::Pallet::<T>::account_nonce(&key.account).saturated_into();
-            chain.saturating_add(u64::from(progress.submitted))
-        });
+        let started = now_ms();
+        let resubmit_after = T::ResubmitAfter::get();
         for _ in 0..u64::from(T::VerifyBatch::get()).min(meta.count) {
+            if now_ms().saturating_sub(started) >= T::WorkerTimeBudgetMs::get() {
+                break;
+            }
             let n = meta.cursor % meta.count;
             meta.cursor = n.saturating_add(1);
             let Some(mut held) = read::<HeldRecord>(&held_key(n)) else {
@@ -449,46 +635,52 @@ impl<T: Config> Pallet<T> {
                 continue;
             };
             progress.verified += 1;
-            let fault = Self::check_blob(&record);
-            match fault {
-                None if held.reported => {
-                    held.reported = false;
+            let Some(fault) = Self::check_blob(&record) else {
+                if held.report != ReportState::Clear {
                     log::info!(target: LOG_TARGET, "record #{} verifies again", held.id);
+                    held.report = ReportState::Clear;
+                    write(&held_key(n), &held);
                 }
-                None => continue,
-                Some(fault) => {
-                    log::error!(
-                        target: LOG_TARGET,
-                        "record #{}: integrity check failed ({fault:?})",
-                        held.id
-                    );
-                    if held.reported {
-                        continue;
-                    }
-                    let allowed = key.filter(|key| {
-                        key.account == record.owner || key.account == record.input.manager
-                    });
-                    let (Some(key), Some(next), false) = (allowed, nonce, progress.in_flight)
-                    else {
-                        // Reported by a later run, once a key may and no wave is in flight.
-                        continue;
-                    };
-                    if !Self::submit(
-                        key,
-                        Call::report_integrity_failure { id: held.id, fault },
-                        next,
-                    ) {
-                        log::error!(target: LOG_TARGET, "record #{}: the pool refused the report", held.id);
-                        continue;
-                    }
-                    nonce = Some(next.saturating_add(1));
-                    held.reported = true;
-                    progress.reported += 1;
+                continue;
+            };
+            log::error!(target: LOG_TARGET, "record #{}: integrity check failed ({fault:?})", held.id);
+            let chain = nonces.as_ref().map(|n| n.chain).unwrap_or_default();
+            let send = match held.report {
+                ReportState::Clear => true,
+                ReportState::Landed => false,
+                ReportState::Sent { nonce, .. } if chain > nonce => {
+                    // The report can only fail for an unknown record or a caller that is
+                    // neither owner nor manager, both checked before sending.
+                    held.report = ReportState::Landed;
+                    write(&held_key(n), &held);
+                    false
                 }
+                ReportState::Sent { at, .. } => block >= at.saturating_add(resubmit_after),
+            };
+            if !send {
+                continue;
             }
-            StorageValueRef::persistent(&held_key(n)).set(&held);
+            let key = key
+                .filter(|key| key.account == record.owner || key.account == record.input.manager);
+            let (Some(key), Some(nonces)) = (key, nonces.as_deref_mut()) else {
+                continue;
+            };
+            // Sent by a later run while the previous wave is in flight.
+            let Some(nonce) = nonces.next else { continue };
+            if !Self::submit(
+                key,
+                Call::report_integrity_failure { id: held.id, fault },
+                nonce,
+            ) {
+                log::error!(target: LOG_TARGET, "record #{}: the pool refused the report", held.id);
+                continue;
+            }
+            nonces.next = Some(nonce.saturating_add(1));
+            held.report = ReportState::Sent { nonce, at: block };
+            write(&held_key(n), &held);
+            progress.reported += 1;
         }
-        StorageValueRef::persistent(HELD_META_KEY).set(&meta);
+        write(HELD_META_KEY, &meta);
     }
 
     /// What is wrong with this node's blob of `record`, if anything.

@@ -192,7 +192,9 @@ parameter_types! {
     /// (a third of the block time); see the README for the measured throughput.
     pub const WorkerByteBudget: u32 = 8 * 1024 * 1024;
     pub const WorkerTimeBudgetMs: u64 = 1_000;
+    pub const WorkerResubmitAfter: u32 = WORKER_TX_MORTALITY as u32 + 4;
 }
+const _: () = assert!(WorkerResubmitAfter::get() as u64 > WORKER_TX_MORTALITY);
 
 impl pallet_medical_records::Config for Runtime {
     type Currency = Balances;
@@ -213,7 +215,7 @@ impl pallet_medical_records::Config for Runtime {
     type WorkerTimeBudgetMs = WorkerTimeBudgetMs;
     type WorkerMaxSubmissions = ConstU32<32>;
     /// Past the worker transactions' mortality, so a first submission cannot land late.
-    type ResubmitAfter = ConstU32<{ WORKER_TX_MORTALITY as u32 + 4 }>;
+    type ResubmitAfter = WorkerResubmitAfter;
     /// Every minute, four held records.
     type VerifyInterval = ConstU32<{ MINUTES }>;
     type VerifyBatch = ConstU32<4>;

@@ -17,8 +17,10 @@ use crate::{
     UncheckedExtrinsic,
 };
 
-/// Blocks a worker transaction stays valid; `ResubmitAfter` must exceed it.
+/// Blocks a worker transaction stays valid; `ResubmitAfter` must exceed it. A power of
+/// two, so the era is exactly this long (eras round their period up to one).
 pub const WORKER_TX_MORTALITY: u64 = 16;
+const _: () = assert!(WORKER_TX_MORTALITY.is_power_of_two());
 
 impl SigningTypes for Runtime {
     type Public = <Signature as Verify>::Signer;
@@ -43,8 +45,8 @@ where
         account: AccountId,
         nonce: Nonce,
     ) -> Option<UncheckedExtrinsic> {
-        // The worker runs on block n, whose own hash is not in its state yet: the era
-        // starts at n − 1, whose hash is.
+        // The era starts at the parent of the worker's block, as in Substrate's own
+        // node runtime: a block every node has, whichever fork it follows.
         let current = System::block_number()
             .saturated_into::<u64>()
             .saturating_sub(1);

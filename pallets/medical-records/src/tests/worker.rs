@@ -1,17 +1,20 @@
 //! Tests of the off-chain worker against a test off-chain database and transaction pool:
 //! queue → compressed → signed registration with the right hashes; no key or role →
-//! stays queued; restarts, dropped and duplicate submissions → registered once; budgets;
-//! corrupted or lost blobs → `IntegrityFailed`, reported once.
+//! stays queued; restarts, dropped, repeated and reorganised submissions → registered
+//! once; lasting failures stall and can be dropped; budgets; corrupted or lost blobs →
+//! `IntegrityFailed`, reported once (again if the report was dropped).
 
 use super::check_invariants;
 use crate::{mock::*, offchain::Progress, *};
 use frame_support::{
     assert_noop, assert_ok,
+    storage::{with_transaction, TransactionOutcome},
     traits::{Hooks, UnfilteredDispatchable},
 };
 use medchain_primitives::offchain::{
-    blob_key, enqueue, held_key, own_location, queue_state_key, HeldMeta, HeldRecord, ItemState,
-    QueueMeta, QueuedRecord, HELD_META_KEY, QUEUE_META_KEY, WORKER_LOCK_KEY,
+    blob_key, enqueue, held_key, own_location, queue_state_key, request_drop, HeldMeta, HeldRecord,
+    ItemState, QueueMeta, QueuedRecord, ReportState, CONFIRMATIONS, HELD_META_KEY, MAX_ATTEMPTS,
+    QUEUE_META_KEY, WORKER_LOCK_KEY,
 };
 use medchain_primitives::{CodecMethod, IntegrityFault};
 use parking_lot::RwLock;
@@ -118,6 +121,23 @@ fn with_worker(test: impl FnOnce(&Pool, &Db)) {
     });
 }
 
+/// Blocks `from..`: each includes the pool, then runs the worker, until the queue is
+/// empty. Returns the first block after.
+fn settle(pool: &Pool, db: &Db, from: u64) -> u64 {
+    for n in from..from + 40 {
+        include_pool(pool);
+        run_at(n);
+        if queue(db).is_empty() {
+            return n + 1;
+        }
+    }
+    panic!("the queue did not empty: {:?}", queue(db));
+}
+
+fn state(db: &Db, seq: u64) -> Option<ItemState<AccountId>> {
+    decoded(db, &queue_state_key(seq))
+}
+
 #[test]
 fn queued_records_are_compressed_and_registered_with_their_hashes() {
     with_worker(|pool, db| {
@@ -150,20 +170,26 @@ fn queued_records_are_compressed_and_registered_with_their_hashes() {
         assert_eq!(inputs[1].codec.method, CodecMethod::Bytes);
         assert_eq!(inputs[0].labels[0].to_vec(), b"zh".to_vec());
 
-        // The block includes both; the next run drops them from the queue and sends the
-        // third with the next nonce.
+        // The block includes both; the next run sees them and sends the third with the
+        // next nonce.
         assert_eq!(include_pool(pool), vec![Ok(()), Ok(())]);
         let progress = run_at(2);
-        assert_eq!((progress.registered, progress.submitted), (2, 1));
+        assert_eq!((progress.seen, progress.submitted), (2, 1));
         assert_eq!(pool_calls(pool)[0].1, 2);
         assert_eq!(include_pool(pool), vec![Ok(())]);
-        run_at(3);
+        // Registered items stay queued until their records are CONFIRMATIONS blocks old.
+        for n in 3..2 + CONFIRMATIONS as u64 {
+            assert_eq!(run_at(n).registered, 0);
+        }
+        assert_eq!(run_at(2 + CONFIRMATIONS as u64).registered, 2);
+        assert_eq!(run_at(3 + CONFIRMATIONS as u64).registered, 1);
 
         assert_eq!(
             queue(db),
             QueueMeta {
                 head: 3,
                 tail: 3,
+                items: 0,
                 bytes: 0
             }
         );
@@ -188,17 +214,13 @@ fn without_the_owner_role_items_stay_queued() {
         }
         assert!(pool.read().transactions.is_empty());
         assert_eq!(queue(db).len(), 1);
-        assert!(
-            get(db, &queue_state_key(0)).is_none(),
-            "not even compressed"
-        );
+        assert!(state(db, 0).is_none(), "not even compressed");
 
         // Once the council grants the role, the item goes through.
         MockRoles::set(OWNER, Role::DataOwner, true);
         assert_eq!(run_at(4).submitted, 1);
-        include_pool(pool);
-        run_at(5);
-        assert!(queue(db).is_empty());
+        settle(pool, db, 5);
+        assert_eq!(RecordsByOwner::<Test>::iter_key_prefix(OWNER).count(), 1);
     });
 }
 
@@ -224,33 +246,57 @@ fn dropped_and_repeated_submissions_register_once() {
     with_worker(|pool, db| {
         push(db, &queued(CHINESE, &["zh"]));
         assert_eq!(run_at(1).submitted, 1);
-        let first = pool.read().transactions.clone();
+        let (_, _, first) = pool_calls(pool).remove(0);
 
-        // While it is in flight, later runs (as after a restart) send nothing new.
+        // While it is in flight, later runs (as after a restart) send nothing new, even
+        // for a record queued meanwhile.
+        push(db, &queued(ENGLISH, &["en"]));
         for n in 2..1 + RESUBMIT_AFTER as u64 {
             let progress = run_at(n);
             assert!(progress.in_flight);
             assert_eq!(progress.submitted, 0);
         }
-        // Dropped by the pool: after the window it is sent again, with the same nonce.
+        // Dropped by the pool: after the window both go, from the same nonce.
         pool.write().transactions.clear();
-        assert_eq!(run_at(1 + RESUBMIT_AFTER as u64).submitted, 1);
+        assert_eq!(run_at(1 + RESUBMIT_AFTER as u64).submitted, 2);
         assert_eq!(pool_calls(pool)[0].1, 0);
+        assert!(matches!(
+            state(db, 0),
+            Some(ItemState::Submitted { attempts: 2, .. })
+        ));
+        assert_eq!(include_pool(pool), vec![Ok(()), Ok(())]);
 
-        // Both copies reach a block: only one registers.
-        pool.write().transactions.extend(first);
-        let results = include_pool(pool);
-        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
-        run_at(10);
-        assert!(queue(db).is_empty());
+        // The first copy turns up after all, with a later nonce: the chain refuses it.
+        System::inc_account_nonce(OWNER);
+        assert_eq!(
+            first
+                .dispatch_bypass_filter(RuntimeOrigin::signed(OWNER))
+                .map_err(|e| e.error),
+            Err(Error::<Test>::DuplicateRecord.into())
+        );
+        let next = settle(pool, db, 2 + RESUBMIT_AFTER as u64);
 
         // The operator queues the same text again: no second record, no transaction.
         push(db, &queued(CHINESE, &["zh", "again"]));
-        let progress = run_at(11);
-        assert_eq!((progress.registered, progress.submitted), (1, 0));
+        assert_eq!(run_at(next).seen, 1);
+        settle(pool, db, next + 1);
         assert!(pool.read().transactions.is_empty());
-        assert!(queue(db).is_empty());
+        assert_eq!(RecordsByOwner::<Test>::iter_key_prefix(OWNER).count(), 2);
+        let held: HeldMeta = decoded(db, HELD_META_KEY).unwrap();
+        assert_eq!(held.count, 2, "each record held once");
+    });
+}
+
+#[test]
+fn one_text_twice_in_the_queue_goes_out_once() {
+    with_worker(|pool, db| {
+        push(db, &queued(MIXED, &["a"]));
+        push(db, &queued(MIXED, &["b"]));
+        assert_eq!(run_at(1).submitted, 1);
+        settle(pool, db, 2);
         assert_eq!(RecordsByOwner::<Test>::iter_key_prefix(OWNER).count(), 1);
+        let held: HeldMeta = decoded(db, HELD_META_KEY).unwrap();
+        assert_eq!(held.count, 1);
     });
 }
 
@@ -267,20 +313,85 @@ fn a_failed_registration_waits_out_its_window_without_blocking_others() {
         );
         MockRoles::set(MANAGER, Role::DataManager, true);
 
-        // It landed (nonce passed), so it does not hold back a new item…
+        // It landed (nonce used), so a new record goes at once…
         push(db, &queued(MIXED, &["mixed"]));
         let progress = run_at(2);
         assert!(!progress.in_flight);
         assert_eq!(progress.submitted, 1);
         assert_eq!(pool_calls(pool)[0].1, 1);
         include_pool(pool);
-        // …and it is sent again only after its window.
+        // …and the failed one is sent again only after its window.
         assert_eq!(run_at(3).submitted, 0);
         assert_eq!(run_at(1 + RESUBMIT_AFTER as u64).submitted, 1);
-        include_pool(pool);
-        run_at(7);
-        assert!(queue(db).is_empty());
+        settle(pool, db, 2 + RESUBMIT_AFTER as u64);
         assert_eq!(RecordsByOwner::<Test>::iter_key_prefix(OWNER).count(), 2);
+    });
+}
+
+#[test]
+fn a_record_that_keeps_failing_stalls_until_dropped() {
+    with_worker(|pool, db| {
+        // The poor owner cannot pay the deposit: every registration lands and fails.
+        UintAuthorityId::set_all_keys(vec![POOR_OWNER]);
+        push(db, &queued(CHINESE, &["zh"]));
+        let mut block = 1;
+        for attempt in 1..=MAX_ATTEMPTS {
+            assert_eq!(run_at(block).submitted, 1, "attempt {attempt}");
+            assert_eq!(
+                include_pool(pool),
+                vec![Err(Error::<Test>::InsufficientDeposit.into())]
+            );
+            block += RESUBMIT_AFTER as u64;
+        }
+        assert_eq!(run_at(block).submitted, 0);
+        assert!(matches!(state(db, 0), Some(ItemState::Stalled(_))));
+        assert_eq!(
+            run_at(block + RESUBMIT_AFTER as u64).submitted,
+            0,
+            "no more fees"
+        );
+
+        // The operator drops it: the queue is empty again.
+        assert_eq!(
+            request_drop(&mut db.write().persistent_storage, STORAGE_PREFIX, 0),
+            Ok(true)
+        );
+        assert_eq!(run_at(block + 2 * RESUBMIT_AFTER as u64).dropped, 1);
+        assert_eq!(
+            queue(db),
+            QueueMeta {
+                head: 1,
+                tail: 1,
+                items: 0,
+                bytes: 0
+            }
+        );
+        assert_eq!(
+            request_drop(&mut db.write().persistent_storage, STORAGE_PREFIX, 0),
+            Ok(false)
+        );
+    });
+}
+
+#[test]
+fn a_registration_reorganised_away_is_registered_again() {
+    with_worker(|pool, db| {
+        push(db, &queued(ENGLISH, &["en"]));
+        run_at(1);
+        // The block with the registration is seen, then replaced by a fork without it.
+        with_transaction(|| {
+            include_pool(pool);
+            assert_eq!(run_at(2).seen, 1);
+            TransactionOutcome::Rollback(Ok::<(), DispatchError>(()))
+        })
+        .unwrap();
+        assert!(Records::<Test>::get(0).is_none());
+        run_at(3);
+        assert!(matches!(state(db, 0), Some(ItemState::Prepared(_))));
+        // Its wave is over (the nonce was rolled back and the window passes): sent again.
+        assert_eq!(run_at(1 + RESUBMIT_AFTER as u64).submitted, 1);
+        settle(pool, db, 2 + RESUBMIT_AFTER as u64);
+        assert_eq!(RecordsByOwner::<Test>::iter_key_prefix(OWNER).count(), 1);
     });
 }
 
@@ -295,6 +406,21 @@ fn the_byte_budget_bounds_a_run() {
         // The first item always goes; the second would pass WORKER_BYTE_BUDGET.
         assert_eq!((progress.prepared, progress.submitted), (1, 1));
         assert!(progress.bytes <= u64::from(WORKER_BYTE_BUDGET));
+        include_pool(pool);
+        assert_eq!(run_at(2).prepared, 1);
+    });
+}
+
+#[test]
+fn the_time_budget_bounds_a_run() {
+    with_worker(|pool, db| {
+        WorkerTimeBudgetMs::set(0);
+        push(db, &queued(CHINESE, &["a"]));
+        push(db, &queued(ENGLISH, &["b"]));
+        // With no time at all the first slot still goes, and nothing after it.
+        let progress = run_at(1);
+        assert_eq!((progress.prepared, progress.submitted), (1, 1));
+        assert!(state(db, 1).is_none());
         include_pool(pool);
         assert_eq!(run_at(2).prepared, 1);
     });
@@ -319,15 +445,18 @@ fn a_crashed_runs_lock_expires() {
     });
 }
 
-/// Registers one record through the worker and returns its id.
-fn register_through_worker(pool: &Pool, db: &Db, text: &str) -> RecordId {
+/// Registers one record through the worker; returns its id and the next block.
+fn register_through_worker(pool: &Pool, db: &Db, text: &str) -> (RecordId, u64) {
     push(db, &queued(text, &["zh"]));
     run_at(1);
-    include_pool(pool);
-    run_at(2);
-    assert!(queue(db).is_empty());
+    let next = settle(pool, db, 2);
     let held: HeldRecord = decoded(db, &held_key(0)).expect("held");
-    held.id
+    (held.id, next)
+}
+
+/// The first multiple of VERIFY_INTERVAL at or after `n`.
+fn verify_block(n: u64) -> u64 {
+    n.div_ceil(VERIFY_INTERVAL as u64) * VERIFY_INTERVAL as u64
 }
 
 fn reports(pool: &Pool) -> Vec<(RecordId, IntegrityFault)> {
@@ -346,13 +475,15 @@ fn reports(pool: &Pool) -> Vec<(RecordId, IntegrityFault)> {
 #[test]
 fn a_corrupted_blob_is_reported_once() {
     with_worker(|pool, db| {
-        let id = register_through_worker(pool, db, CHINESE);
+        let (id, next) = register_through_worker(pool, db, CHINESE);
         let record = Records::<Test>::get(id).unwrap();
         let key = blob_key(&record.input.content_hash);
         let good = get(db, &key).unwrap();
+        let v = verify_block(next);
+        let every = VERIFY_INTERVAL as u64;
 
         // Verification runs on multiples of VERIFY_INTERVAL; a sound blob passes.
-        let progress = run_at(VERIFY_INTERVAL as u64);
+        let progress = run_at(v);
         assert_eq!((progress.verified, progress.reported), (1, 0));
 
         let mut bad = good.clone();
@@ -361,7 +492,7 @@ fn a_corrupted_blob_is_reported_once() {
         db.write()
             .persistent_storage
             .set(STORAGE_PREFIX, &key, &bad);
-        assert_eq!(run_at(2 * VERIFY_INTERVAL as u64).reported, 1);
+        assert_eq!(run_at(v + every).reported, 1);
         assert_eq!(reports(pool), vec![(id, IntegrityFault::ContentMismatch)]);
         assert_eq!(include_pool(pool), vec![Ok(())]);
         System::assert_last_event(
@@ -369,30 +500,54 @@ fn a_corrupted_blob_is_reported_once() {
                 id,
                 reporter: OWNER,
                 fault: IntegrityFault::ContentMismatch,
-                at: 2 * VERIFY_INTERVAL as u64 * BLOCK_MS,
+                at: (v + every) * BLOCK_MS,
             }
             .into(),
         );
 
         // Reported once, not every schedule.
-        assert_eq!(run_at(3 * VERIFY_INTERVAL as u64).reported, 0);
+        assert_eq!(run_at(v + 2 * every).reported, 0);
+        assert_eq!(run_at(v + 3 * every).reported, 0);
         assert!(pool.read().transactions.is_empty());
 
         // Restored, then lost: reported again.
         db.write()
             .persistent_storage
             .set(STORAGE_PREFIX, &key, &good);
-        run_at(4 * VERIFY_INTERVAL as u64);
+        run_at(v + 4 * every);
         db.write().persistent_storage.remove(STORAGE_PREFIX, &key);
-        assert_eq!(run_at(5 * VERIFY_INTERVAL as u64).reported, 1);
+        assert_eq!(run_at(v + 5 * every).reported, 1);
         assert_eq!(reports(pool), vec![(id, IntegrityFault::BlobMissing)]);
+    });
+}
+
+#[test]
+fn a_dropped_report_is_sent_again() {
+    with_worker(|pool, db| {
+        let (id, next) = register_through_worker(pool, db, ENGLISH);
+        let record = Records::<Test>::get(id).unwrap();
+        db.write()
+            .persistent_storage
+            .remove(STORAGE_PREFIX, &blob_key(&record.input.content_hash));
+        let v = verify_block(next);
+        let every = VERIFY_INTERVAL as u64;
+        assert_eq!(run_at(v).reported, 1);
+        pool.write().transactions.clear();
+        // Within its window it is not repeated; after it, it is.
+        assert_eq!(run_at(v + every).reported, 0);
+        assert_eq!(run_at(v + 2 * every).reported, 1);
+        assert_eq!(include_pool(pool), vec![Ok(())]);
+        run_at(v + 3 * every);
+        let held: HeldRecord = decoded(db, &held_key(0)).unwrap();
+        assert_eq!(held.report, ReportState::Landed);
+        assert_eq!(run_at(v + 10 * every).reported, 0);
     });
 }
 
 #[test]
 fn check_blob_tells_each_fault() {
     with_worker(|pool, db| {
-        let id = register_through_worker(pool, db, MIXED);
+        let (id, _) = register_through_worker(pool, db, MIXED);
         let mut record = Records::<Test>::get(id).unwrap();
         assert_eq!(MedicalRecords::check_blob(&record), None);
 
@@ -410,35 +565,26 @@ fn check_blob_tells_each_fault() {
         );
 
         // Sound blobs of another text, shorter and longer.
-        let other = medchain_lzw::compress(&MIXED.as_bytes()[1..], &Default::default()).unwrap();
-        record.input.content_hash = H256(sp_io::hashing::blake2_256(&other));
-        db.write().persistent_storage.set(
-            STORAGE_PREFIX,
-            &blob_key(&record.input.content_hash),
-            &other,
-        );
-        assert_eq!(
-            MedicalRecords::check_blob(&record),
-            Some(IntegrityFault::RawMismatch)
-        );
-        let other = medchain_lzw::compress(ENGLISH.as_bytes(), &Default::default()).unwrap();
-        record.input.content_hash = H256(sp_io::hashing::blake2_256(&other));
-        db.write().persistent_storage.set(
-            STORAGE_PREFIX,
-            &blob_key(&record.input.content_hash),
-            &other,
-        );
-        assert_eq!(
-            MedicalRecords::check_blob(&record),
-            Some(IntegrityFault::RawMismatch)
-        );
+        for other in [&MIXED.as_bytes()[1..], ENGLISH.as_bytes()] {
+            let blob = medchain_lzw::compress(other, &Default::default()).unwrap();
+            record.input.content_hash = H256(sp_io::hashing::blake2_256(&blob));
+            db.write().persistent_storage.set(
+                STORAGE_PREFIX,
+                &blob_key(&record.input.content_hash),
+                &blob,
+            );
+            assert_eq!(
+                MedicalRecords::check_blob(&record),
+                Some(IntegrityFault::RawMismatch)
+            );
+        }
     });
 }
 
 #[test]
 fn report_integrity_failure_is_for_the_owner_or_manager() {
     with_worker(|pool, db| {
-        let id = register_through_worker(pool, db, ENGLISH);
+        let (id, _) = register_through_worker(pool, db, ENGLISH);
         assert_noop!(
             MedicalRecords::report_integrity_failure(
                 RuntimeOrigin::signed(STRANGER),
@@ -485,10 +631,12 @@ fn the_hook_runs_the_worker() {
         <MedicalRecords as Hooks<u64>>::offchain_worker(1);
         assert_eq!(registered_inputs(pool).len(), 1);
         assert!(matches!(
-            decoded::<ItemState>(db, &queue_state_key(0)),
+            state(db, 0),
             Some(ItemState::Submitted {
                 at: 1,
                 nonce: 0,
+                attempts: 1,
+                owner: OWNER,
                 ..
             })
         ));
