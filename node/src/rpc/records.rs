@@ -146,7 +146,7 @@ fn decoded<V: Decode, S: OffchainStorage>(storage: &S, key: &[u8]) -> Option<V> 
 impl<S, AccountId> RecordsApiServer<AccountId> for Records<S>
 where
     S: OffchainStorage + 'static,
-    AccountId: codec::Codec + Send + Sync + 'static + for<'de> Deserialize<'de>,
+    AccountId: codec::Codec + Clone + Send + Sync + 'static + for<'de> Deserialize<'de>,
 {
     fn submit_raw(
         &self,
