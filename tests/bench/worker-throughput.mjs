@@ -25,7 +25,7 @@ if (!existsSync(corpus)) {
   process.exit(2);
 }
 
-const files = (dir) => readdirSync(join(corpus, dir)).sort().map((f) => join(corpus, dir, f));
+const files = (dir) => readdirSync(join(corpus, dir)).sort().filter((f) => f.endsWith('.txt')).map((f) => join(corpus, dir, f));
 const largest = (dir) => files(dir).filter((f) => f.endsWith('.txt') && statSync(f).isFile() && statSync(f).size <= 4 << 20)
   .sort((a, b) => statSync(b).size - statSync(a).size)[0];
 
@@ -52,7 +52,8 @@ const rows = [];
 try {
   await node.rpc('author_insertKey', ['medr', '//Alice', u8aToHex(alice.publicKey)]);
   for (const group of GROUPS) {
-    const from = node.output.length;
+    const logSize = () => (existsSync(node.logPath) ? statSync(node.logPath).size : 0);
+    const from = logSize();
     let raw = 0;
     for (const file of group.files) {
       const bytes = readFileSync(file);
@@ -60,7 +61,9 @@ try {
       await node.rpc('medchain_submitRaw', [u8aToHex(bytes), ['bench'], null, bob.address]);
     }
     await waitFor(`${group.name} to drain`, async () => (await node.rpc('medchain_queue')).items.length === 0, 600_000, 1000);
-    const log = node.output.slice(from);
+    // The node's output goes to its log file asynchronously; give it a moment.
+    await new Promise((r) => setTimeout(r, 1000));
+    const log = readFileSync(node.logPath).subarray(from).toString();
     const items = [...log.matchAll(/slot \d+: (\d+) → (\d+) bytes \((\w+)\) in (\d+) ms/g)]
       .map((m) => ({ raw: +m[1], compressed: +m[2], method: m[3], ms: +m[4] }));
     const blocks = [...log.matchAll(/block (\d+): compressed (\d+) records \((\d+) bytes\) in (\d+) ms, submitted (\d+), registered (\d+)/g)]
