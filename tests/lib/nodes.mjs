@@ -9,27 +9,22 @@ import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
-/** The node binary: $MEDCHAIN_NODE, else the release build in $CARGO_TARGET_DIR. */
-export function nodeBinary() {
-  if (process.env.MEDCHAIN_NODE) return resolve(process.env.MEDCHAIN_NODE);
+/** A release binary: `$ENV_VAR`, else `$CARGO_TARGET_DIR/release/NAME`. */
+function releaseBinary(name, envVar) {
+  if (process.env[envVar]) return resolve(process.env[envVar]);
   const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
-  const binary = join(target, 'release', 'medchain-node');
+  const binary = join(target, 'release', name);
   if (!existsSync(binary)) {
-    throw new Error(`${binary} not found: build it with scripts/test.sh or set MEDCHAIN_NODE`);
+    throw new Error(`${binary} not found: build it with scripts/test.sh or set ${envVar}`);
   }
   return binary;
 }
 
+/** The node binary: $MEDCHAIN_NODE, else the release build in $CARGO_TARGET_DIR. */
+export const nodeBinary = () => releaseBinary('medchain-node', 'MEDCHAIN_NODE');
+
 /** The `medchain` CLI: $MEDCHAIN_CLI, else the release build next to the node. */
-export function cliBinary() {
-  if (process.env.MEDCHAIN_CLI) return resolve(process.env.MEDCHAIN_CLI);
-  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
-  const binary = join(target, 'release', 'medchain');
-  if (!existsSync(binary)) {
-    throw new Error(`${binary} not found: build it with scripts/test.sh or set MEDCHAIN_CLI`);
-  }
-  return binary;
-}
+export const cliBinary = () => releaseBinary('medchain', 'MEDCHAIN_CLI');
 
 /** Every process started here, so none outlives the test run. */
 const running = new Set();
