@@ -1,0 +1,183 @@
+//! The client side of [`crate::protocol`]: signed uploads and downloads with progress.
+
+use bytes::Bytes;
+use futures::StreamExt;
+use reqwest::StatusCode;
+
+use crate::protocol::{
+    blob_path, from_hex, to_hex, Challenge, ErrorBody, Info, Stored, ACCOUNT_HEADER,
+    CHALLENGE_HEADER, SIGNATURE_HEADER, signed_message,
+};
+
+/// An account that signs store requests (sr25519, Substrate's signing context).
+pub trait RequestSigner {
+    /// The account's 32-byte public key.
+    fn account(&self) -> [u8; 32];
+    /// Its signature of `message`.
+    fn sign(&self, message: &[u8]) -> [u8; 64];
+}
+
+/// Why a store request failed.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The store answered with an error status.
+    Refused {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The store's reason.
+        message: String,
+    },
+    /// The store could not be reached or the connection broke.
+    Transport(String),
+}
+
+impl StoreError {
+    /// The HTTP status, when the store answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Refused { status, .. } => Some(*status),
+            Self::Transport(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused { status, message } => write!(f, "store refused ({status}): {message}"),
+            Self::Transport(message) => write!(f, "store unreachable: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<reqwest::Error> for StoreError {
+    fn from(error: reqwest::Error) -> Self {
+        Self::Transport(error.to_string())
+    }
+}
+
+/// A client of one store.
+#[derive(Clone)]
+pub struct StoreClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl StoreClient {
+    /// A client of the store at `base` (e.g. `http://127.0.0.1:8700`).
+    pub fn new(base: &str) -> Result<Self, StoreError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .build()?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+        })
+    }
+
+    /// The store's base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET /v1/info`.
+    pub async fn info(&self) -> Result<Info, StoreError> {
+        let response = self.http.get(format!("{}/v1/info", self.base)).send().await?;
+        Ok(checked(response).await?.json().await?)
+    }
+
+    /// Headers that prove `signer` makes this request.
+    async fn signed(
+        &self,
+        request: reqwest::RequestBuilder,
+        signer: &dyn RequestSigner,
+        method: &str,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, StoreError> {
+        let response = self
+            .http
+            .post(format!("{}/v1/challenge", self.base))
+            .send()
+            .await?;
+        let challenge: Challenge = checked(response).await?.json().await?;
+        let challenge = from_hex::<32>(&challenge.challenge).ok_or_else(|| {
+            StoreError::Transport("the store sent a malformed challenge".into())
+        })?;
+        let signature = signer.sign(&signed_message(method, path, &challenge));
+        Ok(request
+            .header(ACCOUNT_HEADER, to_hex(&signer.account()))
+            .header(CHALLENGE_HEADER, to_hex(&challenge))
+            .header(SIGNATURE_HEADER, to_hex(&signature)))
+    }
+
+    /// Uploads `blob` as record `record`'s; `progress` is told each chunk's size as it
+    /// goes out.
+    pub async fn put_blob(
+        &self,
+        signer: &dyn RequestSigner,
+        record: u64,
+        blob: Bytes,
+        progress: impl Fn(u64) + Send + Sync + 'static,
+    ) -> Result<Stored, StoreError> {
+        const CHUNK: usize = 1 << 20;
+        let path = blob_path(record);
+        let len = blob.len();
+        let chunks = futures::stream::iter((0..len).step_by(CHUNK).map(move |start| {
+            let chunk = blob.slice(start..len.min(start + CHUNK));
+            progress(chunk.len() as u64);
+            Ok::<_, std::io::Error>(chunk)
+        }));
+        let request = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_LENGTH, len as u64)
+            .body(reqwest::Body::wrap_stream(chunks));
+        let response = self.signed(request, signer, "PUT", &path).await?.send().await?;
+        Ok(checked(response).await?.json().await?)
+    }
+
+    /// Downloads record `record`'s blob; `progress` is told the total (when known)
+    /// once, then each chunk's size.
+    pub async fn get_blob(
+        &self,
+        signer: &dyn RequestSigner,
+        record: u64,
+        mut progress: impl FnMut(Option<u64>, u64),
+    ) -> Result<Vec<u8>, StoreError> {
+        let path = blob_path(record);
+        let request = self.http.get(format!("{}{path}", self.base));
+        let response = checked(self.signed(request, signer, "GET", &path).await?.send().await?).await?;
+        let total = response.content_length();
+        progress(total, 0);
+        let mut blob = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+        let mut chunks = response.bytes_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk?;
+            blob.extend_from_slice(&chunk);
+            progress(None, chunk.len() as u64);
+        }
+        if let Some(total) = total {
+            if blob.len() as u64 != total {
+                return Err(StoreError::Transport(format!(
+                    "download ended after {} of {total} bytes",
+                    blob.len()
+                )));
+            }
+        }
+        Ok(blob)
+    }
+}
+
+async fn checked(response: reqwest::Response) -> Result<reqwest::Response, StoreError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let text = response.text().await.unwrap_or_default();
+    let message = serde_json::from_str::<ErrorBody>(&text)
+        .map(|body| body.error)
+        .unwrap_or(text);
+    Err(StoreError::Refused { status, message })
+}

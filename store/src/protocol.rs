@@ -1,0 +1,91 @@
+//! The wire protocol between the store and its clients: paths, headers, the message an
+//! account signs, and the JSON bodies. Both ends use these, so they cannot drift apart.
+//!
+//! | method | path | who | answer |
+//! | --- | --- | --- | --- |
+//! | `GET` | `/v1/info` | anyone | [`Info`] |
+//! | `POST` | `/v1/challenge` | anyone | [`Challenge`]: 32 random bytes, single use |
+//! | `PUT` | `/v1/blobs/{record}` | the record's owner or manager, signed | [`Stored`] (201 new, 200 already held) |
+//! | `GET` | `/v1/blobs/{record}` | whoever `AccessApi.can_access` allows, signed | the blob |
+//!
+//! A signed request carries [`ACCOUNT_HEADER`] (the account's 32-byte public key, hex),
+//! [`CHALLENGE_HEADER`] and [`SIGNATURE_HEADER`]: the sr25519 signature of
+//! [`signed_message`] over the method, the path and the challenge.
+//! Errors are [`ErrorBody`] with the HTTP status that says what went wrong.
+
+use serde::{Deserialize, Serialize};
+
+/// The account (hex of its 32-byte sr25519 public key) making a signed request.
+pub const ACCOUNT_HEADER: &str = "x-medchain-account";
+/// A challenge from `POST /v1/challenge` (hex).
+pub const CHALLENGE_HEADER: &str = "x-medchain-challenge";
+/// The sr25519 signature of [`signed_message`] (hex, 64 bytes).
+pub const SIGNATURE_HEADER: &str = "x-medchain-signature";
+/// The protocol version in paths and signed messages.
+pub const VERSION: u32 = 1;
+
+/// The path of a record's blob.
+pub fn blob_path(record: u64) -> String {
+    format!("/v1/blobs/{record}")
+}
+
+/// What an account signs to make one request: the method and path are included so that
+/// a signature for a download cannot be used for an upload or for another record.
+pub fn signed_message(method: &str, path: &str, challenge: &[u8; 32]) -> Vec<u8> {
+    let mut message = format!("medchain-store/v{VERSION}\n{method} {path}\n").into_bytes();
+    message.extend_from_slice(challenge);
+    message
+}
+
+/// `GET /v1/info`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Info {
+    /// The data manager's account (hex) that records kept here must name.
+    pub manager: String,
+    /// The protocol version.
+    pub version: u32,
+    /// The largest blob accepted, in bytes.
+    pub max_blob_bytes: u64,
+}
+
+/// `POST /v1/challenge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    /// 32 random bytes (hex) to sign; valid once.
+    pub challenge: String,
+    /// Seconds until it expires.
+    pub expires_in_secs: u64,
+}
+
+/// The answer to a `PUT`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stored {
+    /// The record.
+    pub record: u64,
+    /// blake2-256 of the blob (hex), as the chain has it.
+    pub content_hash: String,
+    /// The blob's length.
+    pub bytes: u64,
+    /// False when the store already held these bytes.
+    pub created: bool,
+}
+
+/// Every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What went wrong, for a person.
+    pub error: String,
+}
+
+/// `0x`-prefixed lower-case hex.
+pub fn to_hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// Parses hex (with or without `0x`) of exactly `N` bytes.
+pub fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let text = text.strip_prefix("0x").unwrap_or(text);
+    let mut out = [0u8; N];
+    hex::decode_to_slice(text, &mut out).ok()?;
+    Some(out)
+}

@@ -1,0 +1,325 @@
+//! The store over real HTTP on 127.0.0.1, with a fake chain: who may upload and
+//! download, hash checks, partial uploads, restarts.
+
+use std::{
+    collections::{HashMap, HashSet},
+    io::{Read, Write},
+    net::TcpStream,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use bytes::Bytes;
+use medchain_crypto::{blake2_256, ENVELOPE_OVERHEAD};
+use medchain_store::{
+    objects, protocol::to_hex, router, AccountId, ChainView, RecordView, RequestSigner, Store,
+    StoreClient, StoreConfig, StoreError,
+};
+use reqwest::StatusCode;
+
+/// Records and grants, changed by the tests as the chain would change.
+#[derive(Clone, Default)]
+struct FakeChain {
+    records: Arc<Mutex<HashMap<u64, RecordView>>>,
+    grants: Arc<Mutex<HashSet<(u64, AccountId)>>>,
+}
+
+impl ChainView for FakeChain {
+    async fn record(&self, id: u64) -> Result<Option<RecordView>, String> {
+        Ok(self.records.lock().unwrap().get(&id).cloned())
+    }
+    async fn can_access(&self, id: u64, who: AccountId) -> Result<bool, String> {
+        let Some(record) = self.records.lock().unwrap().get(&id).cloned() else {
+            return Ok(false);
+        };
+        Ok(record.live
+            && (who == record.owner
+                || who == record.manager
+                || self.grants.lock().unwrap().contains(&(id, who))))
+    }
+}
+
+struct Account(schnorrkel::Keypair);
+
+impl Account {
+    fn new(seed: u8) -> Self {
+        Self(
+            schnorrkel::MiniSecretKey::from_bytes(&[seed; 32])
+                .unwrap()
+                .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519),
+        )
+    }
+}
+
+impl RequestSigner for Account {
+    fn account(&self) -> [u8; 32] {
+        self.0.public.to_bytes()
+    }
+    fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign_simple(b"substrate", message).to_bytes()
+    }
+}
+
+struct Running {
+    chain: FakeChain,
+    client: StoreClient,
+    addr: std::net::SocketAddr,
+    dir: std::path::PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    async fn start(dir: &std::path::Path, chain: FakeChain, manager: AccountId) -> Self {
+        let objects = objects::open(dir.to_str().unwrap()).unwrap();
+        let store = Store::new(chain.clone(), objects, StoreConfig::new(manager));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            medchain_store::serve(listener, router(store), async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        let client = StoreClient::new(&format!("http://{addr}")).unwrap();
+        Self {
+            chain,
+            client,
+            addr,
+            dir: dir.to_owned(),
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap();
+    }
+
+    fn add_record(&self, id: u64, owner: &Account, manager: &Account, blob: &[u8]) {
+        self.chain.records.lock().unwrap().insert(
+            id,
+            RecordView {
+                owner: owner.account(),
+                manager: manager.account(),
+                content_hash: blake2_256(blob),
+                compressed_len: (blob.len() - ENVELOPE_OVERHEAD) as u64,
+                live: true,
+            },
+        );
+    }
+
+    async fn put(&self, who: &Account, id: u64, blob: &[u8]) -> Result<medchain_store::protocol::Stored, StoreError> {
+        self.client
+            .put_blob(who, id, Bytes::copy_from_slice(blob), |_| {})
+            .await
+    }
+
+    async fn get(&self, who: &Account, id: u64) -> Result<Vec<u8>, StoreError> {
+        self.client.get_blob(who, id, |_, _| {}).await
+    }
+
+    /// Every file under the blob directory (staging files included).
+    fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.join("blobs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn status(result: Result<impl std::fmt::Debug, StoreError>) -> StatusCode {
+    result.unwrap_err().status().expect("an HTTP refusal")
+}
+
+fn blob(len: usize, seed: u8) -> Vec<u8> {
+    let mut bytes = b"MCB1\x01".to_vec();
+    bytes.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_chain_decides_who_uploads_and_who_downloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (owner, manager, demander, stranger) =
+        (Account::new(1), Account::new(2), Account::new(3), Account::new(4));
+    let store = Running::start(dir.path(), FakeChain::default(), manager.account()).await;
+    let info = store.client.info().await.unwrap();
+    assert_eq!(info.manager, to_hex(&manager.account()));
+
+    let data = blob(3 << 20, 7);
+    store.add_record(1, &owner, &manager, &data);
+
+    // Unknown record, a stranger's upload, wrong bytes, too many bytes.
+    assert_eq!(status(store.put(&owner, 9, &data).await), StatusCode::NOT_FOUND);
+    assert_eq!(status(store.put(&stranger, 1, &data).await), StatusCode::FORBIDDEN);
+    let mut altered = data.clone();
+    altered[100] ^= 1;
+    assert_eq!(
+        status(store.put(&owner, 1, &altered).await),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut longer = data.clone();
+    longer.push(0);
+    assert_eq!(
+        status(store.put(&owner, 1, &longer).await),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert!(store.files().is_empty(), "refused uploads left {:?}", store.files());
+    assert_eq!(status(store.get(&owner, 1).await), StatusCode::NOT_FOUND);
+
+    // The owner uploads; again is a no-op.
+    let stored = store.put(&owner, 1, &data).await.unwrap();
+    assert!(stored.created);
+    assert_eq!(stored.bytes, data.len() as u64);
+    assert_eq!(stored.content_hash, to_hex(&blake2_256(&data)));
+    assert!(!store.put(&owner, 1, &data).await.unwrap().created);
+    assert_eq!(store.files(), vec![to_hex(&blake2_256(&data))]);
+
+    // Owner and manager read it; the demander only while granted.
+    assert_eq!(store.get(&owner, 1).await.unwrap(), data);
+    assert_eq!(store.get(&manager, 1).await.unwrap(), data);
+    assert_eq!(status(store.get(&demander, 1).await), StatusCode::FORBIDDEN);
+    store.chain.grants.lock().unwrap().insert((1, demander.account()));
+    assert_eq!(store.get(&demander, 1).await.unwrap(), data);
+    store.chain.grants.lock().unwrap().clear();
+    assert_eq!(status(store.get(&demander, 1).await), StatusCode::FORBIDDEN, "revoked at once");
+    assert_eq!(status(store.get(&stranger, 1).await), StatusCode::FORBIDDEN);
+
+    // A record naming another manager is not kept here; a retracted one takes no upload.
+    let other = blob(100, 9);
+    store.add_record(2, &owner, &stranger, &other);
+    assert_eq!(status(store.put(&owner, 2, &other).await), StatusCode::FORBIDDEN);
+    store.add_record(3, &owner, &manager, &other);
+    store.chain.records.lock().unwrap().get_mut(&3).unwrap().live = false;
+    assert_eq!(status(store.put(&owner, 3, &other).await), StatusCode::CONFLICT);
+    store.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_need_a_fresh_challenge_and_a_good_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let (owner, manager) = (Account::new(1), Account::new(2));
+    let store = Running::start(dir.path(), FakeChain::default(), manager.account()).await;
+    let data = blob(10, 1);
+    store.add_record(1, &owner, &manager, &data);
+    store.put(&owner, 1, &data).await.unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/v1/blobs/1", store.addr);
+
+    let challenge = || async {
+        let answer: medchain_store::protocol::Challenge = http
+            .post(format!("http://{}/v1/challenge", store.addr))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        medchain_store::protocol::from_hex::<32>(&answer.challenge).unwrap()
+    };
+    let request = |challenge: [u8; 32], signature: [u8; 64]| {
+        http.get(&url)
+            .header("x-medchain-account", to_hex(&owner.account()))
+            .header("x-medchain-challenge", to_hex(&challenge))
+            .header("x-medchain-signature", to_hex(&signature))
+    };
+    let sign = |method: &str, path: &str, challenge: &[u8; 32]| {
+        owner.sign(&medchain_store::protocol::signed_message(method, path, challenge))
+    };
+
+    assert_eq!(http.get(&url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let c = challenge().await;
+    let good = request(c, sign("GET", "/v1/blobs/1", &c)).send().await.unwrap();
+    assert_eq!(good.status(), StatusCode::OK);
+    assert_eq!(good.bytes().await.unwrap().as_ref(), data.as_slice());
+    let replayed = request(c, sign("GET", "/v1/blobs/1", &c)).send().await.unwrap();
+    assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED, "a challenge is good once");
+    let c = challenge().await;
+    let other_path = request(c, sign("GET", "/v1/blobs/2", &c)).send().await.unwrap();
+    assert_eq!(other_path.status(), StatusCode::UNAUTHORIZED);
+    let c = challenge().await;
+    let forged = request(c, [7u8; 64]).send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let body: medchain_store::protocol::ErrorBody = forged.json().await.unwrap();
+    assert_eq!(body.error, "bad signature");
+    let invented = request([1u8; 32], sign("GET", "/v1/blobs/1", &[1u8; 32])).send().await.unwrap();
+    assert_eq!(invented.status(), StatusCode::UNAUTHORIZED);
+    store.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (owner, manager) = (Account::new(1), Account::new(2));
+    let chain = FakeChain::default();
+    let store = Running::start(dir.path(), chain.clone(), manager.account()).await;
+    let kept = blob(1 << 20, 3);
+    store.add_record(1, &owner, &manager, &kept);
+    store.put(&owner, 1, &kept).await.unwrap();
+    let cut = blob(1 << 20, 4);
+    store.add_record(2, &owner, &manager, &cut);
+
+    // Send the headers and a part of the body, then hang up.
+    let challenge: medchain_store::protocol::Challenge = reqwest::Client::new()
+        .post(format!("http://{}/v1/challenge", store.addr))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = medchain_store::protocol::from_hex::<32>(&challenge.challenge).unwrap();
+    let signature = owner.sign(&medchain_store::protocol::signed_message("PUT", "/v1/blobs/2", &c));
+    let addr = store.addr;
+    let owner_hex = to_hex(&owner.account());
+    let partial = cut[..cut.len() / 2].to_vec();
+    let total = cut.len();
+    tokio::task::spawn_blocking(move || {
+        let mut socket = TcpStream::connect(addr).unwrap();
+        write!(
+            socket,
+            "PUT /v1/blobs/2 HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {total}\r\nx-medchain-account: {owner_hex}\r\nx-medchain-challenge: {}\r\nx-medchain-signature: {}\r\n\r\n",
+            to_hex(&c),
+            to_hex(&signature)
+        )
+        .unwrap();
+        socket.write_all(&partial).unwrap();
+        socket.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        socket.shutdown(std::net::Shutdown::Both).unwrap();
+        let _ = socket.read(&mut [0u8; 64]);
+    })
+    .await
+    .unwrap();
+    // The staging file is removed once the handler sees the broken body.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while store.files().len() > 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(store.files(), vec![to_hex(&blake2_256(&kept))]);
+    assert_eq!(status(store.get(&owner, 2).await), StatusCode::NOT_FOUND);
+
+    // A crash's leftover staging file is swept on start; finished blobs survive.
+    std::fs::write(dir.path().join("blobs").join(format!("{}#1", to_hex(&blake2_256(&cut)))), b"half").unwrap();
+    store.stop().await;
+    let restarted = Running::start(dir.path(), chain, manager.account()).await;
+    assert_eq!(restarted.files(), vec![to_hex(&blake2_256(&kept))]);
+    assert_eq!(restarted.get(&owner, 1).await.unwrap(), kept);
+
+    // A blob damaged on disk is served as it is (the client's hash check catches it) and
+    // is repaired by the owner's next upload.
+    let on_disk = dir.path().join("blobs").join(to_hex(&blake2_256(&kept)));
+    let mut damaged = kept.clone();
+    damaged[10] ^= 0xff;
+    std::fs::write(&on_disk, &damaged).unwrap();
+    assert_eq!(restarted.get(&owner, 1).await.unwrap(), damaged);
+    assert!(restarted.put(&owner, 1, &kept).await.unwrap().created);
+    assert_eq!(restarted.get(&owner, 1).await.unwrap(), kept);
+    restarted.stop().await;
+}
