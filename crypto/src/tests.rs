@@ -58,7 +58,10 @@ fn seal_then_open() {
     // A different plaintext under the same key gets a different nonce.
     let other = seal(&key, &RAW_HASH, b"another text");
     assert_ne!(other[5..29], sealed[5..29]);
-    assert_eq!(open(&key, &RAW_HASH, &seal(&key, &RAW_HASH, b"")).unwrap(), b"");
+    assert_eq!(
+        open(&key, &RAW_HASH, &seal(&key, &RAW_HASH, b"")).unwrap(),
+        b""
+    );
 }
 
 #[test]
@@ -79,7 +82,10 @@ fn open_refuses_wrong_key_record_or_format() {
     assert_eq!(open(&key, &RAW_HASH, b"MCB"), Err(CryptoError::Truncated));
     let mut magic = sealed.clone();
     magic[0] = b'X';
-    assert_eq!(open(&key, &RAW_HASH, &magic), Err(CryptoError::NotAnEnvelope));
+    assert_eq!(
+        open(&key, &RAW_HASH, &magic),
+        Err(CryptoError::NotAnEnvelope)
+    );
     let mut version = sealed.clone();
     version[4] = 2;
     assert_eq!(
@@ -94,11 +100,14 @@ fn wrapped_key_opens_only_for_its_recipient_and_record() {
     let recipient = demander();
     let wrapped = wrap_key(&key, &recipient.public_key(), &BINDING).unwrap();
     assert_eq!(wrapped.len(), WRAPPED_KEY_LEN);
-    assert!(WRAPPED_KEY_LEN <= 256, "fits Access.MaxWrappedKeyLen");
+    const { assert!(WRAPPED_KEY_LEN <= 256, "fits Access.MaxWrappedKeyLen") };
     let opened = recipient.unwrap_key(&wrapped, &BINDING).unwrap();
     assert_eq!(opened.as_bytes(), key.as_bytes());
     // Fresh ephemeral key each time.
-    assert_ne!(wrap_key(&key, &recipient.public_key(), &BINDING).unwrap(), wrapped);
+    assert_ne!(
+        wrap_key(&key, &recipient.public_key(), &BINDING).unwrap(),
+        wrapped
+    );
 
     assert_eq!(
         owner().unwrap_key(&wrapped, &BINDING).unwrap_err(),

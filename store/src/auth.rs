@@ -131,10 +131,7 @@ mod tests {
         let challenge = [3u8; 32];
         let sign = |method: &str, path: &str| {
             keypair
-                .sign_simple(
-                    b"substrate",
-                    &signed_message(method, path, &challenge),
-                )
+                .sign_simple(b"substrate", &signed_message(method, path, &challenge))
                 .to_bytes()
         };
         let good = sign("GET", "/v1/blobs/1");
@@ -143,6 +140,12 @@ mod tests {
         assert!(!verify(&account, "GET", "/v1/blobs/2", &challenge, &good));
         assert!(!verify(&account, "GET", "/v1/blobs/1", &[4u8; 32], &good));
         assert!(!verify(&[9u8; 32], "GET", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&account, "GET", "/v1/blobs/1", &challenge, &[0u8; 64]));
+        assert!(!verify(
+            &account,
+            "GET",
+            "/v1/blobs/1",
+            &challenge,
+            &[0u8; 64]
+        ));
     }
 }

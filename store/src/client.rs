@@ -5,8 +5,8 @@ use futures::StreamExt;
 use reqwest::StatusCode;
 
 use crate::protocol::{
-    blob_path, from_hex, to_hex, Challenge, ErrorBody, Info, Stored, ACCOUNT_HEADER,
-    CHALLENGE_HEADER, SIGNATURE_HEADER, signed_message,
+    blob_path, from_hex, signed_message, to_hex, Challenge, ErrorBody, Info, Stored,
+    ACCOUNT_HEADER, CHALLENGE_HEADER, SIGNATURE_HEADER,
 };
 
 /// An account that signs store requests (sr25519, Substrate's signing context).
@@ -84,7 +84,11 @@ impl StoreClient {
 
     /// `GET /v1/info`.
     pub async fn info(&self) -> Result<Info, StoreError> {
-        let response = self.http.get(format!("{}/v1/info", self.base)).send().await?;
+        let response = self
+            .http
+            .get(format!("{}/v1/info", self.base))
+            .send()
+            .await?;
         Ok(checked(response).await?.json().await?)
     }
 
@@ -102,9 +106,8 @@ impl StoreClient {
             .send()
             .await?;
         let challenge: Challenge = checked(response).await?.json().await?;
-        let challenge = from_hex::<32>(&challenge.challenge).ok_or_else(|| {
-            StoreError::Transport("the store sent a malformed challenge".into())
-        })?;
+        let challenge = from_hex::<32>(&challenge.challenge)
+            .ok_or_else(|| StoreError::Transport("the store sent a malformed challenge".into()))?;
         let signature = signer.sign(&signed_message(method, path, &challenge));
         Ok(request
             .header(ACCOUNT_HEADER, to_hex(&signer.account()))
@@ -134,7 +137,11 @@ impl StoreClient {
             .put(format!("{}{path}", self.base))
             .header(reqwest::header::CONTENT_LENGTH, len as u64)
             .body(reqwest::Body::wrap_stream(chunks));
-        let response = self.signed(request, signer, "PUT", &path).await?.send().await?;
+        let response = self
+            .signed(request, signer, "PUT", &path)
+            .await?
+            .send()
+            .await?;
         Ok(checked(response).await?.json().await?)
     }
 
@@ -148,7 +155,13 @@ impl StoreClient {
     ) -> Result<Vec<u8>, StoreError> {
         let path = blob_path(record);
         let request = self.http.get(format!("{}{path}", self.base));
-        let response = checked(self.signed(request, signer, "GET", &path).await?.send().await?).await?;
+        let response = checked(
+            self.signed(request, signer, "GET", &path)
+                .await?
+                .send()
+                .await?,
+        )
+        .await?;
         let total = response.content_length();
         progress(total, 0);
         let mut blob = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);

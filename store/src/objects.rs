@@ -36,11 +36,13 @@ pub fn open(spec: &str) -> Result<Arc<dyn ObjectStore>, String> {
     }
     let dir = Path::new(spec.strip_prefix("file://").unwrap_or(spec));
     std::fs::create_dir_all(dir.join("blobs")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let removed = sweep_staging(&dir.join("blobs")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let removed =
+        sweep_staging(&dir.join("blobs")).map_err(|e| format!("{}: {e}", dir.display()))?;
     if removed > 0 {
         log::warn!("removed {removed} partial upload(s) left by an earlier crash");
     }
-    let local = LocalFileSystem::new_with_prefix(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let local =
+        LocalFileSystem::new_with_prefix(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(Arc::new(local))
 }
 

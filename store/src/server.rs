@@ -314,9 +314,7 @@ async fn receive_blob<C: ChainView>(
     if who != view.owner && who != view.manager {
         return Err(refuse(
             StatusCode::FORBIDDEN,
-            format!(
-                "only the owner or the manager of record {record} may upload its blob"
-            ),
+            format!("only the owner or the manager of record {record} may upload its blob"),
         ));
     }
     if !view.live {

@@ -112,7 +112,12 @@ impl Running {
         );
     }
 
-    async fn put(&self, who: &Account, id: u64, blob: &[u8]) -> Result<medchain_store::protocol::Stored, StoreError> {
+    async fn put(
+        &self,
+        who: &Account,
+        id: u64,
+        blob: &[u8],
+    ) -> Result<medchain_store::protocol::Stored, StoreError> {
         self.client
             .put_blob(who, id, Bytes::copy_from_slice(blob), |_| {})
             .await
@@ -146,8 +151,12 @@ fn blob(len: usize, seed: u8) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_chain_decides_who_uploads_and_who_downloads() {
     let dir = tempfile::tempdir().unwrap();
-    let (owner, manager, demander, stranger) =
-        (Account::new(1), Account::new(2), Account::new(3), Account::new(4));
+    let (owner, manager, demander, stranger) = (
+        Account::new(1),
+        Account::new(2),
+        Account::new(3),
+        Account::new(4),
+    );
     let store = Running::start(dir.path(), FakeChain::default(), manager.account()).await;
     let info = store.client.info().await.unwrap();
     assert_eq!(info.manager, to_hex(&manager.account()));
@@ -156,8 +165,14 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
     store.add_record(1, &owner, &manager, &data);
 
     // Unknown record, a stranger's upload, wrong bytes, too many bytes.
-    assert_eq!(status(store.put(&owner, 9, &data).await), StatusCode::NOT_FOUND);
-    assert_eq!(status(store.put(&stranger, 1, &data).await), StatusCode::FORBIDDEN);
+    assert_eq!(
+        status(store.put(&owner, 9, &data).await),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        status(store.put(&stranger, 1, &data).await),
+        StatusCode::FORBIDDEN
+    );
     let mut altered = data.clone();
     altered[100] ^= 1;
     assert_eq!(
@@ -170,7 +185,11 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
         status(store.put(&owner, 1, &longer).await),
         StatusCode::PAYLOAD_TOO_LARGE
     );
-    assert!(store.files().is_empty(), "refused uploads left {:?}", store.files());
+    assert!(
+        store.files().is_empty(),
+        "refused uploads left {:?}",
+        store.files()
+    );
     assert_eq!(status(store.get(&owner, 1).await), StatusCode::NOT_FOUND);
 
     // The owner uploads; again is a no-op.
@@ -185,19 +204,41 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
     assert_eq!(store.get(&owner, 1).await.unwrap(), data);
     assert_eq!(store.get(&manager, 1).await.unwrap(), data);
     assert_eq!(status(store.get(&demander, 1).await), StatusCode::FORBIDDEN);
-    store.chain.grants.lock().unwrap().insert((1, demander.account()));
+    store
+        .chain
+        .grants
+        .lock()
+        .unwrap()
+        .insert((1, demander.account()));
     assert_eq!(store.get(&demander, 1).await.unwrap(), data);
     store.chain.grants.lock().unwrap().clear();
-    assert_eq!(status(store.get(&demander, 1).await), StatusCode::FORBIDDEN, "revoked at once");
+    assert_eq!(
+        status(store.get(&demander, 1).await),
+        StatusCode::FORBIDDEN,
+        "revoked at once"
+    );
     assert_eq!(status(store.get(&stranger, 1).await), StatusCode::FORBIDDEN);
 
     // A record naming another manager is not kept here; a retracted one takes no upload.
     let other = blob(100, 9);
     store.add_record(2, &owner, &stranger, &other);
-    assert_eq!(status(store.put(&owner, 2, &other).await), StatusCode::FORBIDDEN);
+    assert_eq!(
+        status(store.put(&owner, 2, &other).await),
+        StatusCode::FORBIDDEN
+    );
     store.add_record(3, &owner, &manager, &other);
-    store.chain.records.lock().unwrap().get_mut(&3).unwrap().live = false;
-    assert_eq!(status(store.put(&owner, 3, &other).await), StatusCode::CONFLICT);
+    store
+        .chain
+        .records
+        .lock()
+        .unwrap()
+        .get_mut(&3)
+        .unwrap()
+        .live = false;
+    assert_eq!(
+        status(store.put(&owner, 3, &other).await),
+        StatusCode::CONFLICT
+    );
     store.stop().await;
 }
 
@@ -230,25 +271,46 @@ async fn requests_need_a_fresh_challenge_and_a_good_signature() {
             .header("x-medchain-signature", to_hex(&signature))
     };
     let sign = |method: &str, path: &str, challenge: &[u8; 32]| {
-        owner.sign(&medchain_store::protocol::signed_message(method, path, challenge))
+        owner.sign(&medchain_store::protocol::signed_message(
+            method, path, challenge,
+        ))
     };
 
-    assert_eq!(http.get(&url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        http.get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
     let c = challenge().await;
-    let good = request(c, sign("GET", "/v1/blobs/1", &c)).send().await.unwrap();
+    let good = request(c, sign("GET", "/v1/blobs/1", &c))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(good.status(), StatusCode::OK);
     assert_eq!(good.bytes().await.unwrap().as_ref(), data.as_slice());
-    let replayed = request(c, sign("GET", "/v1/blobs/1", &c)).send().await.unwrap();
-    assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED, "a challenge is good once");
+    let replayed = request(c, sign("GET", "/v1/blobs/1", &c))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replayed.status(),
+        StatusCode::UNAUTHORIZED,
+        "a challenge is good once"
+    );
     let c = challenge().await;
-    let other_path = request(c, sign("GET", "/v1/blobs/2", &c)).send().await.unwrap();
+    let other_path = request(c, sign("GET", "/v1/blobs/2", &c))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(other_path.status(), StatusCode::UNAUTHORIZED);
     let c = challenge().await;
     let forged = request(c, [7u8; 64]).send().await.unwrap();
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
     let body: medchain_store::protocol::ErrorBody = forged.json().await.unwrap();
     assert_eq!(body.error, "bad signature");
-    let invented = request([1u8; 32], sign("GET", "/v1/blobs/1", &[1u8; 32])).send().await.unwrap();
+    let invented = request([1u8; 32], sign("GET", "/v1/blobs/1", &[1u8; 32]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(invented.status(), StatusCode::UNAUTHORIZED);
     store.stop().await;
 }
@@ -275,7 +337,11 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
         .await
         .unwrap();
     let c = medchain_store::protocol::from_hex::<32>(&challenge.challenge).unwrap();
-    let signature = owner.sign(&medchain_store::protocol::signed_message("PUT", "/v1/blobs/2", &c));
+    let signature = owner.sign(&medchain_store::protocol::signed_message(
+        "PUT",
+        "/v1/blobs/2",
+        &c,
+    ));
     let addr = store.addr;
     let owner_hex = to_hex(&owner.account());
     let partial = cut[..cut.len() / 2].to_vec();
@@ -306,7 +372,13 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
     assert_eq!(status(store.get(&owner, 2).await), StatusCode::NOT_FOUND);
 
     // A crash's leftover staging file is swept on start; finished blobs survive.
-    std::fs::write(dir.path().join("blobs").join(format!("{}#1", to_hex(&blake2_256(&cut)))), b"half").unwrap();
+    std::fs::write(
+        dir.path()
+            .join("blobs")
+            .join(format!("{}#1", to_hex(&blake2_256(&cut)))),
+        b"half",
+    )
+    .unwrap();
     store.stop().await;
     let restarted = Running::start(dir.path(), chain, manager.account()).await;
     assert_eq!(restarted.files(), vec![to_hex(&blake2_256(&kept))]);

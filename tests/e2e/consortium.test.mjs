@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startConsortium, stopAll, waitFor, waitForFinalized, sendAndFinalize } from '../lib/nodes.mjs';
+import { startConsortium, stopAll, waitFor, waitForFinalized, councilMotion } from '../lib/nodes.mjs';
 
 const RAW_SPEC = fileURLToPath(new URL('../../chain-specs/local-raw.json', import.meta.url));
 
@@ -42,21 +42,8 @@ test('the four nodes are connected and agree on the finalized head', async () =>
   }
 });
 
-/** Proposes `call` to the council with `threshold`, has `voters` vote aye, closes it. */
-async function motion(call, threshold, proposer, voters) {
-  const proposalHash = call.method.hash.toHex();
-  const length = call.method.encodedLength;
-  const { events } = await sendAndFinalize(api, api.tx.council.propose(threshold, call, length), proposer);
-  const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
-  assert.ok(proposed, 'no Council.Proposed event');
-  const index = proposed.event.data.proposalIndex.toNumber();
-  for (const voter of voters) {
-    await sendAndFinalize(api, api.tx.council.vote(proposalHash, index, true), voter);
-  }
-  const weight = { refTime: 1_000_000_000_000n, proofSize: 1_000_000n };
-  const closed = await sendAndFinalize(api, api.tx.council.close(proposalHash, index, weight, length), proposer);
-  return closed.events;
-}
+/** A council motion on this test's API. */
+const motion = (call, threshold, proposer, voters) => councilMotion(api, call, threshold, proposer, voters);
 
 test('a majority motion adds a fifth hospital; a minority motion cannot', async () => {
   const [alice, bob, charlie] = ['//Alice', '//Bob', '//Charlie'].map((uri) => keyring.addFromUri(uri));

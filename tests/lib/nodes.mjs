@@ -2,7 +2,7 @@
 // stops them by process id: on `stop()`, on test failure (tests register `after` hooks)
 // and when this process exits for any reason.
 
-import { spawn } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
@@ -282,4 +282,111 @@ export function sendAndFinalize(api, tx, signer, { until = 'finalized' } = {}) {
 /** Like `sendAndFinalize`, resolving as soon as the transaction is in a block. */
 export function sendAndInclude(api, tx, signer) {
   return sendAndFinalize(api, tx, signer, { until: 'inBlock' });
+}
+
+/**
+ * Runs the `medchain` CLI; resolves with `{ code, stdout, stderr, json }` whatever the
+ * exit code (`json`: the last JSON line printed, for `--json` runs).
+ */
+export function runCli(args, { timeoutMs = 300_000 } = {}) {
+  return new Promise((resolveRun) => {
+    execFile(cliBinary(), args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
+      let json;
+      try {
+        json = lines.length ? JSON.parse(lines[lines.length - 1]) : undefined;
+      } catch {
+        json = undefined;
+      }
+      resolveRun({ code, stdout, stderr, json, lines: lines.map((line) => JSON.parse(line)) });
+    });
+  });
+}
+
+/** Runs the CLI and fails with its stderr unless it succeeds; returns its last JSON line. */
+export async function cli(args, options) {
+  const run = await runCli(args, options);
+  if (run.code !== 0) {
+    throw new Error(`medchain ${args.join(' ')} exited ${run.code}: ${run.stderr.trim()}`);
+  }
+  return run.json;
+}
+
+/**
+ * Starts `medchain store serve` for `manager` (SS58) against `node`, keeping blobs in a
+ * fresh directory; stopped by pid like the nodes.
+ */
+export async function startStore({ manager, node, objects }) {
+  const dir = objects ?? mkdtempSync(join(tmpdir(), 'medchain-store-'));
+  const port = await freePort();
+  const child = spawn(cliBinary(), [
+    'store', 'serve',
+    '--manager', manager,
+    '--objects', dir,
+    '--listen', `127.0.0.1:${port}`,
+    '--node', node.wsUrl,
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const store = {
+    pid: child.pid,
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    get output() {
+      return output;
+    },
+    async stop({ keepData = false } = {}) {
+      if (exited === null) {
+        try {
+          process.kill(child.pid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+        await waitFor('the store to exit', () => exited !== null, 10_000, 100).catch(() => {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        });
+      }
+      running.delete(store);
+      if (!keepData && !objects) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  running.add(store);
+  try {
+    await waitFor('the store to answer', async () => {
+      if (exited) throw Object.assign(new Error(`store exited (${JSON.stringify(exited)}): ${output}`), { fatal: true });
+      const response = await fetch(`${store.url}/v1/info`);
+      return response.ok;
+    }, 60_000);
+  } catch (error) {
+    await store.stop();
+    throw error;
+  }
+  return store;
+}
+
+/**
+ * Proposes `call` to the council with `threshold`, has `voters` vote aye, closes it;
+ * returns the events of the close.
+ */
+export async function councilMotion(api, call, threshold, proposer, voters) {
+  const proposalHash = call.method.hash.toHex();
+  const length = call.method.encodedLength;
+  const { events } = await sendAndFinalize(api, api.tx.council.propose(threshold, call, length), proposer);
+  const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
+  if (!proposed) throw new Error('no Council.Proposed event');
+  const index = proposed.event.data.proposalIndex.toNumber();
+  for (const voter of voters) {
+    await sendAndFinalize(api, api.tx.council.vote(proposalHash, index, true), voter);
+  }
+  const weight = { refTime: 1_000_000_000_000n, proofSize: 1_000_000n };
+  const closed = await sendAndFinalize(api, api.tx.council.close(proposalHash, index, weight, length), proposer);
+  return closed.events;
 }

@@ -87,7 +87,7 @@ enum PolicyArg {
 }
 
 impl CodecArgs {
-    fn options(&self) -> Options {
+    pub fn options(&self) -> Options {
         Options {
             mode: match self.mode {
                 ModeArg::Auto => Mode::Auto,
@@ -236,6 +236,25 @@ fn with_sink(
             Err(e)
         }
     }
+}
+
+/// Compresses text held in memory: one container up to [`ONE_SHOT_FILE_LIMIT`], the
+/// framed streaming container beyond (as `medchain codec compress` does for files).
+pub fn compress_bytes(data: &[u8], options: &Options) -> Result<Vec<u8>> {
+    if data.len() as u64 <= ONE_SHOT_FILE_LIMIT {
+        return Ok(medchain_lzw::compress(data, options)?);
+    }
+    let mut packed = Vec::with_capacity(data.len() / 2);
+    stream::io::compress(data, &mut packed, *options)?;
+    Ok(packed)
+}
+
+/// Decompresses a container of either kind held in memory.
+pub fn decompress_bytes(container: &[u8]) -> Result<Vec<u8>> {
+    let mut text = Vec::with_capacity(container.len().saturating_mul(2));
+    stream::io::decompress(container, &mut text, usize::MAX)
+        .map_err(|e| anyhow::anyhow!("not a valid container: {e}"))?;
+    Ok(text)
 }
 
 fn compress(input: &Path, output: &Path, options: &Options, force: bool) -> Result<()> {

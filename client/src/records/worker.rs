@@ -1,4 +1,4 @@
-//! `medchain records …`: hand raw records to your own node's off-chain worker and read
+//! `medchain records ingest|queue|drop|blob`: hand raw records to your own node's off-chain worker and read
 //! what it holds, over the node's `medchain_*` RPC (unsafe methods: your node's localhost
 //! endpoint, or one started with `--rpc-methods unsafe`).
 //!
@@ -15,7 +15,7 @@
 use std::{fs, path::PathBuf};
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand};
+use clap::Args;
 use jsonrpsee::{
     core::client::ClientT,
     rpc_params,
@@ -27,18 +27,6 @@ use serde_json::Value;
 const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
 /// The largest request the CLI sends: a 4 MiB record as hex, with room to spare.
 const MAX_REQUEST_BYTES: u32 = 16 << 20;
-
-#[derive(Subcommand)]
-pub enum RecordsCommand {
-    /// Queue files as raw records on your node; its off-chain worker registers them.
-    Ingest(IngestArgs),
-    /// Show your node's ingestion queue.
-    Queue(NodeArg),
-    /// Ask your node's worker to drop a queued record (by slot, as `queue` shows it).
-    Drop(DropArgs),
-    /// Fetch a blob your node holds and write the original text (or the container).
-    Blob(BlobArgs),
-}
 
 #[derive(Args)]
 pub struct NodeArg {
@@ -91,21 +79,6 @@ pub struct BlobArgs {
     node: NodeArg,
 }
 
-pub fn run(command: RecordsCommand) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        match command {
-            RecordsCommand::Ingest(args) => ingest(args).await,
-            RecordsCommand::Queue(args) => queue(args).await,
-            RecordsCommand::Drop(args) => drop_queued(args).await,
-            RecordsCommand::Blob(args) => blob(args).await,
-        }
-    })
-}
-
 async fn connect(node: &str) -> Result<WsClient> {
     WsClientBuilder::default()
         .max_request_size(MAX_REQUEST_BYTES)
@@ -137,7 +110,7 @@ fn from_hex(text: &str) -> Result<Vec<u8>> {
         .collect()
 }
 
-async fn ingest(args: IngestArgs) -> Result<()> {
+pub async fn ingest(args: IngestArgs) -> Result<()> {
     let client = connect(&args.node.node).await?;
     for file in &args.files {
         let raw = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -159,7 +132,7 @@ async fn ingest(args: IngestArgs) -> Result<()> {
     Ok(())
 }
 
-async fn queue(args: NodeArg) -> Result<()> {
+pub async fn queue(args: NodeArg) -> Result<()> {
     let client = connect(&args.node).await?;
     let status: Value = client
         .request("medchain_queue", rpc_params![])
@@ -191,7 +164,7 @@ async fn queue(args: NodeArg) -> Result<()> {
     Ok(())
 }
 
-async fn drop_queued(args: DropArgs) -> Result<()> {
+pub async fn drop_queued(args: DropArgs) -> Result<()> {
     let client = connect(&args.node.node).await?;
     let found: bool = client
         .request("medchain_dropQueued", rpc_params![args.slot])
@@ -204,7 +177,7 @@ async fn drop_queued(args: DropArgs) -> Result<()> {
     Ok(())
 }
 
-async fn blob(args: BlobArgs) -> Result<()> {
+pub async fn blob(args: BlobArgs) -> Result<()> {
     if from_hex(&args.content_hash)?.len() != 32 {
         bail!("a content hash has 32 bytes (0x + 64 hex digits)");
     }

@@ -1,0 +1,443 @@
+//! The chain, through subxt: transactions signed by an [`Account`] and read back at the
+//! finalized block, and the records, requests, grants and keys the commands need.
+//!
+//! Calls and storage are addressed by name and decoded by field name against the node's
+//! metadata, so the CLI keeps working across runtime upgrades that add fields.
+
+use anyhow::{anyhow, bail, Context, Result};
+use subxt::{
+    dynamic::{self, runtime_api_call, At, Value},
+    error::{DispatchError, TransactionEventsError},
+    ext::scale_decode::DecodeAsType,
+    transactions::Payload,
+    utils::{AccountId32, H256},
+    OnlineClient, SubstrateConfig,
+};
+
+use crate::{account::Account, output::Output};
+
+/// The node's RPC endpoint when none is given (a dev node).
+pub const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
+
+/// How a blob was compressed (`Codec.method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub enum CodecMethod {
+    Stored,
+    Bytes,
+    Hanzi,
+    PaperMixed,
+    Framed,
+}
+
+/// `Codec`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub struct Codec {
+    pub method: CodecMethod,
+    pub dictionary: Option<H256>,
+}
+
+/// `RecordInput`.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub struct RecordInput {
+    pub raw_hash: H256,
+    pub content_hash: H256,
+    pub raw_len: u64,
+    pub compressed_len: u64,
+    pub codec: Codec,
+    pub labels: Vec<Vec<u8>>,
+    pub location: Vec<u8>,
+    pub manager: AccountId32,
+}
+
+/// `RecordStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub enum RecordStatus {
+    Live,
+    Superseded { by: u64 },
+    Retracted,
+}
+
+/// A record as `MedicalRecordsApi.record` returns it.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub struct Record {
+    pub owner: AccountId32,
+    pub input: RecordInput,
+    pub previous: Option<u64>,
+    pub status: RecordStatus,
+    pub registered_at: u64,
+}
+
+/// `RequestStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub enum RequestStatus {
+    Open,
+    Approved,
+    Rejected,
+    Expired,
+    Delivered,
+}
+
+/// A sharing request as `AccessApi.request` returns it.
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub struct Request {
+    pub record: u64,
+    pub demander: AccountId32,
+    pub status: RequestStatus,
+}
+
+/// A demander's grant (`Access.Grants`).
+#[derive(Debug, Clone, DecodeAsType)]
+#[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
+pub struct Grant {
+    pub wrapped_key: Vec<u8>,
+}
+
+/// A transaction that made it into a finalized block.
+pub struct Finalized {
+    /// The block's number.
+    pub block: u64,
+    /// The transaction's events (the decoded fields of each, by pallet and name).
+    pub events: Vec<(String, String, Value)>,
+}
+
+impl Finalized {
+    /// A field of the first `pallet.name` event.
+    pub fn field(&self, pallet: &str, name: &str, field: &str) -> Option<&Value> {
+        self.events
+            .iter()
+            .find(|(p, n, _)| p == pallet && n == name)
+            .and_then(|(_, _, value)| value.at(field))
+    }
+
+    /// A numeric field of the first `pallet.name` event.
+    pub fn number(&self, pallet: &str, name: &str, field: &str) -> Result<u64> {
+        self.field(pallet, name, field)
+            .and_then(|v| v.as_u128())
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| anyhow!("no {pallet}.{name} event with a {field}"))
+    }
+}
+
+/// A connection to a node.
+#[derive(Clone)]
+pub struct Chain {
+    api: OnlineClient<SubstrateConfig>,
+}
+
+impl Chain {
+    /// Connects to the node at `url` (`ws://` or `wss://`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        let api = OnlineClient::<SubstrateConfig>::from_insecure_url(url)
+            .await
+            .with_context(|| format!("cannot connect to the node at {url}"))?;
+        Ok(Self { api })
+    }
+
+    /// Signs `call` with `signer`, submits it, and waits until it is finalized. A failed
+    /// dispatch becomes an error named as the pallet names it (`Access::NotOwner`).
+    pub async fn submit(
+        &self,
+        call: &impl Payload,
+        signer: &Account,
+        out: &Output,
+        what: &str,
+    ) -> Result<Finalized> {
+        let spinner = out.step(&format!("{what}: submitted, waiting for finality"));
+        let result = async {
+            let progress = self
+                .api
+                .tx()
+                .await?
+                .sign_and_submit_then_watch_default(call, signer)
+                .await
+                .map_err(|e| anyhow!("{what}: the node refused the transaction: {e}"))?;
+            let in_block = progress
+                .wait_for_finalized()
+                .await
+                .map_err(|e| anyhow!("{what}: {e}"))?;
+            let events = in_block.wait_for_success().await.map_err(|e| match e {
+                TransactionEventsError::ExtrinsicFailed(DispatchError::Module(module)) => {
+                    anyhow!("{what} failed: {}", module.details_string())
+                }
+                other => anyhow!("{what} failed: {other}"),
+            })?;
+            let block = in_block.at().await?.block_number();
+            let mut decoded = Vec::new();
+            for event in events.iter() {
+                let event = event?;
+                let fields: Value = event.decode_fields_unchecked_as()?;
+                decoded.push((
+                    event.pallet_name().to_owned(),
+                    event.event_name().to_owned(),
+                    fields,
+                ));
+            }
+            Ok(Finalized {
+                block,
+                events: decoded,
+            })
+        }
+        .await;
+        spinner.finish_and_clear();
+        result
+    }
+
+    /// A record at the finalized block.
+    pub async fn record(&self, id: u64) -> Result<Option<Record>> {
+        let at = self.api.at_current_block().await?;
+        Ok(at
+            .runtime_apis()
+            .call(runtime_api_call::<_, Option<Record>>(
+                "MedicalRecordsApi",
+                "record",
+                (id,),
+            ))
+            .await?)
+    }
+
+    /// A record that must exist.
+    pub async fn existing_record(&self, id: u64) -> Result<Record> {
+        self.record(id)
+            .await?
+            .ok_or_else(|| anyhow!("record {id} does not exist (at the finalized block)"))
+    }
+
+    /// `MedicalRecordsApi.records_of` or `records_labelled`, one page.
+    pub async fn record_ids(
+        &self,
+        owner: Option<&AccountId32>,
+        label: Option<&str>,
+        from: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<u64>> {
+        let at = self.api.at_current_block().await?;
+        let apis = at.runtime_apis();
+        Ok(match (owner, label) {
+            (Some(owner), _) => {
+                apis.call(runtime_api_call::<_, Vec<u64>>(
+                    "MedicalRecordsApi",
+                    "records_of",
+                    (*owner, from, limit),
+                ))
+                .await?
+            }
+            (None, Some(label)) => {
+                apis.call(runtime_api_call::<_, Vec<u64>>(
+                    "MedicalRecordsApi",
+                    "records_labelled",
+                    (label.as_bytes().to_vec(), from, limit),
+                ))
+                .await?
+            }
+            (None, None) => bail!("give an owner or a label"),
+        })
+    }
+
+    /// `MedicalRecords.NextRecordId` at the finalized block.
+    pub async fn next_record_id(&self) -> Result<u64> {
+        let at = self.api.at_current_block().await?;
+        let value = at
+            .storage()
+            .fetch(
+                dynamic::storage::<(), u64>("MedicalRecords", "NextRecordId"),
+                (),
+            )
+            .await?;
+        Ok(value.decode()?)
+    }
+
+    /// The owner's live record of a text (`MedicalRecords.RecordByRawHash`).
+    pub async fn by_raw_hash(&self, owner: &AccountId32, raw_hash: &H256) -> Result<Option<u64>> {
+        let at = self.api.at_current_block().await?;
+        let found = at
+            .storage()
+            .try_fetch(
+                dynamic::storage::<(AccountId32, H256), u64>("MedicalRecords", "RecordByRawHash"),
+                (*owner, *raw_hash),
+            )
+            .await?;
+        Ok(found.map(|v| v.decode()).transpose()?)
+    }
+
+    /// A sharing request.
+    pub async fn request(&self, id: u64) -> Result<Request> {
+        let at = self.api.at_current_block().await?;
+        at.runtime_apis()
+            .call(runtime_api_call::<_, Option<Request>>(
+                "AccessApi",
+                "request",
+                (id,),
+            ))
+            .await?
+            .ok_or_else(|| anyhow!("request {id} does not exist (at the finalized block)"))
+    }
+
+    /// A demander's grant for a record, if any.
+    pub async fn grant(&self, record: u64, demander: &AccountId32) -> Result<Option<Grant>> {
+        let at = self.api.at_current_block().await?;
+        let found = at
+            .storage()
+            .try_fetch(
+                dynamic::storage::<(u64, AccountId32), Grant>("Access", "Grants"),
+                (record, *demander),
+            )
+            .await?;
+        Ok(found.map(|v| v.decode()).transpose()?)
+    }
+
+    /// The X25519 key an account published.
+    pub async fn encryption_key(&self, who: &AccountId32) -> Result<Option<[u8; 32]>> {
+        let at = self.api.at_current_block().await?;
+        let found = at
+            .storage()
+            .try_fetch(
+                dynamic::storage::<(AccountId32,), [u8; 32]>("Access", "EncryptionKeys"),
+                (*who,),
+            )
+            .await?;
+        Ok(found.map(|v| v.decode()).transpose()?)
+    }
+
+    /// `AccessApi.can_access` at the finalized block.
+    pub async fn can_access(&self, record: u64, who: &AccountId32) -> Result<bool> {
+        let at = self.api.at_current_block().await?;
+        Ok(at
+            .runtime_apis()
+            .call(runtime_api_call::<_, bool>(
+                "AccessApi",
+                "can_access",
+                (record, *who),
+            ))
+            .await?)
+    }
+
+    /// `AccessApi.audit_head` at block `number`.
+    pub async fn audit_head_at(&self, record: u64, number: u64) -> Result<H256> {
+        let at = self.api.at_block(number).await?;
+        Ok(at
+            .runtime_apis()
+            .call(runtime_api_call::<_, H256>(
+                "AccessApi",
+                "audit_head",
+                (record,),
+            ))
+            .await?)
+    }
+
+    /// The finalized block's number.
+    pub async fn finalized_number(&self) -> Result<u64> {
+        Ok(self.api.at_current_block().await?.block_number())
+    }
+
+    /// `Timestamp.Now` (ms) at block `number`.
+    pub async fn timestamp_at(&self, number: u64) -> Result<u64> {
+        let at = self.api.at_block(number).await?;
+        let value = at
+            .storage()
+            .fetch(dynamic::storage::<(), u64>("Timestamp", "Now"), ())
+            .await?;
+        Ok(value.decode()?)
+    }
+
+    /// The events of block `number` that concern `record`, each with its SCALE encoding
+    /// as the runtime's event (what the audit head folds).
+    pub async fn record_events_at(&self, record: u64, number: u64) -> Result<Vec<AuditEvent>> {
+        let at = self.api.at_block(number).await?;
+        let events = at.events().fetch().await?;
+        let mut found = Vec::new();
+        for event in events.iter() {
+            let event = event?;
+            let fields: Value = event.decode_fields_unchecked_as()?;
+            let names_record = match event.pallet_name() {
+                "MedicalRecords" => ["id", "previous"]
+                    .iter()
+                    .any(|f| field_u64(&fields, f) == Some(record)),
+                "Access" => field_u64(&fields, "record") == Some(record),
+                _ => false,
+            };
+            if names_record {
+                let mut encoded = vec![event.pallet_index(), event.event_index()];
+                encoded.extend_from_slice(event.field_bytes());
+                found.push(AuditEvent {
+                    block: number,
+                    pallet: event.pallet_name().to_owned(),
+                    name: event.event_name().to_owned(),
+                    fields,
+                    encoded,
+                });
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// One operation on a record, as exported by `records audit`.
+pub struct AuditEvent {
+    pub block: u64,
+    pub pallet: String,
+    pub name: String,
+    pub fields: Value,
+    pub encoded: Vec<u8>,
+}
+
+fn field_u64(fields: &Value, name: &str) -> Option<u64> {
+    let value = fields.at(name)?;
+    // `previous` is an `Option<RecordId>`.
+    let value = value
+        .at(0)
+        .filter(|_| value.as_u128().is_none())
+        .unwrap_or(value);
+    value.as_u128().and_then(|v| u64::try_from(v).ok())
+}
+
+/// The store asks the chain through the same connection.
+impl medchain_store::ChainView for Chain {
+    async fn record(&self, id: u64) -> Result<Option<medchain_store::RecordView>, String> {
+        let record = Chain::record(self, id)
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        Ok(record.map(|r| medchain_store::RecordView {
+            owner: r.owner.0,
+            manager: r.input.manager.0,
+            content_hash: r.input.content_hash.0,
+            compressed_len: r.input.compressed_len,
+            live: r.status == RecordStatus::Live,
+        }))
+    }
+
+    async fn can_access(&self, id: u64, who: medchain_store::AccountId) -> Result<bool, String> {
+        Chain::can_access(self, id, &AccountId32(who))
+            .await
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// `Value` helpers for building calls.
+pub mod call {
+    use super::*;
+
+    /// An `Option<T>` argument.
+    pub fn option(value: Option<Value>) -> Value {
+        match value {
+            Some(v) => Value::unnamed_variant("Some", [v]),
+            None => Value::unnamed_variant("None", []),
+        }
+    }
+
+    /// A byte string (also `[u8; N]`, `H256`, `AccountId32`).
+    pub fn bytes(bytes: impl AsRef<[u8]>) -> Value {
+        Value::from_bytes(bytes)
+    }
+
+    /// A `u64` argument.
+    pub fn u64(value: u64) -> Value {
+        Value::u128(value as u128)
+    }
+}
