@@ -19,6 +19,18 @@ step "our pallets' benchmarks run once each as tests (mock runtime)"
 # No WASM needed: the pallets' crates only (the node's benchmark build is scripts/benchmark-pallets.sh).
 SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks
 
+step "the store over S3-compatible storage (a local moto server on 127.0.0.1)"
+# moto's S3 server (PyPI) in its own virtualenv outside the clone, installed once.
+MOTO_VENV="${MEDCHAIN_MOTO_VENV:-$HOME/.cache/medchain-moto}"
+if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "$MOTO_VENV/bin/moto_server" ]; then
+  python3 -m venv "$MOTO_VENV" 2>/dev/null || {
+    as_root apt-get update -qq && as_root apt-get install -y -qq python3 python3-venv
+    python3 -m venv "$MOTO_VENV"
+  }
+  "$MOTO_VENV/bin/pip" install --quiet 'moto[server]'
+fi
+PATH="$PATH:$MOTO_VENV/bin" cargo test --release --locked -p medchain-store --test s3 -- --ignored
+
 step "end-to-end tests: real nodes on 127.0.0.1, driven by @polkadot/api"
 # `cargo test` above built the node and the CLI into $CARGO_TARGET_DIR/release.
 export MEDCHAIN_NODE="$CARGO_TARGET_DIR/release/medchain-node"

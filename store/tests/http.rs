@@ -1,152 +1,18 @@
 //! The store over real HTTP on 127.0.0.1, with a fake chain: who may upload and
 //! download, hash checks, partial uploads, restarts.
 
+mod common;
+
 use std::{
-    collections::{HashMap, HashSet},
     io::{Read, Write},
     net::TcpStream,
-    sync::{Arc, Mutex},
     time::Duration,
 };
 
-use bytes::Bytes;
-use medchain_crypto::{blake2_256, ENVELOPE_OVERHEAD};
-use medchain_store::{
-    objects, protocol::to_hex, router, AccountId, ChainView, RecordView, RequestSigner, Store,
-    StoreClient, StoreConfig, StoreError,
-};
+use common::{blob, status, Account, FakeChain, Running};
+use medchain_crypto::blake2_256;
+use medchain_store::{protocol::to_hex, RequestSigner};
 use reqwest::StatusCode;
-
-/// Records and grants, changed by the tests as the chain would change.
-#[derive(Clone, Default)]
-struct FakeChain {
-    records: Arc<Mutex<HashMap<u64, RecordView>>>,
-    grants: Arc<Mutex<HashSet<(u64, AccountId)>>>,
-}
-
-impl ChainView for FakeChain {
-    async fn record(&self, id: u64) -> Result<Option<RecordView>, String> {
-        Ok(self.records.lock().unwrap().get(&id).cloned())
-    }
-    async fn can_access(&self, id: u64, who: AccountId) -> Result<bool, String> {
-        let Some(record) = self.records.lock().unwrap().get(&id).cloned() else {
-            return Ok(false);
-        };
-        Ok(record.live
-            && (who == record.owner
-                || who == record.manager
-                || self.grants.lock().unwrap().contains(&(id, who))))
-    }
-}
-
-struct Account(schnorrkel::Keypair);
-
-impl Account {
-    fn new(seed: u8) -> Self {
-        Self(
-            schnorrkel::MiniSecretKey::from_bytes(&[seed; 32])
-                .unwrap()
-                .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519),
-        )
-    }
-}
-
-impl RequestSigner for Account {
-    fn account(&self) -> [u8; 32] {
-        self.0.public.to_bytes()
-    }
-    fn sign(&self, message: &[u8]) -> [u8; 64] {
-        self.0.sign_simple(b"substrate", message).to_bytes()
-    }
-}
-
-struct Running {
-    chain: FakeChain,
-    client: StoreClient,
-    addr: std::net::SocketAddr,
-    dir: std::path::PathBuf,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Running {
-    async fn start(dir: &std::path::Path, chain: FakeChain, manager: AccountId) -> Self {
-        let objects = objects::open(dir.to_str().unwrap()).unwrap();
-        let store = Store::new(chain.clone(), objects, StoreConfig::new(manager));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(async move {
-            medchain_store::serve(listener, router(store), async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-        });
-        let client = StoreClient::new(&format!("http://{addr}")).unwrap();
-        Self {
-            chain,
-            client,
-            addr,
-            dir: dir.to_owned(),
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap();
-    }
-
-    fn add_record(&self, id: u64, owner: &Account, manager: &Account, blob: &[u8]) {
-        self.chain.records.lock().unwrap().insert(
-            id,
-            RecordView {
-                owner: owner.account(),
-                manager: manager.account(),
-                content_hash: blake2_256(blob),
-                compressed_len: (blob.len() - ENVELOPE_OVERHEAD) as u64,
-                live: true,
-            },
-        );
-    }
-
-    async fn put(
-        &self,
-        who: &Account,
-        id: u64,
-        blob: &[u8],
-    ) -> Result<medchain_store::protocol::Stored, StoreError> {
-        self.client
-            .put_blob(who, id, Bytes::copy_from_slice(blob), |_| {})
-            .await
-    }
-
-    async fn get(&self, who: &Account, id: u64) -> Result<Vec<u8>, StoreError> {
-        self.client.get_blob(who, id, |_, _| {}).await
-    }
-
-    /// Every file under the blob directory (staging files included).
-    fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.dir.join("blobs"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-fn status(result: Result<impl std::fmt::Debug, StoreError>) -> StatusCode {
-    result.unwrap_err().status().expect("an HTTP refusal")
-}
-
-fn blob(len: usize, seed: u8) -> Vec<u8> {
-    let mut bytes = b"MCB1\x01".to_vec();
-    bytes.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-    bytes
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_chain_decides_who_uploads_and_who_downloads() {
@@ -157,7 +23,7 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
         Account::new(3),
         Account::new(4),
     );
-    let store = Running::start(dir.path(), FakeChain::default(), manager.account()).await;
+    let store = Running::start_in(dir.path(), FakeChain::default(), manager.account()).await;
     let info = store.client.info().await.unwrap();
     assert_eq!(info.manager, to_hex(&manager.account()));
 
@@ -246,7 +112,7 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
 async fn requests_need_a_fresh_challenge_and_a_good_signature() {
     let dir = tempfile::tempdir().unwrap();
     let (owner, manager) = (Account::new(1), Account::new(2));
-    let store = Running::start(dir.path(), FakeChain::default(), manager.account()).await;
+    let store = Running::start_in(dir.path(), FakeChain::default(), manager.account()).await;
     let data = blob(10, 1);
     store.add_record(1, &owner, &manager, &data);
     store.put(&owner, 1, &data).await.unwrap();
@@ -320,7 +186,7 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (owner, manager) = (Account::new(1), Account::new(2));
     let chain = FakeChain::default();
-    let store = Running::start(dir.path(), chain.clone(), manager.account()).await;
+    let store = Running::start_in(dir.path(), chain.clone(), manager.account()).await;
     let kept = blob(1 << 20, 3);
     store.add_record(1, &owner, &manager, &kept);
     store.put(&owner, 1, &kept).await.unwrap();
@@ -380,7 +246,7 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
     )
     .unwrap();
     store.stop().await;
-    let restarted = Running::start(dir.path(), chain, manager.account()).await;
+    let restarted = Running::start_in(dir.path(), chain, manager.account()).await;
     assert_eq!(restarted.files(), vec![to_hex(&blake2_256(&kept))]);
     assert_eq!(restarted.get(&owner, 1).await.unwrap(), kept);
 

@@ -1,0 +1,159 @@
+//! A fake chain, test accounts and a store on 127.0.0.1, shared by the store's tests.
+#![allow(dead_code)]
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+};
+
+use bytes::Bytes;
+use medchain_crypto::{blake2_256, ENVELOPE_OVERHEAD};
+use medchain_store::{
+    objects, router, AccountId, ChainView, RecordView, RequestSigner, Store, StoreClient,
+    StoreConfig, StoreError,
+};
+use object_store::ObjectStore;
+use reqwest::StatusCode;
+
+/// Records and grants, changed by the tests as the chain would change.
+#[derive(Clone, Default)]
+pub struct FakeChain {
+    pub records: Arc<Mutex<HashMap<u64, RecordView>>>,
+    pub grants: Arc<Mutex<HashSet<(u64, AccountId)>>>,
+}
+
+impl ChainView for FakeChain {
+    async fn record(&self, id: u64) -> Result<Option<RecordView>, String> {
+        Ok(self.records.lock().unwrap().get(&id).cloned())
+    }
+    async fn can_access(&self, id: u64, who: AccountId) -> Result<bool, String> {
+        let Some(record) = self.records.lock().unwrap().get(&id).cloned() else {
+            return Ok(false);
+        };
+        Ok(record.live
+            && (who == record.owner
+                || who == record.manager
+                || self.grants.lock().unwrap().contains(&(id, who))))
+    }
+}
+
+pub struct Account(schnorrkel::Keypair);
+
+impl Account {
+    pub fn new(seed: u8) -> Self {
+        Self(
+            schnorrkel::MiniSecretKey::from_bytes(&[seed; 32])
+                .unwrap()
+                .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519),
+        )
+    }
+}
+
+impl RequestSigner for Account {
+    fn account(&self) -> [u8; 32] {
+        self.0.public.to_bytes()
+    }
+    fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign_simple(b"substrate", message).to_bytes()
+    }
+}
+
+pub struct Running {
+    pub chain: FakeChain,
+    pub client: StoreClient,
+    pub addr: std::net::SocketAddr,
+    dir: Option<std::path::PathBuf>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// A store over a local directory.
+    pub async fn start_in(dir: &std::path::Path, chain: FakeChain, manager: AccountId) -> Self {
+        let objects = objects::open(dir.to_str().unwrap()).unwrap();
+        Self::start(objects, Some(dir.to_owned()), chain, manager).await
+    }
+
+    /// A store over any object store.
+    pub async fn start(
+        objects: Arc<dyn ObjectStore>,
+        dir: Option<std::path::PathBuf>,
+        chain: FakeChain,
+        manager: AccountId,
+    ) -> Self {
+        let store = Store::new(chain.clone(), objects, StoreConfig::new(manager));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            medchain_store::serve(listener, router(store), async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        let client = StoreClient::new(&format!("http://{addr}")).unwrap();
+        Self {
+            chain,
+            client,
+            addr,
+            dir,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap();
+    }
+
+    pub fn add_record(&self, id: u64, owner: &Account, manager: &Account, blob: &[u8]) {
+        self.chain.records.lock().unwrap().insert(
+            id,
+            RecordView {
+                owner: owner.account(),
+                manager: manager.account(),
+                content_hash: blake2_256(blob),
+                compressed_len: (blob.len() - ENVELOPE_OVERHEAD) as u64,
+                live: true,
+            },
+        );
+    }
+
+    pub async fn put(
+        &self,
+        who: &Account,
+        id: u64,
+        blob: &[u8],
+    ) -> Result<medchain_store::protocol::Stored, StoreError> {
+        self.client
+            .put_blob(who, id, Bytes::copy_from_slice(blob), |_| {})
+            .await
+    }
+
+    pub async fn get(&self, who: &Account, id: u64) -> Result<Vec<u8>, StoreError> {
+        self.client.get_blob(who, id, |_, _| {}).await
+    }
+
+    /// Every file under the blob directory (staging files included).
+    pub fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(self.dir.as_ref().expect("a local store").join("blobs"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        names.sort();
+        names
+    }
+}
+
+pub fn status(result: Result<impl std::fmt::Debug, StoreError>) -> StatusCode {
+    result.unwrap_err().status().expect("an HTTP refusal")
+}
+
+pub fn blob(len: usize, seed: u8) -> Vec<u8> {
+    let mut bytes = b"MCB1\x01".to_vec();
+    bytes.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    bytes
+}
