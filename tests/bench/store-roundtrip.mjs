@@ -12,7 +12,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode, startStore, cli } from '../lib/nodes.mjs';
+import { execFileSync } from 'node:child_process';
+import { startDevNode, startStore, cli, cliBinary } from '../lib/nodes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const corpus = resolve(process.env.MEDCHAIN_CORPUS || join(here, '..', '..', '..', 'shared', 'corpus'));
@@ -77,7 +78,16 @@ try {
     const hash = await api.rpc.chain.getBlockHash(put.registered_in_block);
     const block = await api.rpc.chain.getBlock(hash);
     const xt = block.block.extrinsics.find((x) => x.method.section === 'medicalRecords' && x.method.method === 'registerRecord');
+    // The same file through the other compressors (ratios over UTF-8 and, for Chinese, GBK).
+    const bench = JSON.parse(execFileSync(cliBinary(), ['codec', 'bench', '--json', '--totals-only', '--min-time-ms', '1', file], { maxBuffer: 64 << 20 }).toString());
+    const ratio = (codec) => {
+      const r = bench.totals.find((t) => t.codec === codec);
+      return lang === 'en' ? r.ratio_utf8.toFixed(3) : `${r.ratio_utf8.toFixed(3)} / ${r.ratio_gbk.toFixed(3)}`;
+    };
+    const gbk = bench.totals[0].gbk;
     rows.push({
+      others: ['medchain-lzw', 'gzip-9', 'zstd-19', 'brotli-11'].map(ratio),
+      sealed: lang === 'en' ? (put.blob_len / put.raw_len).toFixed(3) : `${(put.blob_len / put.raw_len).toFixed(3)} / ${(put.blob_len / gbk).toFixed(3)}`,
       file: `${lang} ${label}`,
       raw: put.raw_len,
       ratio: (put.compressed_len / put.raw_len).toFixed(3),
@@ -96,6 +106,12 @@ try {
 }
 
 const s = (x) => x.toFixed(2);
+console.log('| file | raw bytes | medchain-lzw | sealed blob | gzip -9 | zstd -19 | brotli -11 |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  console.log(`| ${r.file} | ${r.raw} | ${r.others[0]} | ${r.sealed} | ${r.others[1]} | ${r.others[2]} | ${r.others[3]} |`);
+}
+console.log();
 console.log('| file | raw bytes | ratio | put: compress+seal | put: register (to finality) | put: upload | put total | get total | MB/s put (excl. finality) | on-chain state | extrinsic |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
