@@ -6,9 +6,11 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use subxt::{
+    config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
     dynamic::{self, runtime_api_call, At, Value},
     error::{DispatchError, TransactionEventsError},
     ext::scale_decode::DecodeAsType,
+    rpcs::{LegacyRpcMethods, RpcClient},
     transactions::Payload,
     utils::{AccountId32, H256},
     OnlineClient, SubstrateConfig,
@@ -125,19 +127,27 @@ impl Finalized {
     }
 }
 
+/// How many blocks a transaction stays valid (from the finalized block it is built on).
+const MORTALITY: u64 = 64;
+
 /// A connection to a node.
 #[derive(Clone)]
 pub struct Chain {
     api: OnlineClient<SubstrateConfig>,
+    rpc: LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>,
 }
 
 impl Chain {
     /// Connects to the node at `url` (`ws://` or `wss://`).
     pub async fn connect(url: &str) -> Result<Self> {
-        let api = OnlineClient::<SubstrateConfig>::from_insecure_url(url)
+        let client = RpcClient::from_insecure_url(url)
             .await
             .with_context(|| format!("cannot connect to the node at {url}"))?;
-        Ok(Self { api })
+        let rpc = LegacyRpcMethods::new(client.clone());
+        let api = OnlineClient::<SubstrateConfig>::from_rpc_client(client)
+            .await
+            .with_context(|| format!("cannot connect to the node at {url}"))?;
+        Ok(Self { api, rpc })
     }
 
     /// Signs `call` with `signer`, submits it, and waits until it is finalized. A failed
@@ -151,11 +161,22 @@ impl Chain {
     ) -> Result<Finalized> {
         let spinner = out.step(&format!("{what}: submitted, waiting for finality"));
         let result = async {
+            // The next nonce as the node's pool sees it: the transactions are built on
+            // the finalized block, whose nonce would ignore ones still in flight.
+            let nonce = self
+                .rpc
+                .system_account_next_index(&signer.id())
+                .await
+                .map_err(|e| anyhow!("{what}: cannot read the account's nonce: {e}"))?;
+            let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
+                .mortal(MORTALITY)
+                .nonce(nonce)
+                .build();
             let progress = self
                 .api
                 .tx()
                 .await?
-                .sign_and_submit_then_watch_default(call, signer)
+                .sign_and_submit_then_watch(call, signer, params)
                 .await
                 .map_err(|e| anyhow!("{what}: the node refused the transaction: {e}"))?;
             let in_block = progress
@@ -397,12 +418,48 @@ fn field_u64(fields: &Value, name: &str) -> Option<u64> {
     value.as_u128().and_then(|v| u64::try_from(v).ok())
 }
 
-/// The store asks the chain through the same connection.
-impl medchain_store::ChainView for Chain {
+/// The chain as the store sees it: one connection, made again when a query fails (the
+/// node restarted, the socket dropped), so the store recovers without a restart.
+pub struct StoreChain {
+    url: String,
+    chain: tokio::sync::RwLock<Chain>,
+}
+
+impl StoreChain {
+    /// Connects to the node at `url`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        Ok(Self {
+            url: url.to_owned(),
+            chain: tokio::sync::RwLock::new(Chain::connect(url).await?),
+        })
+    }
+
+    /// Runs `query`; on failure reconnects once and runs it again.
+    async fn retrying<T, F, Fut>(&self, query: F) -> Result<T, String>
+    where
+        F: Fn(Chain) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let chain = self.chain.read().await.clone();
+        match query(chain).await {
+            Ok(value) => Ok(value),
+            Err(first) => {
+                log::warn!("chain query failed ({first:#}); reconnecting to {}", self.url);
+                let fresh = Chain::connect(&self.url)
+                    .await
+                    .map_err(|e| format!("{first:#}; reconnecting: {e:#}"))?;
+                *self.chain.write().await = fresh.clone();
+                query(fresh).await.map_err(|e| format!("{e:#}"))
+            }
+        }
+    }
+}
+
+impl medchain_store::ChainView for StoreChain {
     async fn record(&self, id: u64) -> Result<Option<medchain_store::RecordView>, String> {
-        let record = Chain::record(self, id)
-            .await
-            .map_err(|e| format!("{e:#}"))?;
+        let record = self
+            .retrying(|chain| async move { chain.record(id).await })
+            .await?;
         Ok(record.map(|r| medchain_store::RecordView {
             owner: r.owner.0,
             manager: r.input.manager.0,
@@ -413,9 +470,8 @@ impl medchain_store::ChainView for Chain {
     }
 
     async fn can_access(&self, id: u64, who: medchain_store::AccountId) -> Result<bool, String> {
-        Chain::can_access(self, id, &AccountId32(who))
+        self.retrying(|chain| async move { chain.can_access(id, &AccountId32(who)).await })
             .await
-            .map_err(|e| format!("{e:#}"))
     }
 }
 

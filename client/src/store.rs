@@ -12,7 +12,7 @@ use medchain_store::{objects, router, Store, StoreConfig};
 
 use crate::{
     account::{address_of, parse_account},
-    chain::{Chain, DEFAULT_NODE},
+    chain::{StoreChain, DEFAULT_NODE},
 };
 
 #[derive(Subcommand)]
@@ -51,7 +51,7 @@ pub fn run(command: StoreCommand) -> Result<()> {
     runtime.block_on(async {
         let manager = parse_account(&args.manager)?;
         let objects = objects::open(&args.objects).map_err(anyhow::Error::msg)?;
-        let chain = Chain::connect(&args.node).await?;
+        let chain = StoreChain::connect(&args.node).await?;
         let mut config = StoreConfig::new(manager.0);
         config.max_blob_bytes = args.max_blob_bytes;
         let store = Store::new(chain, objects, config);

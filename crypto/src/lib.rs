@@ -8,9 +8,12 @@
 //!   - an **X25519 key pair** — its public half is what `Access.set_encryption_key`
 //!     publishes;
 //!   - a **data-key root** — each record's data key is
-//!     `HKDF-SHA256(root, "medchain/data-key/v1" ‖ raw_hash)`: fresh for every record
-//!     (one key per owner and text), and the owner's own copy of it is its secret.
-//!     Re-running an interrupted upload therefore reproduces the same blob.
+//!     `HKDF-SHA256(root, "medchain/data-key/v1" ‖ raw_hash)`: one key per owner and
+//!     text, so different records never share a key unless they are the same owner's
+//!     same text (an amendment that keeps the text, or the text registered again after
+//!     a retraction), which then seal to the same blob. The owner's own copy of every
+//!     data key is its secret, and re-running an interrupted upload reproduces the same
+//!     blob.
 //! - [`seal`] / [`open`]: a record's compressed bytes under its [`DataKey`], with
 //!   XChaCha20-Poly1305 (the blob the store keeps; see [`ENVELOPE_OVERHEAD`]).
 //! - [`wrap_key`] / [`AccountKeys::unwrap_key`]: a data key sealed to a demander's public
@@ -22,7 +25,7 @@
 //! Blob (envelope): `"MCB1"` ‖ version `1` ‖ nonce (24) ‖ ciphertext ‖ tag (16). The nonce
 //! is synthetic, `HKDF(key, blake2-256(plaintext))`, so sealing is deterministic and a
 //! nonce repeats only with the same plaintext under the same key. The associated data is
-//! the header and the record's `raw_hash`.
+//! the magic, the version and the record's `raw_hash` (the nonce is bound by the cipher).
 //!
 //! Wrapped key: version `1` ‖ ephemeral public key (32) ‖ nonce (24) ‖ sealed key (32) ‖
 //! tag (16). The associated data is `"medchain/wrap/v1"` ‖ record id (u64 LE) ‖
@@ -141,9 +144,9 @@ pub struct AccountKeys {
 }
 
 impl AccountKeys {
-    /// Derives the keys from an account's secret (for sr25519 accounts, the 32-byte
-    /// secret scalar; any high-entropy secret works). The same secret always gives the
-    /// same keys.
+    /// Derives the keys from an account's secret (the CLI gives the 64-byte sr25519
+    /// secret key, scalar and nonce; any high-entropy secret works). The same secret
+    /// always gives the same keys.
     pub fn from_secret(secret: &[u8]) -> Self {
         let hkdf = Hkdf::<Sha256>::new(Some(KEYS_SALT), secret);
         let mut x25519 = Zeroizing::new([0u8; 32]);

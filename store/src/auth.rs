@@ -1,32 +1,59 @@
-//! Who is asking: single-use challenges and sr25519 signatures over them.
+//! Who is asking: challenges and sr25519 signatures over them.
+//!
+//! A challenge is stateless — `issued-at (ms, 8 bytes) ‖ random (8) ‖ MAC (16)` under a
+//! key the store draws at start — so handing them out costs no memory and an
+//! unauthenticated client cannot crowd out others. Only challenges redeemed with a good
+//! signature are remembered, until they expire, so each is good for one request.
 
 use std::{
     collections::HashMap,
-    time::{Duration, Instant},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
+use blake2::{
+    digest::{consts::U16, Mac},
+    Blake2bMac,
+};
 use rand_core::{OsRng, RngCore};
 
 use crate::protocol::signed_message;
 
-/// How many challenges may be outstanding at once. A client hammering
-/// `POST /v1/challenge` fills this and then gets 503 until old ones expire, instead of
-/// growing the store's memory.
-pub const MAX_OPEN_CHALLENGES: usize = 65_536;
+/// How many redeemed challenges are remembered at most (each until it expires). Reached
+/// only by a flood of correctly signed requests; then new requests get 503 until some
+/// expire.
+pub const MAX_REDEEMED: usize = 1 << 20;
 
-/// Outstanding challenges and when each expires.
+/// A challenge from the future by more than this is refused (clock steps).
+const CLOCK_SLACK_MS: u64 = 5_000;
+
+/// Why a challenge cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeError {
+    /// Not issued by this store (since its start), or expired.
+    Invalid,
+    /// Already used for a request.
+    Used,
+    /// Too many recent requests to remember another one.
+    Busy,
+}
+
+/// Issues and redeems challenges.
 pub struct Challenges {
-    open: HashMap<[u8; 32], Instant>,
+    key: [u8; 32],
     ttl: Duration,
+    redeemed: HashMap<[u8; 32], u64>,
     capacity: usize,
 }
 
 impl Challenges {
-    /// An empty set whose challenges live for `ttl`.
+    /// Challenges that live for `ttl`, under a fresh random key.
     pub fn new(ttl: Duration, capacity: usize) -> Self {
+        let mut key = [0u8; 32];
+        OsRng.fill_bytes(&mut key);
         Self {
-            open: HashMap::new(),
+            key,
             ttl,
+            redeemed: HashMap::new(),
             capacity,
         }
     }
@@ -36,41 +63,77 @@ impl Challenges {
         self.ttl
     }
 
-    /// A fresh challenge, or `None` when too many are outstanding.
-    pub fn issue(&mut self, now: Instant) -> Option<[u8; 32]> {
-        if self.open.len() >= self.capacity {
-            self.open.retain(|_, expires| *expires > now);
-            if self.open.len() >= self.capacity {
-                return None;
+    /// A fresh challenge issued at `now_ms` (ms since the Unix epoch).
+    pub fn issue(&self, now_ms: u64) -> [u8; 32] {
+        let mut challenge = [0u8; 32];
+        challenge[..8].copy_from_slice(&now_ms.to_be_bytes());
+        OsRng.fill_bytes(&mut challenge[8..16]);
+        let tag = self.tag(&challenge[..16]);
+        challenge[16..].copy_from_slice(&tag);
+        challenge
+    }
+
+    /// Whether this store issued `challenge` and it has not expired at `now_ms`. Cheap
+    /// and stateless: check it before verifying a signature.
+    pub fn check(&self, challenge: &[u8; 32], now_ms: u64) -> Result<(), ChallengeError> {
+        let mut mac = self.mac();
+        mac.update(&challenge[..16]);
+        mac.verify_slice(&challenge[16..])
+            .map_err(|_| ChallengeError::Invalid)?;
+        let issued = u64::from_be_bytes(challenge[..8].try_into().expect("8 bytes"));
+        let ttl = self.ttl.as_millis() as u64;
+        if issued > now_ms.saturating_add(CLOCK_SLACK_MS) || now_ms > issued.saturating_add(ttl) {
+            return Err(ChallengeError::Invalid);
+        }
+        Ok(())
+    }
+
+    /// Uses up a checked challenge: succeeds once.
+    pub fn redeem(&mut self, challenge: &[u8; 32], now_ms: u64) -> Result<(), ChallengeError> {
+        self.check(challenge, now_ms)?;
+        if self.redeemed.contains_key(challenge) {
+            return Err(ChallengeError::Used);
+        }
+        if self.redeemed.len() >= self.capacity {
+            self.redeemed.retain(|_, expires| *expires >= now_ms);
+            if self.redeemed.len() >= self.capacity {
+                return Err(ChallengeError::Busy);
             }
         }
-        let mut challenge = [0u8; 32];
-        OsRng.fill_bytes(&mut challenge);
-        self.open.insert(challenge, now + self.ttl);
-        Some(challenge)
+        let issued = u64::from_be_bytes(challenge[..8].try_into().expect("8 bytes"));
+        let expires = issued.saturating_add(self.ttl.as_millis() as u64);
+        self.redeemed.insert(*challenge, expires);
+        Ok(())
     }
 
-    /// Uses up `challenge`: true once, if it was issued and has not expired.
-    pub fn take(&mut self, challenge: &[u8; 32], now: Instant) -> bool {
-        self.open
-            .remove(challenge)
-            .is_some_and(|expires| expires > now)
+    /// How many redeemed challenges are remembered.
+    pub fn remembered(&self) -> usize {
+        self.redeemed.len()
     }
 
-    /// How many are outstanding.
-    pub fn len(&self) -> usize {
-        self.open.len()
+    fn mac(&self) -> Blake2bMac<U16> {
+        <Blake2bMac<U16> as Mac>::new_from_slice(&self.key).expect("a 32-byte key fits BLAKE2b")
     }
 
-    /// Whether none are outstanding.
-    pub fn is_empty(&self) -> bool {
-        self.open.is_empty()
+    fn tag(&self, data: &[u8]) -> [u8; 16] {
+        let mut mac = self.mac();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 }
 
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// Whether `signature` is `account`'s sr25519 signature (Substrate's signing context) of
-/// the request.
+/// the request to the store of `manager`.
 pub fn verify(
+    manager: &[u8; 32],
     account: &[u8; 32],
     method: &str,
     path: &str,
@@ -86,7 +149,7 @@ pub fn verify(
     public
         .verify_simple(
             b"substrate",
-            &signed_message(method, path, challenge),
+            &signed_message(manager, method, path, challenge),
             &signature,
         )
         .is_ok()
@@ -96,56 +159,83 @@ pub fn verify(
 mod tests {
     use super::*;
 
+    const T0: u64 = 1_800_000_000_000;
+
     #[test]
     fn a_challenge_is_good_once_and_only_until_it_expires() {
-        let start = Instant::now();
-        let mut challenges = Challenges::new(Duration::from_secs(60), 4);
-        let first = challenges.issue(start).unwrap();
-        assert!(challenges.take(&first, start));
-        assert!(!challenges.take(&first, start), "used twice");
-        let late = challenges.issue(start).unwrap();
-        assert!(!challenges.take(&late, start + Duration::from_secs(61)));
-        assert!(!challenges.take(&[0u8; 32], start), "never issued");
+        let mut challenges = Challenges::new(Duration::from_secs(60), 16);
+        let first = challenges.issue(T0);
+        assert_eq!(challenges.check(&first, T0 + 1_000), Ok(()));
+        assert_eq!(challenges.redeem(&first, T0 + 1_000), Ok(()));
+        assert_eq!(
+            challenges.redeem(&first, T0 + 2_000),
+            Err(ChallengeError::Used)
+        );
+        let late = challenges.issue(T0);
+        assert_eq!(
+            challenges.redeem(&late, T0 + 60_001),
+            Err(ChallengeError::Invalid)
+        );
+        let future = challenges.issue(T0 + 60_000);
+        assert_eq!(challenges.check(&future, T0), Err(ChallengeError::Invalid));
     }
 
     #[test]
-    fn outstanding_challenges_are_bounded() {
-        let start = Instant::now();
+    fn only_this_stores_challenges_count() {
+        let challenges = Challenges::new(Duration::from_secs(60), 16);
+        let other = Challenges::new(Duration::from_secs(60), 16);
+        assert_eq!(
+            challenges.check(&other.issue(T0), T0),
+            Err(ChallengeError::Invalid),
+            "another store's (or a restarted store's) challenge"
+        );
+        let mut forged = challenges.issue(T0);
+        forged[0..8].copy_from_slice(&(T0 + 1).to_be_bytes());
+        assert_eq!(challenges.check(&forged, T0), Err(ChallengeError::Invalid), "issue time changed");
+        assert_eq!(challenges.check(&[0u8; 32], T0), Err(ChallengeError::Invalid));
+    }
+
+    #[test]
+    fn issuing_costs_no_memory_and_redeemed_ones_are_bounded() {
         let mut challenges = Challenges::new(Duration::from_secs(60), 3);
-        for _ in 0..3 {
-            challenges.issue(start).unwrap();
+        for _ in 0..10_000 {
+            challenges.issue(T0);
         }
-        assert_eq!(challenges.issue(start), None, "full");
-        assert_eq!(challenges.len(), 3);
-        // Once they expire, room is made.
-        assert!(challenges.issue(start + Duration::from_secs(61)).is_some());
-        assert_eq!(challenges.len(), 1);
+        assert_eq!(challenges.remembered(), 0);
+        for _ in 0..3 {
+            let c = challenges.issue(T0);
+            challenges.redeem(&c, T0).unwrap();
+        }
+        let fourth = challenges.issue(T0);
+        assert_eq!(challenges.redeem(&fourth, T0), Err(ChallengeError::Busy));
+        // Once the remembered ones expire, room is made.
+        let later = challenges.issue(T0 + 61_000);
+        assert_eq!(challenges.redeem(&later, T0 + 61_000), Ok(()));
+        assert_eq!(challenges.remembered(), 1);
     }
 
     #[test]
-    fn signatures_bind_account_method_path_and_challenge() {
+    fn signatures_bind_store_account_method_path_and_challenge() {
         let keypair = schnorrkel::MiniSecretKey::from_bytes(&[5u8; 32])
             .unwrap()
             .expand_to_keypair(schnorrkel::ExpansionMode::Ed25519);
         let account = keypair.public.to_bytes();
-        let challenge = [3u8; 32];
+        let (manager, challenge) = ([8u8; 32], [3u8; 32]);
         let sign = |method: &str, path: &str| {
             keypair
-                .sign_simple(b"substrate", &signed_message(method, path, &challenge))
+                .sign_simple(
+                    b"substrate",
+                    &signed_message(&manager, method, path, &challenge),
+                )
                 .to_bytes()
         };
         let good = sign("GET", "/v1/blobs/1");
-        assert!(verify(&account, "GET", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&account, "PUT", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&account, "GET", "/v1/blobs/2", &challenge, &good));
-        assert!(!verify(&account, "GET", "/v1/blobs/1", &[4u8; 32], &good));
-        assert!(!verify(&[9u8; 32], "GET", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(
-            &account,
-            "GET",
-            "/v1/blobs/1",
-            &challenge,
-            &[0u8; 64]
-        ));
+        assert!(verify(&manager, &account, "GET", "/v1/blobs/1", &challenge, &good));
+        assert!(!verify(&[9u8; 32], &account, "GET", "/v1/blobs/1", &challenge, &good));
+        assert!(!verify(&manager, &account, "PUT", "/v1/blobs/1", &challenge, &good));
+        assert!(!verify(&manager, &account, "GET", "/v1/blobs/2", &challenge, &good));
+        assert!(!verify(&manager, &account, "GET", "/v1/blobs/1", &[4u8; 32], &good));
+        assert!(!verify(&manager, &[9u8; 32], "GET", "/v1/blobs/1", &challenge, &good));
+        assert!(!verify(&manager, &account, "GET", "/v1/blobs/1", &challenge, &[0u8; 64]));
     }
 }

@@ -70,6 +70,7 @@ impl StoreClient {
     pub fn new(base: &str) -> Result<Self, StoreError> {
         let http = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
+            .read_timeout(std::time::Duration::from_secs(60))
             .build()?;
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),

@@ -2,8 +2,8 @@
 //!
 //! The data manager's store (paper §4.2: "saved on the cloud server; only authorized
 //! users can download them"). It keeps the sealed blobs of the records that name its
-//! manager, by `content_hash`, and serves each one only to an account that the chain
-//! allows to read it.
+//! manager, by owner and `content_hash`, and serves each one only to an account that the
+//! chain allows to read it.
 //!
 //! - [`server`]: the HTTP service (axum). Every signed request is checked against the
 //!   chain's **finalized** block through a [`server::ChainView`]:
@@ -12,9 +12,14 @@
 //!     `content_hash` and fit its `compressed_len` plus the envelope. An upload is
 //!     written under a staging name and published by rename, so a partial, refused or
 //!     interrupted upload never becomes visible.
-//!   - `GET /v1/blobs/{record}`: `AccessApi::can_access(record, signer)` must be true
-//!     now; a revoked or expired grant is refused as soon as that is final.
-//! - [`auth`]: single-use challenges (bounded) and sr25519 signature checks.
+//!   - `GET /v1/blobs/{record}`: the record must name this store's manager and
+//!     `AccessApi::can_access(record, signer)` must be true now; a revoked or expired
+//!     grant is refused as soon as that is final.
+//!
+//!   Uploads that stall for 30 s are refused; a stop signal lets requests finish for at
+//!   most 30 s. Abandoned multipart uploads are aborted (on S3, also set a bucket
+//!   lifecycle rule for uploads a crash leaves behind).
+//! - [`auth`]: stateless single-use challenges and sr25519 signature checks.
 //! - [`objects`]: the object store behind it — a local directory by default (nothing
 //!   else to run; restarts lose nothing), S3-compatible storage by configuration.
 //! - [`client`]: the same protocol from the client's side, used by the `medchain` CLI.

@@ -6,7 +6,7 @@ use std::{path::Path, sync::Arc};
 use object_store::{aws::AmazonS3Builder, local::LocalFileSystem, ObjectStore};
 
 /// Opens the object store named by `spec`:
-/// - a directory path (or `file:///dir`): blobs under `dir/blobs/`, created if missing;
+/// - a directory path (or `file:///dir`): blobs under `dir/blobs/<owner>/`, created if missing;
 ///   staging files left by a crash are removed first;
 /// - `s3://bucket[/prefix]`: an S3-compatible bucket configured from the usual
 ///   `AWS_*` environment variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
@@ -46,13 +46,16 @@ pub fn open(spec: &str) -> Result<Arc<dyn ObjectStore>, String> {
     Ok(Arc::new(local))
 }
 
-/// Deletes the staging files (`name#N`) of uploads that a crash interrupted; finished
-/// blobs never contain `#`.
+/// Deletes the staging files (`name#N`) of uploads that a crash interrupted, in `blobs/`
+/// and its per-owner folders; finished blobs never contain `#`.
 pub fn sweep_staging(blobs: &Path) -> std::io::Result<usize> {
     let mut removed = 0;
     for entry in std::fs::read_dir(blobs)? {
         let entry = entry?;
-        if entry.file_name().to_string_lossy().contains('#') && entry.file_type()?.is_file() {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            removed += sweep_staging(&entry.path())?;
+        } else if kind.is_file() && entry.file_name().to_string_lossy().contains('#') {
             std::fs::remove_file(entry.path())?;
             removed += 1;
         }

@@ -4,13 +4,13 @@
 //! | method | path | who | answer |
 //! | --- | --- | --- | --- |
 //! | `GET` | `/v1/info` | anyone | [`Info`] |
-//! | `POST` | `/v1/challenge` | anyone | [`Challenge`]: 32 random bytes, single use |
+//! | `POST` | `/v1/challenge` | anyone | [`Challenge`]: 32 bytes, single use |
 //! | `PUT` | `/v1/blobs/{record}` | the record's owner or manager, signed | [`Stored`] (201 new, 200 already held) |
 //! | `GET` | `/v1/blobs/{record}` | whoever `AccessApi.can_access` allows, signed | the blob |
 //!
 //! A signed request carries [`ACCOUNT_HEADER`] (the account's 32-byte public key, hex),
 //! [`CHALLENGE_HEADER`] and [`SIGNATURE_HEADER`]: the sr25519 signature of
-//! [`signed_message`] over the method, the path and the challenge.
+//! [`signed_message`] over the store's manager, the method, the path and the challenge.
 //! Errors are [`ErrorBody`] with the HTTP status that says what went wrong.
 
 use serde::{Deserialize, Serialize};
@@ -29,10 +29,15 @@ pub fn blob_path(record: u64) -> String {
     format!("/v1/blobs/{record}")
 }
 
-/// What an account signs to make one request: the method and path are included so that
-/// a signature for a download cannot be used for an upload or for another record.
-pub fn signed_message(method: &str, path: &str, challenge: &[u8; 32]) -> Vec<u8> {
-    let mut message = format!("medchain-store/v{VERSION}\n{method} {path}\n").into_bytes();
+/// What an account signs to make one request: the store (its manager's account), the
+/// method and the path are included so that a signature cannot be replayed at another
+/// store, for an upload instead of a download, or for another record.
+pub fn signed_message(manager: &[u8; 32], method: &str, path: &str, challenge: &[u8; 32]) -> Vec<u8> {
+    let mut message = format!(
+        "medchain-store/v{VERSION}\n{}\n{method} {path}\n",
+        to_hex(manager)
+    )
+    .into_bytes();
     message.extend_from_slice(challenge);
     message
 }
@@ -51,8 +56,10 @@ pub struct Info {
 /// `POST /v1/challenge`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Challenge {
-    /// 32 random bytes (hex) to sign; valid once.
+    /// 32 bytes (hex) to sign; valid once.
     pub challenge: String,
+    /// The store's manager account (hex), part of the signed message.
+    pub manager: String,
     /// Seconds until it expires.
     pub expires_in_secs: u64,
 }

@@ -2,9 +2,9 @@
 //! request (see [`crate::protocol`] for the routes).
 
 use std::{
-    future::Future,
+    future::{Future, IntoFuture},
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use axum::{
@@ -20,7 +20,7 @@ use futures::StreamExt;
 use object_store::{path::Path as ObjectPath, ObjectStore, ObjectStoreExt, WriteMultipart};
 
 use crate::{
-    auth::{self, Challenges, MAX_OPEN_CHALLENGES},
+    auth::{self, now_ms, ChallengeError, Challenges, MAX_REDEEMED},
     protocol::{
         blob_path, from_hex, to_hex, Challenge, ErrorBody, Info, Stored, ACCOUNT_HEADER,
         CHALLENGE_HEADER, SIGNATURE_HEADER, VERSION,
@@ -91,7 +91,7 @@ pub struct Store<C> {
 impl<C: ChainView> Store<C> {
     /// A store over `objects`, checking with `chain`.
     pub fn new(chain: C, objects: Arc<dyn ObjectStore>, config: StoreConfig) -> Arc<Self> {
-        let challenges = Challenges::new(config.challenge_ttl, MAX_OPEN_CHALLENGES);
+        let challenges = Challenges::new(config.challenge_ttl, MAX_REDEEMED);
         Arc::new(Self {
             chain,
             objects,
@@ -101,10 +101,11 @@ impl<C: ChainView> Store<C> {
     }
 }
 
-/// Where a blob lives in the object store: by content hash, so a record's blob is the
-/// same object wherever it is referenced.
-pub fn object_path(content_hash: &[u8; 32]) -> ObjectPath {
-    ObjectPath::from(format!("blobs/{}", to_hex(content_hash)))
+/// Where a blob lives in the object store: under its owner, by content hash. The owner
+/// is part of the path because content hashes are public and anyone may register a
+/// record naming someone else's hash: such a record must not reach the other blob.
+pub fn object_path(owner: &AccountId, content_hash: &[u8; 32]) -> ObjectPath {
+    ObjectPath::from(format!("blobs/{}/{}", to_hex(owner), to_hex(content_hash)))
 }
 
 /// The routes of [`crate::protocol`].
@@ -154,20 +155,13 @@ async fn info<C: ChainView>(State(store): State<Arc<Store<C>>>) -> Json<Info> {
     })
 }
 
-async fn challenge<C: ChainView>(
-    State(store): State<Arc<Store<C>>>,
-) -> Result<Json<Challenge>, Refusal> {
-    let mut challenges = store.challenges.lock().expect("no panics while held");
-    let issued = challenges.issue(Instant::now()).ok_or_else(|| {
-        refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many outstanding challenges; try again shortly",
-        )
-    })?;
-    Ok(Json(Challenge {
-        challenge: to_hex(&issued),
+async fn challenge<C: ChainView>(State(store): State<Arc<Store<C>>>) -> Json<Challenge> {
+    let challenges = store.challenges.lock().expect("no panics while held");
+    Json(Challenge {
+        challenge: to_hex(&challenges.issue(now_ms())),
+        manager: to_hex(&store.config.manager),
         expires_in_secs: challenges.ttl().as_secs(),
-    }))
+    })
 }
 
 /// The account that signed this request, or why it is refused.
@@ -188,21 +182,43 @@ fn authenticate<C>(
     let signature = header(SIGNATURE_HEADER)
         .and_then(from_hex::<64>)
         .ok_or_else(|| unauthorized("missing or malformed x-medchain-signature"))?;
-    // Used up even when the signature is bad, so each guess costs a new challenge.
-    let fresh = store
-        .challenges
-        .lock()
-        .expect("no panics while held")
-        .take(&challenge, Instant::now());
-    if !fresh {
-        return Err(unauthorized(
-            "unknown, used or expired challenge; POST /v1/challenge for a new one",
-        ));
-    }
-    if !auth::verify(&account, method, path, &challenge, &signature) {
+    let now = now_ms();
+    let challenges = || store.challenges.lock().expect("no panics while held");
+    // The MAC first (cheap), the signature next, and only a good request uses it up.
+    let refused = |error| match error {
+        ChallengeError::Busy => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests in the last minute; try again shortly",
+        ),
+        ChallengeError::Used => unauthorized("challenge already used; POST /v1/challenge for a new one"),
+        ChallengeError::Invalid => unauthorized(
+            "unknown or expired challenge; POST /v1/challenge for a new one",
+        ),
+    };
+    challenges().check(&challenge, now).map_err(refused)?;
+    if !auth::verify(
+        &store.config.manager,
+        &account,
+        method,
+        path,
+        &challenge,
+        &signature,
+    ) {
         return Err(unauthorized("bad signature"));
     }
+    challenges().redeem(&challenge, now).map_err(refused)?;
     Ok(account)
+}
+
+fn not_ours(record: u64, view: &RecordView, manager: &AccountId) -> Refusal {
+    refuse(
+        StatusCode::FORBIDDEN,
+        format!(
+            "record {record} names manager {}; this store keeps records of {}",
+            to_hex(&view.manager),
+            to_hex(manager)
+        ),
+    )
 }
 
 async fn known_record<C: ChainView>(store: &Store<C>, record: u64) -> Result<RecordView, Refusal> {
@@ -226,6 +242,9 @@ async fn get_blob<C: ChainView>(
 ) -> Result<Response, Refusal> {
     let who = authenticate(&store, &headers, "GET", &blob_path(record))?;
     let view = known_record(&store, record).await?;
+    if view.manager != store.config.manager {
+        return Err(not_ours(record, &view, &store.config.manager));
+    }
     let allowed = store
         .chain
         .can_access(record, who)
@@ -241,7 +260,11 @@ async fn get_blob<C: ChainView>(
             ),
         ));
     }
-    let found = match store.objects.get(&object_path(&view.content_hash)).await {
+    let found = match store
+        .objects
+        .get(&object_path(&view.owner, &view.content_hash))
+        .await
+    {
         Ok(found) => found,
         Err(object_store::Error::NotFound { .. }) => {
             return Err(refuse(
@@ -273,6 +296,9 @@ async fn get_blob<C: ChainView>(
 /// gets the refusal instead of a reset connection. Beyond this the connection is closed.
 const DRAIN_LIMIT: u64 = 64 << 20;
 
+/// An upload that sends nothing for this long is refused.
+const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
 async fn put_blob<C: ChainView>(
     State(store): State<Arc<Store<C>>>,
     Path(record): Path<u64>,
@@ -280,17 +306,52 @@ async fn put_blob<C: ChainView>(
     body: Body,
 ) -> Result<(StatusCode, Json<Stored>), Refusal> {
     let mut chunks = body.into_data_stream();
-    let result = receive_blob(&store, record, &headers, &mut chunks).await;
-    if result.is_err() {
-        let mut drained: u64 = 0;
-        while drained < DRAIN_LIMIT {
-            match chunks.next().await {
-                Some(Ok(chunk)) => drained = drained.saturating_add(chunk.len() as u64),
-                _ => break,
-            }
+    let mut drain_limit = DRAIN_LIMIT;
+    let result = receive_blob(&store, record, &headers, &mut chunks, &mut drain_limit).await;
+    // Whatever the client is still sending when the answer is known (a refusal, or a
+    // blob already held) is read and dropped, up to a limit.
+    let mut drained: u64 = 0;
+    while drained < drain_limit {
+        match tokio::time::timeout(BODY_IDLE_TIMEOUT, chunks.next()).await {
+            Ok(Some(Ok(chunk))) => drained = drained.saturating_add(chunk.len() as u64),
+            _ => break,
         }
     }
     result
+}
+
+/// A multipart upload that is aborted unless finished, also when the request is dropped
+/// half-way (a client that hangs up): on S3 an unfinished upload would otherwise keep
+/// its parts.
+struct PendingUpload(Option<WriteMultipart>);
+
+impl PendingUpload {
+    fn writer(&mut self) -> &mut WriteMultipart {
+        self.0.as_mut().expect("present until finished or aborted")
+    }
+
+    async fn abort(mut self) {
+        if let Some(writer) = self.0.take() {
+            let _ = writer.abort().await;
+        }
+    }
+
+    async fn finish(mut self) -> object_store::Result<()> {
+        let writer = self.0.take().expect("present until finished or aborted");
+        writer.finish().await.map(|_| ())
+    }
+}
+
+impl Drop for PendingUpload {
+    fn drop(&mut self) {
+        if let Some(writer) = self.0.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    let _ = writer.abort().await;
+                });
+            }
+        }
+    }
 }
 
 async fn receive_blob<C: ChainView>(
@@ -298,18 +359,12 @@ async fn receive_blob<C: ChainView>(
     record: u64,
     headers: &HeaderMap,
     chunks: &mut axum::body::BodyDataStream,
+    drain_limit: &mut u64,
 ) -> Result<(StatusCode, Json<Stored>), Refusal> {
     let who = authenticate(store, headers, "PUT", &blob_path(record))?;
     let view = known_record(store, record).await?;
     if view.manager != store.config.manager {
-        return Err(refuse(
-            StatusCode::FORBIDDEN,
-            format!(
-                "record {record} names manager {}; this store keeps records of {}",
-                to_hex(&view.manager),
-                to_hex(&store.config.manager)
-            ),
-        ));
+        return Err(not_ours(record, &view, &store.config.manager));
     }
     if who != view.owner && who != view.manager {
         return Err(refuse(
@@ -327,7 +382,7 @@ async fn receive_blob<C: ChainView>(
         .compressed_len
         .saturating_add(medchain_crypto::ENVELOPE_OVERHEAD as u64)
         .min(store.config.max_blob_bytes);
-    let path = object_path(&view.content_hash);
+    let path = object_path(&view.owner, &view.content_hash);
     let stored = |created, bytes| Stored {
         record,
         content_hash: to_hex(&view.content_hash),
@@ -338,6 +393,7 @@ async fn receive_blob<C: ChainView>(
     // Already held and intact: nothing to do. A held copy that no longer matches its
     // hash (damaged on disk) is replaced by the upload.
     if let Some(bytes) = intact_size(&store.objects, &path, &view.content_hash).await? {
+        *drain_limit = limit;
         return Ok((StatusCode::OK, Json(stored(false, bytes))));
     }
 
@@ -348,10 +404,21 @@ async fn receive_blob<C: ChainView>(
         .put_multipart(&path)
         .await
         .map_err(storage_failed)?;
-    let mut writer = WriteMultipart::new_with_chunk_size(upload, 8 << 20);
+    let mut upload = PendingUpload(Some(WriteMultipart::new_with_chunk_size(upload, 8 << 20)));
     let mut hasher = Blake2b::<U32>::new();
     let mut received: u64 = 0;
-    while let Some(chunk) = chunks.next().await {
+    loop {
+        let chunk = match tokio::time::timeout(BODY_IDLE_TIMEOUT, chunks.next()).await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(_) => {
+                upload.abort().await;
+                return Err(refuse(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!("no data for {} s", BODY_IDLE_TIMEOUT.as_secs()),
+                ));
+            }
+        };
         let refusal = match chunk {
             Err(error) => Some(refuse(
                 StatusCode::BAD_REQUEST,
@@ -366,19 +433,20 @@ async fn receive_blob<C: ChainView>(
                     ))
                 } else {
                     hasher.update(&chunk);
+                    let writer = upload.writer();
                     writer.put(chunk);
                     writer.wait_for_capacity(4).await.err().map(storage_failed)
                 }
             }
         };
         if let Some(refusal) = refusal {
-            let _ = writer.abort().await;
+            upload.abort().await;
             return Err(refusal);
         }
     }
     let got: [u8; 32] = hasher.finalize().into();
     if got != view.content_hash {
-        let _ = writer.abort().await;
+        upload.abort().await;
         return Err(refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!(
@@ -388,7 +456,7 @@ async fn receive_blob<C: ChainView>(
             ),
         ));
     }
-    writer.finish().await.map_err(storage_failed)?;
+    upload.finish().await.map_err(storage_failed)?;
     log::info!("PUT {record} by {}: {received} bytes", to_hex(&who));
     Ok((StatusCode::CREATED, Json(stored(true, received))))
 }
@@ -419,14 +487,34 @@ async fn intact_size(
     }
 }
 
+/// How long requests in flight may take to finish after the stop signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets requests in
-/// flight finish.
+/// flight finish for at most [`SHUTDOWN_GRACE`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping.send(());
+        })
+        .into_future();
+    tokio::select! {
+        result = server => result,
+        _ = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            log::warn!("requests still running after {} s; stopping anyway", SHUTDOWN_GRACE.as_secs());
+            Ok(())
+        }
+    }
 }

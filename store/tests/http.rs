@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use common::{blob, status, Account, FakeChain, Running};
+use common::{blob, object, status, Account, FakeChain, Running};
 use medchain_crypto::blake2_256;
 use medchain_store::{protocol::to_hex, RequestSigner};
 use reqwest::StatusCode;
@@ -64,7 +64,7 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
     assert_eq!(stored.bytes, data.len() as u64);
     assert_eq!(stored.content_hash, to_hex(&blake2_256(&data)));
     assert!(!store.put(&owner, 1, &data).await.unwrap().created);
-    assert_eq!(store.files(), vec![to_hex(&blake2_256(&data))]);
+    assert_eq!(store.files(), vec![object(&owner, &data)]);
 
     // Owner and manager read it; the demander only while granted.
     assert_eq!(store.get(&owner, 1).await.unwrap(), data);
@@ -138,7 +138,10 @@ async fn requests_need_a_fresh_challenge_and_a_good_signature() {
     };
     let sign = |method: &str, path: &str, challenge: &[u8; 32]| {
         owner.sign(&medchain_store::protocol::signed_message(
-            method, path, challenge,
+            &manager.account(),
+            method,
+            path,
+            challenge,
         ))
     };
 
@@ -173,6 +176,19 @@ async fn requests_need_a_fresh_challenge_and_a_good_signature() {
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
     let body: medchain_store::protocol::ErrorBody = forged.json().await.unwrap();
     assert_eq!(body.error, "bad signature");
+    // A bad signature does not use the challenge up: its owner can still sign it.
+    let good = request(c, sign("GET", "/v1/blobs/1", &c)).send().await.unwrap();
+    assert_eq!(good.status(), StatusCode::OK);
+    // A signature meant for another store (another manager) does not count here.
+    let c = challenge().await;
+    let elsewhere = owner.sign(&medchain_store::protocol::signed_message(
+        &owner.account(),
+        "GET",
+        "/v1/blobs/1",
+        &c,
+    ));
+    let relayed = request(c, elsewhere).send().await.unwrap();
+    assert_eq!(relayed.status(), StatusCode::UNAUTHORIZED);
     let invented = request([1u8; 32], sign("GET", "/v1/blobs/1", &[1u8; 32]))
         .send()
         .await
@@ -204,6 +220,7 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
         .unwrap();
     let c = medchain_store::protocol::from_hex::<32>(&challenge.challenge).unwrap();
     let signature = owner.sign(&medchain_store::protocol::signed_message(
+        &manager.account(),
         "PUT",
         "/v1/blobs/2",
         &c,
@@ -234,25 +251,25 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
     while store.files().len() > 1 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(store.files(), vec![to_hex(&blake2_256(&kept))]);
+    assert_eq!(store.files(), vec![object(&owner, &kept)]);
     assert_eq!(status(store.get(&owner, 2).await), StatusCode::NOT_FOUND);
 
     // A crash's leftover staging file is swept on start; finished blobs survive.
     std::fs::write(
         dir.path()
             .join("blobs")
-            .join(format!("{}#1", to_hex(&blake2_256(&cut)))),
+            .join(format!("{}#1", object(&owner, &cut))),
         b"half",
     )
     .unwrap();
     store.stop().await;
     let restarted = Running::start_in(dir.path(), chain, manager.account()).await;
-    assert_eq!(restarted.files(), vec![to_hex(&blake2_256(&kept))]);
+    assert_eq!(restarted.files(), vec![object(&owner, &kept)]);
     assert_eq!(restarted.get(&owner, 1).await.unwrap(), kept);
 
     // A blob damaged on disk is served as it is (the client's hash check catches it) and
     // is repaired by the owner's next upload.
-    let on_disk = dir.path().join("blobs").join(to_hex(&blake2_256(&kept)));
+    let on_disk = dir.path().join("blobs").join(object(&owner, &kept));
     let mut damaged = kept.clone();
     damaged[10] ^= 0xff;
     std::fs::write(&on_disk, &damaged).unwrap();

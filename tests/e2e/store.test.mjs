@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
 import { startConsortium, startStore, stopAll, cli, runCli, councilMotion } from '../lib/nodes.mjs';
 
 const ZH_RECORD = fileURLToPath(new URL('../../codec/tests/fixtures/zh.txt', import.meta.url));
@@ -80,11 +81,16 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.equal(stored.input.contentHash.toHex(), put.content_hash);
   assert.equal(new TextDecoder().decode(stored.input.location), store.url);
   // The store holds the sealed blob under its content hash, and it is not the text.
-  const onDisk = join(store.dir, 'blobs', put.content_hash);
+  const onDisk = join(store.dir, 'blobs', u8aToHex(alice.publicKey), put.content_hash);
   const sealed = readFileSync(onDisk);
   assert.equal(blake2AsHex(sealed, 256), put.content_hash);
   assert.equal(sealed.length, put.blob_len);
-  assert.ok(!sealed.includes(original.subarray(0, 24)), 'the blob holds plain text');
+  // Sealed: the compressed container itself does not appear in it.
+  const container = join(work, 'zh.mlzw');
+  await cli(['codec', 'compress', ZH_RECORD, '-o', container]);
+  const packed = readFileSync(container);
+  assert.equal(packed.length, put.compressed_len);
+  assert.ok(!sealed.includes(packed.subarray(32, 64)), 'the blob holds the compressed text in the clear');
   // Putting the same file again resumes instead of registering twice.
   const again = await cli(['--json', 'records', 'put', ZH_RECORD, '--label', 'cardiology', '--manager', store.url, ...as('Alice'), ...node()]);
   assert.equal(again.record, record);

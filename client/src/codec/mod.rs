@@ -249,10 +249,12 @@ pub fn compress_bytes(data: &[u8], options: &Options) -> Result<Vec<u8>> {
     Ok(packed)
 }
 
-/// Decompresses a container of either kind held in memory.
-pub fn decompress_bytes(container: &[u8]) -> Result<Vec<u8>> {
-    let mut text = Vec::with_capacity(container.len().saturating_mul(2));
-    stream::io::decompress(container, &mut text, usize::MAX)
+/// Decompresses a container of either kind held in memory, refusing to produce more
+/// than `limit` bytes (a record's `raw_len`), so a hostile container cannot exhaust
+/// memory.
+pub fn decompress_bytes(container: &[u8], limit: usize) -> Result<Vec<u8>> {
+    let mut text = Vec::with_capacity(limit.min(container.len().saturating_mul(4)));
+    stream::io::decompress(container, &mut text, limit)
         .map_err(|e| anyhow::anyhow!("not a valid container: {e}"))?;
     Ok(text)
 }

@@ -88,6 +88,14 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
     let content_hash = blake2_256(&blob);
     step.finish_and_clear();
     let sealed_at = started.elapsed();
+    if blob.len() as u64 > info.max_blob_bytes {
+        bail!(
+            "the sealed record is {} bytes; the store at {} takes at most {}",
+            blob.len(),
+            args.manager,
+            info.max_blob_bytes
+        );
+    }
 
     // Resumable: the data key and the sealed blob depend only on the owner and the text,
     // so a run that registered but did not finish its upload is picked up here.
@@ -202,8 +210,12 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     let store = StoreClient::new(&base)?;
     let bar = out.bytes("downloading", 0);
     let progress = bar.clone();
+    let expected_len = record
+        .input
+        .compressed_len
+        .saturating_add(medchain_crypto::ENVELOPE_OVERHEAD as u64);
     let blob = store
-        .get_blob(&account, args.record, move |total, n| {
+        .get_blob(&account, args.record, expected_len, move |total, n| {
             if let Some(total) = total {
                 progress.set_length(total);
             }
@@ -248,7 +260,9 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     };
     let container = open(&key, &raw_hash, &blob)
         .map_err(|e| anyhow!("cannot open record {}'s blob: {e}", args.record))?;
-    let raw = decompress_bytes(&container)?;
+    let limit = usize::try_from(record.input.raw_len)
+        .map_err(|_| anyhow!("record {} is too large for this machine", args.record))?;
+    let raw = decompress_bytes(&container, limit)?;
     if blake2_256(&raw) != raw_hash || raw.len() as u64 != record.input.raw_len {
         bail!(
             "record {}: the decompressed text does not match the chain's raw_hash and length; nothing written",

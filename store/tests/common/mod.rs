@@ -133,16 +133,30 @@ impl Running {
     }
 
     pub async fn get(&self, who: &Account, id: u64) -> Result<Vec<u8>, StoreError> {
-        self.client.get_blob(who, id, |_, _| {}).await
+        let expected = self
+            .chain
+            .records
+            .lock()
+            .unwrap()
+            .get(&id)
+            .map_or(1 << 30, |r| r.compressed_len + ENVELOPE_OVERHEAD as u64);
+        self.client.get_blob(who, id, expected, |_, _| {}).await
     }
 
-    /// Every file under the blob directory (staging files included).
+    /// Every file under the blob directory (staging files included), as `owner/name`.
     pub fn files(&self) -> Vec<String> {
-        let mut names: Vec<String> =
-            std::fs::read_dir(self.dir.as_ref().expect("a local store").join("blobs"))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
+        let blobs = self.dir.as_ref().expect("a local store").join("blobs");
+        let mut names = Vec::new();
+        for owner in std::fs::read_dir(&blobs).unwrap() {
+            let owner = owner.unwrap();
+            for file in std::fs::read_dir(owner.path()).unwrap() {
+                names.push(format!(
+                    "{}/{}",
+                    owner.file_name().to_string_lossy(),
+                    file.unwrap().file_name().to_string_lossy()
+                ));
+            }
+        }
         names.sort();
         names
     }
@@ -156,4 +170,13 @@ pub fn blob(len: usize, seed: u8) -> Vec<u8> {
     let mut bytes = b"MCB1\x01".to_vec();
     bytes.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
     bytes
+}
+
+/// Where the store keeps `owner`'s blob, relative to its `blobs/` folder.
+pub fn object(owner: &Account, blob: &[u8]) -> String {
+    format!(
+        "{}/{}",
+        medchain_store::protocol::to_hex(&owner.account()),
+        medchain_store::protocol::to_hex(&blake2_256(blob))
+    )
 }
