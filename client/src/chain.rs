@@ -444,7 +444,10 @@ impl StoreChain {
         match query(chain).await {
             Ok(value) => Ok(value),
             Err(first) => {
-                log::warn!("chain query failed ({first:#}); reconnecting to {}", self.url);
+                log::warn!(
+                    "chain query failed ({first:#}); reconnecting to {}",
+                    self.url
+                );
                 let fresh = Chain::connect(&self.url)
                     .await
                     .map_err(|e| format!("{first:#}; reconnecting: {e:#}"))?;

@@ -191,8 +191,15 @@ mod tests {
         );
         let mut forged = challenges.issue(T0);
         forged[0..8].copy_from_slice(&(T0 + 1).to_be_bytes());
-        assert_eq!(challenges.check(&forged, T0), Err(ChallengeError::Invalid), "issue time changed");
-        assert_eq!(challenges.check(&[0u8; 32], T0), Err(ChallengeError::Invalid));
+        assert_eq!(
+            challenges.check(&forged, T0),
+            Err(ChallengeError::Invalid),
+            "issue time changed"
+        );
+        assert_eq!(
+            challenges.check(&[0u8; 32], T0),
+            Err(ChallengeError::Invalid)
+        );
     }
 
     #[test]
@@ -230,12 +237,61 @@ mod tests {
                 .to_bytes()
         };
         let good = sign("GET", "/v1/blobs/1");
-        assert!(verify(&manager, &account, "GET", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&[9u8; 32], &account, "GET", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&manager, &account, "PUT", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&manager, &account, "GET", "/v1/blobs/2", &challenge, &good));
-        assert!(!verify(&manager, &account, "GET", "/v1/blobs/1", &[4u8; 32], &good));
-        assert!(!verify(&manager, &[9u8; 32], "GET", "/v1/blobs/1", &challenge, &good));
-        assert!(!verify(&manager, &account, "GET", "/v1/blobs/1", &challenge, &[0u8; 64]));
+        assert!(verify(
+            &manager,
+            &account,
+            "GET",
+            "/v1/blobs/1",
+            &challenge,
+            &good
+        ));
+        assert!(!verify(
+            &[9u8; 32],
+            &account,
+            "GET",
+            "/v1/blobs/1",
+            &challenge,
+            &good
+        ));
+        assert!(!verify(
+            &manager,
+            &account,
+            "PUT",
+            "/v1/blobs/1",
+            &challenge,
+            &good
+        ));
+        assert!(!verify(
+            &manager,
+            &account,
+            "GET",
+            "/v1/blobs/2",
+            &challenge,
+            &good
+        ));
+        assert!(!verify(
+            &manager,
+            &account,
+            "GET",
+            "/v1/blobs/1",
+            &[4u8; 32],
+            &good
+        ));
+        assert!(!verify(
+            &manager,
+            &[9u8; 32],
+            "GET",
+            "/v1/blobs/1",
+            &challenge,
+            &good
+        ));
+        assert!(!verify(
+            &manager,
+            &account,
+            "GET",
+            "/v1/blobs/1",
+            &challenge,
+            &[0u8; 64]
+        ));
     }
 }

@@ -106,10 +106,16 @@ impl StoreClient {
             .post(format!("{}/v1/challenge", self.base))
             .send()
             .await?;
-        let challenge: Challenge = checked(response).await?.json().await?;
-        let challenge = from_hex::<32>(&challenge.challenge)
-            .ok_or_else(|| StoreError::Transport("the store sent a malformed challenge".into()))?;
-        let signature = signer.sign(&signed_message(method, path, &challenge));
+        let answer: Challenge = checked(response).await?.json().await?;
+        let (Some(challenge), Some(manager)) = (
+            from_hex::<32>(&answer.challenge),
+            from_hex::<32>(&answer.manager),
+        ) else {
+            return Err(StoreError::Transport(
+                "the store sent a malformed challenge".into(),
+            ));
+        };
+        let signature = signer.sign(&signed_message(&manager, method, path, &challenge));
         Ok(request
             .header(ACCOUNT_HEADER, to_hex(&signer.account()))
             .header(CHALLENGE_HEADER, to_hex(&challenge))
@@ -146,12 +152,14 @@ impl StoreClient {
         Ok(checked(response).await?.json().await?)
     }
 
-    /// Downloads record `record`'s blob; `progress` is told the total (when known)
-    /// once, then each chunk's size.
+    /// Downloads record `record`'s blob, which the chain says is `expected_len` bytes
+    /// long: a store that sends more is cut off, so a hostile one cannot exhaust memory.
+    /// `progress` is told the total once, then each chunk's size.
     pub async fn get_blob(
         &self,
         signer: &dyn RequestSigner,
         record: u64,
+        expected_len: u64,
         mut progress: impl FnMut(Option<u64>, u64),
     ) -> Result<Vec<u8>, StoreError> {
         let path = blob_path(record);
@@ -163,12 +171,24 @@ impl StoreClient {
                 .await?,
         )
         .await?;
+        let too_long = || {
+            StoreError::Transport(format!(
+                "the store sends more than the {expected_len} bytes the chain records"
+            ))
+        };
         let total = response.content_length();
+        if total.is_some_and(|total| total > expected_len) {
+            return Err(too_long());
+        }
         progress(total, 0);
-        let mut blob = Vec::with_capacity(total.unwrap_or(0).min(1 << 30) as usize);
+        let capacity = usize::try_from(total.unwrap_or(expected_len)).map_err(|_| too_long())?;
+        let mut blob = Vec::with_capacity(capacity);
         let mut chunks = response.bytes_stream();
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk?;
+            if (blob.len() + chunk.len()) as u64 > expected_len {
+                return Err(too_long());
+            }
             blob.extend_from_slice(&chunk);
             progress(None, chunk.len() as u64);
         }

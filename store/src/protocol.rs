@@ -32,7 +32,12 @@ pub fn blob_path(record: u64) -> String {
 /// What an account signs to make one request: the store (its manager's account), the
 /// method and the path are included so that a signature cannot be replayed at another
 /// store, for an upload instead of a download, or for another record.
-pub fn signed_message(manager: &[u8; 32], method: &str, path: &str, challenge: &[u8; 32]) -> Vec<u8> {
+pub fn signed_message(
+    manager: &[u8; 32],
+    method: &str,
+    path: &str,
+    challenge: &[u8; 32],
+) -> Vec<u8> {
     let mut message = format!(
         "medchain-store/v{VERSION}\n{}\n{method} {path}\n",
         to_hex(manager)

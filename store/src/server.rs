@@ -190,10 +190,12 @@ fn authenticate<C>(
             StatusCode::SERVICE_UNAVAILABLE,
             "too many requests in the last minute; try again shortly",
         ),
-        ChallengeError::Used => unauthorized("challenge already used; POST /v1/challenge for a new one"),
-        ChallengeError::Invalid => unauthorized(
-            "unknown or expired challenge; POST /v1/challenge for a new one",
-        ),
+        ChallengeError::Used => {
+            unauthorized("challenge already used; POST /v1/challenge for a new one")
+        }
+        ChallengeError::Invalid => {
+            unauthorized("unknown or expired challenge; POST /v1/challenge for a new one")
+        }
     };
     challenges().check(&challenge, now).map_err(refused)?;
     if !auth::verify(

@@ -177,7 +177,10 @@ async fn requests_need_a_fresh_challenge_and_a_good_signature() {
     let body: medchain_store::protocol::ErrorBody = forged.json().await.unwrap();
     assert_eq!(body.error, "bad signature");
     // A bad signature does not use the challenge up: its owner can still sign it.
-    let good = request(c, sign("GET", "/v1/blobs/1", &c)).send().await.unwrap();
+    let good = request(c, sign("GET", "/v1/blobs/1", &c))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(good.status(), StatusCode::OK);
     // A signature meant for another store (another manager) does not count here.
     let c = challenge().await;
