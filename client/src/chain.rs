@@ -419,10 +419,14 @@ fn field_u64(fields: &Value, name: &str) -> Option<u64> {
 }
 
 /// The chain as the store sees it: one connection, made again when a query fails (the
-/// node restarted, the socket dropped), so the store recovers without a restart.
+/// node restarted, the socket dropped), so the store recovers without a restart. Only
+/// one reconnection runs at a time, and queries that failed on a connection that was
+/// already replaced simply use the new one.
 pub struct StoreChain {
     url: String,
-    chain: tokio::sync::RwLock<Chain>,
+    /// The connection and its generation (bumped by each reconnection).
+    current: tokio::sync::RwLock<(u64, Chain)>,
+    reconnecting: tokio::sync::Mutex<()>,
 }
 
 impl StoreChain {
@@ -430,31 +434,38 @@ impl StoreChain {
     pub async fn connect(url: &str) -> Result<Self> {
         Ok(Self {
             url: url.to_owned(),
-            chain: tokio::sync::RwLock::new(Chain::connect(url).await?),
+            current: tokio::sync::RwLock::new((0, Chain::connect(url).await?)),
+            reconnecting: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// Runs `query`; on failure reconnects once and runs it again.
+    /// Runs `query`; on failure makes sure the connection is a fresh one and runs it
+    /// again once.
     async fn retrying<T, F, Fut>(&self, query: F) -> Result<T, String>
     where
         F: Fn(Chain) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        let chain = self.chain.read().await.clone();
-        match query(chain).await {
-            Ok(value) => Ok(value),
-            Err(first) => {
-                log::warn!(
-                    "chain query failed ({first:#}); reconnecting to {}",
-                    self.url
-                );
-                let fresh = Chain::connect(&self.url)
+        let (generation, chain) = self.current.read().await.clone();
+        let first = match query(chain).await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        let fresh = {
+            let _one_at_a_time = self.reconnecting.lock().await;
+            let (now, chain) = self.current.read().await.clone();
+            if now != generation {
+                chain
+            } else {
+                log::warn!("chain query failed ({first:#}); reconnecting to {}", self.url);
+                let chain = Chain::connect(&self.url)
                     .await
                     .map_err(|e| format!("{first:#}; reconnecting: {e:#}"))?;
-                *self.chain.write().await = fresh.clone();
-                query(fresh).await.map_err(|e| format!("{e:#}"))
+                *self.current.write().await = (generation + 1, chain.clone());
+                chain
             }
-        }
+        };
+        query(fresh).await.map_err(|e| format!("{e:#}"))
     }
 }
 

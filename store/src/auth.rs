@@ -1,13 +1,15 @@
 //! Who is asking: challenges and sr25519 signatures over them.
 //!
-//! A challenge is stateless — `issued-at (ms, 8 bytes) ‖ random (8) ‖ MAC (16)` under a
-//! key the store draws at start — so handing them out costs no memory and an
-//! unauthenticated client cannot crowd out others. Only challenges redeemed with a good
-//! signature are remembered, until they expire, so each is good for one request.
+//! A challenge is stateless — `issued-at (8 bytes) ‖ random (8) ‖ MAC (16)` under a key
+//! the store draws at start, with the time on the store's own monotonic clock (ms since
+//! it started, so a wall-clock step cannot revive an old challenge) — so handing them
+//! out costs no memory. Only challenges redeemed with a good signature are remembered,
+//! in buckets by expiry so that forgetting them costs nothing per request, until they
+//! expire: each is good for one request.
 
 use std::{
-    collections::HashMap,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    collections::{BTreeMap, HashSet},
+    time::{Duration, Instant},
 };
 
 use blake2::{
@@ -18,9 +20,9 @@ use rand_core::{OsRng, RngCore};
 
 use crate::protocol::signed_message;
 
-/// How many redeemed challenges are remembered at most (each until it expires). Reached
-/// only by a flood of correctly signed requests; then new requests get 503 until some
-/// expire.
+/// How many redeemed challenges are remembered at most (each until it expires, about
+/// 50 MiB). Reached only by a flood of signed requests; then new requests get 503 until
+/// some expire (a reverse proxy's rate limit keeps it from happening).
 pub const MAX_REDEEMED: usize = 1 << 20;
 
 /// A challenge from the future by more than this is refused (clock steps).
@@ -41,7 +43,10 @@ pub enum ChallengeError {
 pub struct Challenges {
     key: [u8; 32],
     ttl: Duration,
-    redeemed: HashMap<[u8; 32], u64>,
+    started: Instant,
+    redeemed: HashSet<[u8; 32]>,
+    /// Redeemed challenges by the millisecond they expire, to forget them in order.
+    expiring: BTreeMap<u64, Vec<[u8; 32]>>,
     capacity: usize,
 }
 
@@ -53,9 +58,16 @@ impl Challenges {
         Self {
             key,
             ttl,
-            redeemed: HashMap::new(),
+            started: Instant::now(),
+            redeemed: HashSet::new(),
+            expiring: BTreeMap::new(),
             capacity,
         }
+    }
+
+    /// Now on this store's clock: milliseconds since it started.
+    pub fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
     }
 
     /// How long a challenge lives.
@@ -63,7 +75,7 @@ impl Challenges {
         self.ttl
     }
 
-    /// A fresh challenge issued at `now_ms` (ms since the Unix epoch).
+    /// A fresh challenge issued at `now_ms` (see [`Self::now_ms`]).
     pub fn issue(&self, now_ms: u64) -> [u8; 32] {
         let mut challenge = [0u8; 32];
         challenge[..8].copy_from_slice(&now_ms.to_be_bytes());
@@ -91,18 +103,25 @@ impl Challenges {
     /// Uses up a checked challenge: succeeds once.
     pub fn redeem(&mut self, challenge: &[u8; 32], now_ms: u64) -> Result<(), ChallengeError> {
         self.check(challenge, now_ms)?;
-        if self.redeemed.contains_key(challenge) {
+        // Forget what has expired: a challenge past its expiry fails `check` anyway.
+        while let Some(entry) = self.expiring.first_entry() {
+            if *entry.key() >= now_ms {
+                break;
+            }
+            for gone in entry.remove() {
+                self.redeemed.remove(&gone);
+            }
+        }
+        if self.redeemed.contains(challenge) {
             return Err(ChallengeError::Used);
         }
         if self.redeemed.len() >= self.capacity {
-            self.redeemed.retain(|_, expires| *expires >= now_ms);
-            if self.redeemed.len() >= self.capacity {
-                return Err(ChallengeError::Busy);
-            }
+            return Err(ChallengeError::Busy);
         }
         let issued = u64::from_be_bytes(challenge[..8].try_into().expect("8 bytes"));
         let expires = issued.saturating_add(self.ttl.as_millis() as u64);
-        self.redeemed.insert(*challenge, expires);
+        self.redeemed.insert(*challenge);
+        self.expiring.entry(expires).or_default().push(*challenge);
         Ok(())
     }
 
@@ -120,14 +139,6 @@ impl Challenges {
         mac.update(data);
         mac.finalize().into_bytes().into()
     }
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }
 
 /// Whether `signature` is `account`'s sr25519 signature (Substrate's signing context) of
@@ -237,61 +248,19 @@ mod tests {
                 .to_bytes()
         };
         let good = sign("GET", "/v1/blobs/1");
-        assert!(verify(
-            &manager,
-            &account,
-            "GET",
-            "/v1/blobs/1",
-            &challenge,
-            &good
-        ));
-        assert!(!verify(
-            &[9u8; 32],
-            &account,
-            "GET",
-            "/v1/blobs/1",
-            &challenge,
-            &good
-        ));
-        assert!(!verify(
-            &manager,
-            &account,
-            "PUT",
-            "/v1/blobs/1",
-            &challenge,
-            &good
-        ));
-        assert!(!verify(
-            &manager,
-            &account,
-            "GET",
-            "/v1/blobs/2",
-            &challenge,
-            &good
-        ));
-        assert!(!verify(
-            &manager,
-            &account,
-            "GET",
-            "/v1/blobs/1",
-            &[4u8; 32],
-            &good
-        ));
-        assert!(!verify(
-            &manager,
-            &[9u8; 32],
-            "GET",
-            "/v1/blobs/1",
-            &challenge,
-            &good
-        ));
-        assert!(!verify(
-            &manager,
-            &account,
-            "GET",
-            "/v1/blobs/1",
-            &challenge,
-            &[0u8; 64]
-        ));
+        assert!(verify(&manager, &account, "GET", "/v1/blobs/1", &challenge, &good));
+        // Change any one part and the same signature no longer counts.
+        let other = [9u8; 32];
+        let cases: [(&[u8; 32], &[u8; 32], &str, &str, &[u8; 32], &[u8; 64]); 6] = [
+            (&other, &account, "GET", "/v1/blobs/1", &challenge, &good),
+            (&manager, &other, "GET", "/v1/blobs/1", &challenge, &good),
+            (&manager, &account, "PUT", "/v1/blobs/1", &challenge, &good),
+            (&manager, &account, "GET", "/v1/blobs/2", &challenge, &good),
+            (&manager, &account, "GET", "/v1/blobs/1", &other, &good),
+            (&manager, &account, "GET", "/v1/blobs/1", &challenge, &[0u8; 64]),
+        ];
+        for (store, who, method, path, challenge, signature) in cases {
+            assert!(!verify(store, who, method, path, challenge, signature));
+        }
     }
 }

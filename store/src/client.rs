@@ -9,6 +9,12 @@ use crate::protocol::{
     ACCOUNT_HEADER, CHALLENGE_HEADER, SIGNATURE_HEADER,
 };
 
+/// A download that receives nothing for this long is given up.
+const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The most a download reserves before its bytes arrive.
+const PREALLOCATE_AT_MOST: u64 = 64 << 20;
+
 /// An account that signs store requests (sr25519, Substrate's signing context).
 pub trait RequestSigner {
     /// The account's 32-byte public key.
@@ -63,6 +69,7 @@ impl From<reqwest::Error> for StoreError {
 pub struct StoreClient {
     base: String,
     http: reqwest::Client,
+    manager: Option<[u8; 32]>,
 }
 
 impl StoreClient {
@@ -70,12 +77,20 @@ impl StoreClient {
     pub fn new(base: &str) -> Result<Self, StoreError> {
         let http = reqwest::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(10))
-            .read_timeout(std::time::Duration::from_secs(60))
             .build()?;
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             http,
+            manager: None,
         })
+    }
+
+    /// Refuses to sign for any store but the one of `manager` (the manager account the
+    /// record names), so a store at a hostile location cannot relay a challenge of
+    /// another store and have it signed.
+    pub fn expecting(mut self, manager: [u8; 32]) -> Self {
+        self.manager = Some(manager);
+        self
     }
 
     /// The store's base URL.
@@ -115,6 +130,13 @@ impl StoreClient {
                 "the store sent a malformed challenge".into(),
             ));
         };
+        if self.manager.is_some_and(|expected| expected != manager) {
+            return Err(StoreError::Transport(format!(
+                "{} is the store of {}, not of the record's manager",
+                self.base,
+                to_hex(&manager)
+            )));
+        }
         let signature = signer.sign(&signed_message(&manager, method, path, &challenge));
         Ok(request
             .header(ACCOUNT_HEADER, to_hex(&signer.account()))
@@ -181,11 +203,21 @@ impl StoreClient {
             return Err(too_long());
         }
         progress(total, 0);
-        let capacity = usize::try_from(total.unwrap_or(expected_len)).map_err(|_| too_long())?;
+        // The chain's length is the owner's word: grow the buffer as bytes arrive.
+        let capacity = total.unwrap_or(expected_len).min(PREALLOCATE_AT_MOST) as usize;
         let mut blob = Vec::with_capacity(capacity);
         let mut chunks = response.bytes_stream();
-        while let Some(chunk) = chunks.next().await {
-            let chunk = chunk?;
+        loop {
+            let chunk = match tokio::time::timeout(IDLE_TIMEOUT, chunks.next()).await {
+                Ok(Some(chunk)) => chunk?,
+                Ok(None) => break,
+                Err(_) => {
+                    return Err(StoreError::Transport(format!(
+                        "the download stalled for {} s",
+                        IDLE_TIMEOUT.as_secs()
+                    )))
+                }
+            };
             if (blob.len() + chunk.len()) as u64 > expected_len {
                 return Err(too_long());
             }

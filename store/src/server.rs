@@ -17,10 +17,13 @@ use axum::{
 };
 use blake2::{digest::consts::U32, Blake2b, Digest};
 use futures::StreamExt;
-use object_store::{path::Path as ObjectPath, ObjectStore, ObjectStoreExt, WriteMultipart};
+use bytes::BytesMut;
+use object_store::{
+    path::Path as ObjectPath, MultipartUpload, ObjectStore, ObjectStoreExt, PutPayload,
+};
 
 use crate::{
-    auth::{self, now_ms, ChallengeError, Challenges, MAX_REDEEMED},
+    auth::{self, ChallengeError, Challenges, MAX_REDEEMED},
     protocol::{
         blob_path, from_hex, to_hex, Challenge, ErrorBody, Info, Stored, ACCOUNT_HEADER,
         CHALLENGE_HEADER, SIGNATURE_HEADER, VERSION,
@@ -158,7 +161,7 @@ async fn info<C: ChainView>(State(store): State<Arc<Store<C>>>) -> Json<Info> {
 async fn challenge<C: ChainView>(State(store): State<Arc<Store<C>>>) -> Json<Challenge> {
     let challenges = store.challenges.lock().expect("no panics while held");
     Json(Challenge {
-        challenge: to_hex(&challenges.issue(now_ms())),
+        challenge: to_hex(&challenges.issue(challenges.now_ms())),
         manager: to_hex(&store.config.manager),
         expires_in_secs: challenges.ttl().as_secs(),
     })
@@ -182,13 +185,13 @@ fn authenticate<C>(
     let signature = header(SIGNATURE_HEADER)
         .and_then(from_hex::<64>)
         .ok_or_else(|| unauthorized("missing or malformed x-medchain-signature"))?;
-    let now = now_ms();
     let challenges = || store.challenges.lock().expect("no panics while held");
+    let now = challenges().now_ms();
     // The MAC first (cheap), the signature next, and only a good request uses it up.
     let refused = |error| match error {
         ChallengeError::Busy => refuse(
             StatusCode::SERVICE_UNAVAILABLE,
-            "too many requests in the last minute; try again shortly",
+            "too many recent requests; try again shortly",
         ),
         ChallengeError::Used => {
             unauthorized("challenge already used; POST /v1/challenge for a new one")
@@ -298,6 +301,9 @@ async fn get_blob<C: ChainView>(
 /// gets the refusal instead of a reset connection. Beyond this the connection is closed.
 const DRAIN_LIMIT: u64 = 64 << 20;
 
+/// The longest the store keeps reading what it will drop.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(120);
+
 /// An upload that sends nothing for this long is refused.
 const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -313,43 +319,74 @@ async fn put_blob<C: ChainView>(
     // Whatever the client is still sending when the answer is known (a refusal, or a
     // blob already held) is read and dropped, up to a limit.
     let mut drained: u64 = 0;
-    while drained < drain_limit {
-        match tokio::time::timeout(BODY_IDLE_TIMEOUT, chunks.next()).await {
-            Ok(Some(Ok(chunk))) => drained = drained.saturating_add(chunk.len() as u64),
-            _ => break,
+    let _ = tokio::time::timeout(DRAIN_DEADLINE, async {
+        while drained < drain_limit {
+            match tokio::time::timeout(BODY_IDLE_TIMEOUT, chunks.next()).await {
+                Ok(Some(Ok(chunk))) => drained = drained.saturating_add(chunk.len() as u64),
+                _ => break,
+            }
         }
-    }
+    })
+    .await;
     result
 }
 
-/// A multipart upload that is aborted unless finished, also when the request is dropped
-/// half-way (a client that hangs up): on S3 an unfinished upload would otherwise keep
-/// its parts.
-struct PendingUpload(Option<WriteMultipart>);
+/// Bytes per part of a multipart upload (S3 wants at least 5 MiB for all but the last).
+const PART_SIZE: usize = 8 << 20;
+
+/// A multipart upload that is aborted unless it completed — on any error, and also when
+/// the request is dropped half-way (a client that hangs up), even during the final
+/// completion: on S3 an unfinished upload would otherwise keep its parts.
+struct PendingUpload {
+    upload: Option<Box<dyn MultipartUpload>>,
+    buffered: BytesMut,
+}
 
 impl PendingUpload {
-    fn writer(&mut self) -> &mut WriteMultipart {
-        self.0.as_mut().expect("present until finished or aborted")
-    }
-
-    async fn abort(mut self) {
-        if let Some(writer) = self.0.take() {
-            let _ = writer.abort().await;
+    fn new(upload: Box<dyn MultipartUpload>) -> Self {
+        Self {
+            upload: Some(upload),
+            buffered: BytesMut::new(),
         }
     }
 
+    fn parts(&mut self) -> &mut Box<dyn MultipartUpload> {
+        self.upload.as_mut().expect("present until completed or aborted")
+    }
+
+    /// Appends `chunk`, sending each full part as it fills.
+    async fn write(&mut self, chunk: &[u8]) -> object_store::Result<()> {
+        self.buffered.extend_from_slice(chunk);
+        while self.buffered.len() >= PART_SIZE {
+            let part = self.buffered.split_to(PART_SIZE).freeze();
+            self.parts().put_part(PutPayload::from(part)).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the last part and completes; the guard stays armed until completion
+    /// succeeded.
     async fn finish(mut self) -> object_store::Result<()> {
-        let writer = self.0.take().expect("present until finished or aborted");
-        writer.finish().await.map(|_| ())
+        let last = std::mem::take(&mut self.buffered).freeze();
+        self.parts().put_part(PutPayload::from(last)).await?;
+        self.parts().complete().await?;
+        self.upload = None;
+        Ok(())
+    }
+
+    async fn abort(mut self) {
+        if let Some(mut upload) = self.upload.take() {
+            let _ = upload.abort().await;
+        }
     }
 }
 
 impl Drop for PendingUpload {
     fn drop(&mut self) {
-        if let Some(writer) = self.0.take() {
+        if let Some(mut upload) = self.upload.take() {
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
                 runtime.spawn(async move {
-                    let _ = writer.abort().await;
+                    let _ = upload.abort().await;
                 });
             }
         }
@@ -406,7 +443,7 @@ async fn receive_blob<C: ChainView>(
         .put_multipart(&path)
         .await
         .map_err(storage_failed)?;
-    let mut upload = PendingUpload(Some(WriteMultipart::new_with_chunk_size(upload, 8 << 20)));
+    let mut upload = PendingUpload::new(upload);
     let mut hasher = Blake2b::<U32>::new();
     let mut received: u64 = 0;
     loop {
@@ -435,9 +472,7 @@ async fn receive_blob<C: ChainView>(
                     ))
                 } else {
                     hasher.update(&chunk);
-                    let writer = upload.writer();
-                    writer.put(chunk);
-                    writer.wait_for_capacity(4).await.err().map(storage_failed)
+                    upload.write(&chunk).await.err().map(storage_failed)
                 }
             }
         };

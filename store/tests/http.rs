@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use common::{blob, object, status, Account, FakeChain, Running};
+use common::{blob, fresh_challenge, object, status, Account, FakeChain, Running};
 use medchain_crypto::blake2_256;
 use medchain_store::{protocol::to_hex, RequestSigner};
 use reqwest::StatusCode;
@@ -105,6 +105,22 @@ async fn only_the_chain_decides_who_uploads_and_who_downloads() {
         status(store.put(&owner, 3, &other).await),
         StatusCode::CONFLICT
     );
+
+    // Content hashes are public: a record that names someone else's hash reaches only
+    // its own owner's blobs, and a record of another manager is not served here.
+    store.add_record(4, &stranger, &manager, &data);
+    assert_eq!(status(store.get(&stranger, 4).await), StatusCode::NOT_FOUND);
+    store.add_record(5, &stranger, &demander, &data);
+    assert_eq!(status(store.get(&stranger, 5).await), StatusCode::FORBIDDEN);
+    assert_eq!(store.get(&owner, 1).await.unwrap(), data);
+
+    // A store that sends more than the chain's length for the blob is cut off.
+    let short = store
+        .client
+        .get_blob(&owner, 1, data.len() as u64 - 1, |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(short.to_string().contains("more than"), "{short}");
     store.stop().await;
 }
 
@@ -119,17 +135,7 @@ async fn requests_need_a_fresh_challenge_and_a_good_signature() {
     let http = reqwest::Client::new();
     let url = format!("http://{}/v1/blobs/1", store.addr);
 
-    let challenge = || async {
-        let answer: medchain_store::protocol::Challenge = http
-            .post(format!("http://{}/v1/challenge", store.addr))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        medchain_store::protocol::from_hex::<32>(&answer.challenge).unwrap()
-    };
+    let challenge = || fresh_challenge(store.addr);
     let request = |challenge: [u8; 32], signature: [u8; 64]| {
         http.get(&url)
             .header("x-medchain-account", to_hex(&owner.account()))
@@ -213,15 +219,7 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
     store.add_record(2, &owner, &manager, &cut);
 
     // Send the headers and a part of the body, then hang up.
-    let challenge: medchain_store::protocol::Challenge = reqwest::Client::new()
-        .post(format!("http://{}/v1/challenge", store.addr))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let c = medchain_store::protocol::from_hex::<32>(&challenge.challenge).unwrap();
+    let c = fresh_challenge(store.addr).await;
     let signature = owner.sign(&medchain_store::protocol::signed_message(
         &manager.account(),
         "PUT",

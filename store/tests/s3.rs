@@ -94,11 +94,16 @@ async fn blobs_live_in_an_s3_bucket() {
         status(store.put(&owner, 1, &altered).await),
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(
-        status(store.get(&owner, 1).await),
-        StatusCode::NOT_FOUND,
-        "an aborted upload is visible"
-    );
+    assert_eq!(status(store.get(&owner, 1).await), StatusCode::NOT_FOUND);
+    // The refused multipart upload was aborted, not left with its parts in the bucket.
+    let pending = reqwest::get(format!("{}/medchain-blobs?uploads", server.endpoint))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(pending.contains("ListMultipartUploadsResult"), "{pending}");
+    assert!(!pending.contains("<UploadId>"), "unfinished uploads: {pending}");
     assert!(store.put(&owner, 1, &data).await.unwrap().created);
     assert_eq!(store.get(&owner, 1).await.unwrap(), data);
     assert_eq!(status(store.get(&demander, 1).await), StatusCode::FORBIDDEN);

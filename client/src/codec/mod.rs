@@ -255,7 +255,7 @@ pub fn compress_bytes(data: &[u8], options: &Options) -> Result<Vec<u8>> {
 pub fn decompress_bytes(container: &[u8], limit: usize) -> Result<Vec<u8>> {
     let mut text = Vec::with_capacity(limit.min(container.len().saturating_mul(4)));
     stream::io::decompress(container, &mut text, limit)
-        .map_err(|e| anyhow::anyhow!("not a valid container: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}"))?;
     Ok(text)
 }
 
@@ -290,4 +290,21 @@ fn decompress(input: &Path, output: &Path, force: bool) -> Result<()> {
         })?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_round_trip_is_bounded_by_the_expected_length() {
+        let text = "患者男，45岁，主诉胸痛3小时。ECG: ST elevation. ".repeat(200);
+        let packed = compress_bytes(text.as_bytes(), &Options::default()).unwrap();
+        assert_eq!(
+            decompress_bytes(&packed, text.len()).unwrap(),
+            text.as_bytes()
+        );
+        let refused = decompress_bytes(&packed, text.len() - 1).unwrap_err();
+        assert!(refused.to_string().contains("cannot decompress"), "{refused}");
+    }
 }

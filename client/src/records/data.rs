@@ -19,7 +19,7 @@ use subxt::{
 
 use crate::{
     account::{address_of, AccountArgs},
-    chain::{call, Chain, CodecMethod, DEFAULT_NODE},
+    chain::{call, Chain, DEFAULT_NODE},
     codec::{compress_bytes, decompress_bytes, CodecArgs},
     output::Output,
 };
@@ -82,7 +82,7 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
     let raw_hash = blake2_256(&raw);
     let step = out.step("compressing and sealing");
     let container = compress_bytes(&raw, &args.codec.options())?;
-    let method = codec_method(medchain_lzw::read_header(&container)?.method);
+    let method = medchain_lzw::read_header(&container)?.method;
     let key = account.keys().data_key(&raw_hash);
     let blob = Bytes::from(seal(&key, &raw_hash, &container));
     let content_hash = blake2_256(&blob);
@@ -207,7 +207,7 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     };
 
     // The store decides first (403 without a live grant), then the key.
-    let store = StoreClient::new(&base)?;
+    let store = StoreClient::new(&base)?.expecting(record.input.manager.0);
     let bar = out.bytes("downloading", 0);
     let progress = bar.clone();
     let expected_len = record
@@ -304,23 +304,14 @@ async fn chain_record_by_raw_hash(
         .context("cannot look up earlier registrations")
 }
 
-fn codec_method(method: medchain_lzw::Method) -> CodecMethod {
+/// The `CodecMethod` variant (by name, as the runtime's metadata has it) of a container.
+fn method_name(method: medchain_lzw::Method) -> &'static str {
     match method {
-        medchain_lzw::Method::Stored => CodecMethod::Stored,
-        medchain_lzw::Method::Bytes => CodecMethod::Bytes,
-        medchain_lzw::Method::Hanzi => CodecMethod::Hanzi,
-        medchain_lzw::Method::PaperMixed => CodecMethod::PaperMixed,
-        medchain_lzw::Method::Framed => CodecMethod::Framed,
-    }
-}
-
-fn method_name(method: CodecMethod) -> &'static str {
-    match method {
-        CodecMethod::Stored => "Stored",
-        CodecMethod::Bytes => "Bytes",
-        CodecMethod::Hanzi => "Hanzi",
-        CodecMethod::PaperMixed => "PaperMixed",
-        CodecMethod::Framed => "Framed",
+        medchain_lzw::Method::Stored => "Stored",
+        medchain_lzw::Method::Bytes => "Bytes",
+        medchain_lzw::Method::Hanzi => "Hanzi",
+        medchain_lzw::Method::PaperMixed => "PaperMixed",
+        medchain_lzw::Method::Framed => "Framed",
     }
 }
 

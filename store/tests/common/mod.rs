@@ -180,3 +180,16 @@ pub fn object(owner: &Account, blob: &[u8]) -> String {
         medchain_store::protocol::to_hex(&blake2_256(blob))
     )
 }
+
+/// A fresh challenge from the store at `addr`.
+pub async fn fresh_challenge(addr: std::net::SocketAddr) -> [u8; 32] {
+    let answer: medchain_store::protocol::Challenge = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/challenge"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    medchain_store::protocol::from_hex::<32>(&answer.challenge).unwrap()
+}
