@@ -457,7 +457,10 @@ impl StoreChain {
             if now != generation {
                 chain
             } else {
-                log::warn!("chain query failed ({first:#}); reconnecting to {}", self.url);
+                log::warn!(
+                    "chain query failed ({first:#}); reconnecting to {}",
+                    self.url
+                );
                 let chain = Chain::connect(&self.url)
                     .await
                     .map_err(|e| format!("{first:#}; reconnecting: {e:#}"))?;

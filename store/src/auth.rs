@@ -248,16 +248,38 @@ mod tests {
                 .to_bytes()
         };
         let good = sign("GET", "/v1/blobs/1");
-        assert!(verify(&manager, &account, "GET", "/v1/blobs/1", &challenge, &good));
+        assert!(verify(
+            &manager,
+            &account,
+            "GET",
+            "/v1/blobs/1",
+            &challenge,
+            &good
+        ));
         // Change any one part and the same signature no longer counts.
         let other = [9u8; 32];
-        let cases: [(&[u8; 32], &[u8; 32], &str, &str, &[u8; 32], &[u8; 64]); 6] = [
+        type Case<'a> = (
+            &'a [u8; 32],
+            &'a [u8; 32],
+            &'a str,
+            &'a str,
+            &'a [u8; 32],
+            &'a [u8; 64],
+        );
+        let cases: [Case; 6] = [
             (&other, &account, "GET", "/v1/blobs/1", &challenge, &good),
             (&manager, &other, "GET", "/v1/blobs/1", &challenge, &good),
             (&manager, &account, "PUT", "/v1/blobs/1", &challenge, &good),
             (&manager, &account, "GET", "/v1/blobs/2", &challenge, &good),
             (&manager, &account, "GET", "/v1/blobs/1", &other, &good),
-            (&manager, &account, "GET", "/v1/blobs/1", &challenge, &[0u8; 64]),
+            (
+                &manager,
+                &account,
+                "GET",
+                "/v1/blobs/1",
+                &challenge,
+                &[0u8; 64],
+            ),
         ];
         for (store, who, method, path, challenge, signature) in cases {
             assert!(!verify(store, who, method, path, challenge, signature));

@@ -16,8 +16,8 @@ use axum::{
     Json, Router,
 };
 use blake2::{digest::consts::U32, Blake2b, Digest};
-use futures::StreamExt;
 use bytes::BytesMut;
+use futures::StreamExt;
 use object_store::{
     path::Path as ObjectPath, MultipartUpload, ObjectStore, ObjectStoreExt, PutPayload,
 };
@@ -351,7 +351,9 @@ impl PendingUpload {
     }
 
     fn parts(&mut self) -> &mut Box<dyn MultipartUpload> {
-        self.upload.as_mut().expect("present until completed or aborted")
+        self.upload
+            .as_mut()
+            .expect("present until completed or aborted")
     }
 
     /// Appends `chunk`, sending each full part as it fills.

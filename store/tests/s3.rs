@@ -103,7 +103,10 @@ async fn blobs_live_in_an_s3_bucket() {
         .await
         .unwrap();
     assert!(pending.contains("ListMultipartUploadsResult"), "{pending}");
-    assert!(!pending.contains("<UploadId>"), "unfinished uploads: {pending}");
+    assert!(
+        !pending.contains("<UploadId>"),
+        "unfinished uploads: {pending}"
+    );
     assert!(store.put(&owner, 1, &data).await.unwrap().created);
     assert_eq!(store.get(&owner, 1).await.unwrap(), data);
     assert_eq!(status(store.get(&demander, 1).await), StatusCode::FORBIDDEN);

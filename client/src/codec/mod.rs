@@ -254,8 +254,9 @@ pub fn compress_bytes(data: &[u8], options: &Options) -> Result<Vec<u8>> {
 /// memory.
 pub fn decompress_bytes(container: &[u8], limit: usize) -> Result<Vec<u8>> {
     let mut text = Vec::with_capacity(limit.min(container.len().saturating_mul(4)));
-    stream::io::decompress(container, &mut text, limit)
-        .map_err(|e| anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}"))?;
+    stream::io::decompress(container, &mut text, limit).map_err(|e| {
+        anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}")
+    })?;
     Ok(text)
 }
 
@@ -305,6 +306,9 @@ mod tests {
             text.as_bytes()
         );
         let refused = decompress_bytes(&packed, text.len() - 1).unwrap_err();
-        assert!(refused.to_string().contains("cannot decompress"), "{refused}");
+        assert!(
+            refused.to_string().contains("cannot decompress"),
+            "{refused}"
+        );
     }
 }
