@@ -418,6 +418,9 @@ fn field_u64(fields: &Value, name: &str) -> Option<u64> {
     value.as_u128().and_then(|v| u64::try_from(v).ok())
 }
 
+/// After a failed reconnection, requests fail at once for this long before the next try.
+const RECONNECT_BACKOFF: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The chain as the store sees it: one connection, made again when a query fails (the
 /// node restarted, the socket dropped), so the store recovers without a restart. Only
 /// one reconnection runs at a time, and queries that failed on a connection that was
@@ -426,7 +429,9 @@ pub struct StoreChain {
     url: String,
     /// The connection and its generation (bumped by each reconnection).
     current: tokio::sync::RwLock<(u64, Chain)>,
-    reconnecting: tokio::sync::Mutex<()>,
+    /// Held while reconnecting; remembers the last failed attempt, so that requests
+    /// queued behind it fail at once instead of each trying again.
+    reconnecting: tokio::sync::Mutex<Option<(std::time::Instant, String)>>,
 }
 
 impl StoreChain {
@@ -435,7 +440,7 @@ impl StoreChain {
         Ok(Self {
             url: url.to_owned(),
             current: tokio::sync::RwLock::new((0, Chain::connect(url).await?)),
-            reconnecting: tokio::sync::Mutex::new(()),
+            reconnecting: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -452,20 +457,32 @@ impl StoreChain {
             Err(error) => error,
         };
         let fresh = {
-            let _one_at_a_time = self.reconnecting.lock().await;
+            let mut last_failure = self.reconnecting.lock().await;
             let (now, chain) = self.current.read().await.clone();
             if now != generation {
                 chain
+            } else if let Some((at, error)) = last_failure
+                .as_ref()
+                .filter(|(at, _)| at.elapsed() < RECONNECT_BACKOFF)
+            {
+                return Err(format!(
+                    "{first:#}; reconnecting failed {} ms ago: {error}",
+                    at.elapsed().as_millis()
+                ));
             } else {
-                log::warn!(
-                    "chain query failed ({first:#}); reconnecting to {}",
-                    self.url
-                );
-                let chain = Chain::connect(&self.url)
-                    .await
-                    .map_err(|e| format!("{first:#}; reconnecting: {e:#}"))?;
-                *self.current.write().await = (generation + 1, chain.clone());
-                chain
+                log::warn!("chain query failed ({first:#}); reconnecting to {}", self.url);
+                match Chain::connect(&self.url).await {
+                    Ok(chain) => {
+                        *last_failure = None;
+                        *self.current.write().await = (generation + 1, chain.clone());
+                        chain
+                    }
+                    Err(e) => {
+                        let error = format!("{e:#}");
+                        *last_failure = Some((std::time::Instant::now(), error.clone()));
+                        return Err(format!("{first:#}; reconnecting: {error}"));
+                    }
+                }
             }
         };
         query(fresh).await.map_err(|e| format!("{e:#}"))

@@ -12,6 +12,12 @@ use crate::protocol::{
 /// A download that receives nothing for this long is given up.
 const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The longest wait for a small answer (info, challenge) as a whole.
+const ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The largest small answer (JSON or an error) read.
+const SMALL_ANSWER_LIMIT: usize = 64 << 10;
+
 /// The most a download reserves before its bytes arrive.
 const PREALLOCATE_AT_MOST: u64 = 64 << 20;
 
@@ -103,9 +109,10 @@ impl StoreClient {
         let response = self
             .http
             .get(format!("{}/v1/info", self.base))
+            .timeout(ANSWER_TIMEOUT)
             .send()
             .await?;
-        Ok(checked(response).await?.json().await?)
+        json(checked(response).await?).await
     }
 
     /// Headers that prove `signer` makes this request.
@@ -119,9 +126,10 @@ impl StoreClient {
         let response = self
             .http
             .post(format!("{}/v1/challenge", self.base))
+            .timeout(ANSWER_TIMEOUT)
             .send()
             .await?;
-        let answer: Challenge = checked(response).await?.json().await?;
+        let answer: Challenge = json(checked(response).await?).await?;
         let (Some(challenge), Some(manager)) = (
             from_hex::<32>(&answer.challenge),
             from_hex::<32>(&answer.manager),
@@ -171,7 +179,7 @@ impl StoreClient {
             .await?
             .send()
             .await?;
-        Ok(checked(response).await?.json().await?)
+        json(checked(response).await?).await
     }
 
     /// Downloads record `record`'s blob, which the chain says is `expected_len` bytes
@@ -186,13 +194,16 @@ impl StoreClient {
     ) -> Result<Vec<u8>, StoreError> {
         let path = blob_path(record);
         let request = self.http.get(format!("{}{path}", self.base));
-        let response = checked(
-            self.signed(request, signer, "GET", &path)
-                .await?
-                .send()
-                .await?,
-        )
-        .await?;
+        let sent = self.signed(request, signer, "GET", &path).await?.send();
+        let response = tokio::time::timeout(IDLE_TIMEOUT, sent)
+            .await
+            .map_err(|_| {
+                StoreError::Transport(format!(
+                    "the store did not answer within {} s",
+                    IDLE_TIMEOUT.as_secs()
+                ))
+            })??;
+        let response = checked(response).await?;
         let too_long = || {
             StoreError::Transport(format!(
                 "the store sends more than the {expected_len} bytes the chain records"
@@ -241,9 +252,39 @@ async fn checked(response: reqwest::Response) -> Result<reqwest::Response, Store
     if status.is_success() {
         return Ok(response);
     }
-    let text = response.text().await.unwrap_or_default();
+    let text = small_body(response).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).into_owned();
     let message = serde_json::from_str::<ErrorBody>(&text)
         .map(|body| body.error)
         .unwrap_or(text);
     Err(StoreError::Refused { status, message })
+}
+
+/// A small answer (JSON or an error) read with a size cap and an idle timeout, so a
+/// hostile store cannot make the client wait or allocate without end.
+async fn small_body(response: reqwest::Response) -> Result<Vec<u8>, StoreError> {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    loop {
+        match tokio::time::timeout(IDLE_TIMEOUT, chunks.next()).await {
+            Ok(Some(chunk)) => {
+                let chunk = chunk?;
+                if body.len() + chunk.len() > SMALL_ANSWER_LIMIT {
+                    return Err(StoreError::Transport(format!(
+                        "the store's answer is over {SMALL_ANSWER_LIMIT} bytes"
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(_) => return Err(StoreError::Transport("the store's answer stalled".into())),
+        }
+    }
+}
+
+async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, StoreError> {
+    let body = small_body(response).await?;
+    serde_json::from_slice(&body).map_err(|e| {
+        StoreError::Transport(format!("the store's answer is not what was expected: {e}"))
+    })
 }

@@ -211,7 +211,14 @@ fn authenticate<C>(
     ) {
         return Err(unauthorized("bad signature"));
     }
-    challenges().redeem(&challenge, now).map_err(refused)?;
+    // Redeemed at the time of redeeming, under the lock: the clock only moves forward
+    // between redeems, so pruning can never forget a challenge that is still valid.
+    {
+        let mut challenges = challenges();
+        let now = challenges.now_ms();
+        challenges.redeem(&challenge, now)
+    }
+    .map_err(refused)?;
     Ok(account)
 }
 
@@ -370,7 +377,11 @@ impl PendingUpload {
     /// succeeded.
     async fn finish(mut self) -> object_store::Result<()> {
         let last = std::mem::take(&mut self.buffered).freeze();
-        self.parts().put_part(PutPayload::from(last)).await?;
+        // No empty last part (some S3 servers refuse one); with no part at all, both
+        // stores complete an empty object.
+        if !last.is_empty() {
+            self.parts().put_part(PutPayload::from(last)).await?;
+        }
         self.parts().complete().await?;
         self.upload = None;
         Ok(())
