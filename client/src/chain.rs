@@ -470,7 +470,10 @@ impl StoreChain {
                     at.elapsed().as_millis()
                 ));
             } else {
-                log::warn!("chain query failed ({first:#}); reconnecting to {}", self.url);
+                log::warn!(
+                    "chain query failed ({first:#}); reconnecting to {}",
+                    self.url
+                );
                 match Chain::connect(&self.url).await {
                     Ok(chain) => {
                         *last_failure = None;

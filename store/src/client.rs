@@ -282,7 +282,9 @@ async fn small_body(response: reqwest::Response) -> Result<Vec<u8>, StoreError> 
     }
 }
 
-async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, StoreError> {
+async fn json<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, StoreError> {
     let body = small_body(response).await?;
     serde_json::from_slice(&body).map_err(|e| {
         StoreError::Transport(format!("the store's answer is not what was expected: {e}"))
