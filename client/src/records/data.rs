@@ -99,7 +99,10 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
 
     // Resumable: the data key and the sealed blob depend only on the owner and the text,
     // so a run that registered but did not finish its upload is picked up here.
-    let existing = chain_record_by_raw_hash(&chain, &account.id(), &raw_hash).await?;
+    let existing = chain
+        .by_raw_hash(&account.id(), &H256(raw_hash))
+        .await
+        .context("cannot look up earlier registrations")?;
     let (record, block) = match existing {
         Some(id) => {
             let found = chain.existing_record(id).await?;
@@ -290,18 +293,6 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
         },
     );
     Ok(())
-}
-
-/// `MedicalRecords.RecordByRawHash(owner, raw_hash)` at the finalized block.
-async fn chain_record_by_raw_hash(
-    chain: &Chain,
-    owner: &AccountId32,
-    raw_hash: &[u8; 32],
-) -> Result<Option<u64>> {
-    chain
-        .by_raw_hash(owner, &H256(*raw_hash))
-        .await
-        .context("cannot look up earlier registrations")
 }
 
 /// The `CodecMethod` variant (by name, as the runtime's metadata has it) of a container.
