@@ -96,10 +96,12 @@ async function rpc(port, method, params = []) {
  * Starts one node. `chain` is `dev` (with `--dev`) or a chain name/spec path; `name`
  * selects the dev key (`alice`, `bob`, ...) for local networks.
  */
-export async function startNode({ chain = 'dev', name = 'alice', bootnodes = [], extraArgs = [] } = {}) {
-  const basePath = mkdtempSync(join(tmpdir(), `medchain-${name}-`));
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
+export async function startNode(options = {}) {
+  const { chain = 'dev', name = 'alice', bootnodes = [], extraArgs = [] } = options;
+  // A restart passes the stopped node's base path and ports back in.
+  const basePath = options.basePath ?? mkdtempSync(join(tmpdir(), `medchain-${name}-`));
+  const rpcPort = options.rpcPort ?? (await freePort());
+  const p2pPort = options.p2pPort ?? (await freePort());
   const args = [
     // A validator on a non-dev chain needs a network key; the test nodes make a fresh one.
     ...(chain === 'dev' ? ['--dev'] : ['--chain', chain, `--${name}`, '--unsafe-force-node-key-generation']),
@@ -116,7 +118,7 @@ export async function startNode({ chain = 'dev', name = 'alice', bootnodes = [],
     ...extraArgs,
   ];
   const logPath = join(basePath, 'node.log');
-  const log = createWriteStream(logPath);
+  const log = createWriteStream(logPath, { flags: 'a' });
   const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk) => {
@@ -156,6 +158,25 @@ export async function startNode({ chain = 'dev', name = 'alice', bootnodes = [],
         node._api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl, 1000), noInitWarn: true });
       }
       return node._api;
+    },
+    /** Kills the node at once (SIGKILL, as a crash would), keeping its data for `restart`. */
+    async kill() {
+      if (node._api) {
+        await node._api.disconnect().catch(() => {});
+        node._api = null;
+      }
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      await waitFor(`${name} to die`, () => exited !== null, 10_000, 100);
+      running.delete(node);
+      log.end();
+    },
+    /** Starts the node again on its base path and ports (after `kill` or `stop({ keepData })`). */
+    restart(extra = {}) {
+      return startNode({ ...options, basePath, rpcPort, p2pPort, ...extra });
     },
     /** Stops the node by pid (SIGTERM, then SIGKILL after 10 s) and removes its data. */
     async stop({ keepData = false } = {}) {
