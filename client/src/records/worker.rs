@@ -21,6 +21,7 @@ use jsonrpsee::{
     rpc_params,
     ws_client::{WsClient, WsClientBuilder},
 };
+use medchain_store::protocol::to_hex;
 use serde_json::Value;
 
 /// Where the node listens by default (a dev node's RPC).
@@ -86,15 +87,6 @@ async fn connect(node: &str) -> Result<WsClient> {
         .build(node)
         .await
         .with_context(|| format!("cannot connect to {node}"))
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(2 + bytes.len() * 2);
-    out.push_str("0x");
-    for byte in bytes {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
 }
 
 fn from_hex(text: &str) -> Result<Vec<u8>> {
