@@ -2,7 +2,8 @@
 //!
 //! Governance: `ConsortiumMembership` holds the hospitals of the consortium and feeds
 //! `Council`. Changing the membership takes root (sudo on dev chains) or a motion of
-//! more than half of the council ([`EnsureRootOrCouncilMajority`]).
+//! more than half of the council ([`EnsureRootOrCouncilMajority`]). A majority motion also
+//! authorises runtime upgrades (`System::authorize_upgrade`, see [`CouncilProposal`]).
 
 use frame_support::{
     derive_impl,
@@ -20,7 +21,9 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
+mod governance;
 mod offchain;
+pub use governance::CouncilProposal;
 pub use offchain::WORKER_TX_MORTALITY;
 
 use medchain_primitives::offchain as offchain_layout;
@@ -38,11 +41,13 @@ const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// The council of the consortium (pallet-collective's instance).
 pub type CouncilCollective = Instance1;
 
+/// A council motion approved by more than half of its members.
+pub type EnsureCouncilMajority =
+    pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 2>;
+
 /// Root, or a council motion approved by more than half of its members.
-pub type EnsureRootOrCouncilMajority = EitherOfDiverse<
-    EnsureRoot<AccountId>,
-    pallet_collective::EnsureProportionMoreThan<AccountId, CouncilCollective, 1, 2>,
->;
+pub type EnsureRootOrCouncilMajority =
+    EitherOfDiverse<EnsureRoot<AccountId>, EnsureCouncilMajority>;
 
 parameter_types! {
     pub const BlockHashCount: BlockNumber = 2400;
@@ -151,7 +156,8 @@ parameter_types! {
 
 impl pallet_collective::Config<CouncilCollective> for Runtime {
     type RuntimeOrigin = RuntimeOrigin;
-    type Proposal = RuntimeCall;
+    // Lifts a majority motion to root for `System::authorize_upgrade` only.
+    type Proposal = CouncilProposal;
     type RuntimeEvent = RuntimeEvent;
     type MotionDuration = CouncilMotionDuration;
     type MaxProposals = ConstU32<100>;
