@@ -9,9 +9,14 @@
 //! than half of the seats voted aye. Every other motion is dispatched with the council's
 //! own origin, unchanged.
 //!
-//! The wrapper encodes, decodes and describes itself in the metadata exactly as
-//! `RuntimeCall`, so Polkadot.js sends `Council.propose(threshold,
+//! The wrapper encodes and decodes exactly as `RuntimeCall` and describes itself in the
+//! metadata with `RuntimeCall`'s description (under a second type id, since the
+//! collective boxes it), so Polkadot.js sends `Council.propose(threshold,
 //! System.authorizeUpgrade(codeHash), length)`.
+//!
+//! Members who do not vote count as nays ([`AbstentionIsNay`]): "more than half of the
+//! seats voted aye" then means what it says, also for a motion closed after its
+//! deadline.
 
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use frame_support::{
@@ -22,6 +27,22 @@ use sp_runtime::{traits::Dispatchable, DispatchResultWithInfo};
 
 use super::EnsureCouncilMajority;
 use crate::{Runtime, RuntimeCall, RuntimeOrigin};
+
+/// The council's default vote for members who did not vote: nay, whatever the prime
+/// voted. (With `PrimeDefaultVote`, a prime voting alone would carry every motion closed
+/// after its deadline.)
+pub struct AbstentionIsNay;
+
+impl pallet_collective::DefaultVote for AbstentionIsNay {
+    fn default_vote(
+        _prime_vote: Option<bool>,
+        _yes_votes: pallet_collective::MemberCount,
+        _no_votes: pallet_collective::MemberCount,
+        _len: pallet_collective::MemberCount,
+    ) -> bool {
+        false
+    }
+}
 
 /// A council motion's call (see the module docs).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking)]
@@ -71,7 +92,7 @@ impl From<RuntimeCall> for CouncilProposal {
     }
 }
 
-/// The same type as `RuntimeCall` in the metadata (same identity, same description).
+/// `RuntimeCall`'s description in the metadata.
 impl scale_info::TypeInfo for CouncilProposal {
     type Identity = RuntimeCall;
 
@@ -84,9 +105,11 @@ impl scale_info::TypeInfo for CouncilProposal {
 mod tests {
     use super::*;
     use crate::{configs::CouncilCollective, AccountId, System};
-    use frame_support::assert_ok;
+    use codec::Encode;
+    use frame_support::{assert_ok, traits::Get as _};
+    use scale_info::TypeInfo;
     use sp_core::H256;
-    use sp_runtime::{BuildStorage, DispatchError};
+    use sp_runtime::{traits::Hash, BuildStorage, DispatchError};
 
     const SEATS: u32 = 4;
 
@@ -165,9 +188,83 @@ mod tests {
             CouncilProposal::decode(&mut &call.encode()[..]).unwrap(),
             proposal
         );
-        assert_eq!(
-            scale_info::meta_type::<CouncilProposal>(),
-            scale_info::meta_type::<RuntimeCall>()
-        );
+        assert_eq!(CouncilProposal::type_info(), RuntimeCall::type_info());
+    }
+
+    /// A chain whose council is the four members of `ConsortiumMembership`'s genesis, with
+    /// the first one as prime.
+    fn council_ext() -> (sp_io::TestExternalities, Vec<AccountId>) {
+        let members: Vec<AccountId> = (1..=4u8).map(|i| AccountId::new([i; 32])).collect();
+        let mut storage = frame_system::GenesisConfig::<Runtime>::default()
+            .build_storage()
+            .unwrap();
+        pallet_membership::GenesisConfig::<Runtime, crate::Instance1> {
+            members: members.clone().try_into().unwrap(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .unwrap();
+        let mut ext: sp_io::TestExternalities = storage.into();
+        ext.execute_with(|| {
+            System::set_block_number(1);
+            assert_ok!(crate::ConsortiumMembership::set_prime(
+                RuntimeOrigin::root(),
+                members[0].clone().into()
+            ));
+            assert_eq!(
+                pallet_collective::Prime::<Runtime, CouncilCollective>::get(),
+                Some(members[0].clone())
+            );
+        });
+        (ext, members)
+    }
+
+    /// Proposes an upgrade as `members[0]`, has `ayes` vote aye, closes it after the
+    /// motion's deadline; returns whether the upgrade was authorised.
+    fn motion_after_deadline(members: &[AccountId], ayes: &[usize]) -> bool {
+        let call: CouncilProposal = authorize(H256::repeat_byte(9));
+        let length = call.encoded_size() as u32;
+        let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+        assert_ok!(crate::Council::propose(
+            RuntimeOrigin::signed(members[0].clone()),
+            3,
+            Box::new(call),
+            length
+        ));
+        for &member in ayes {
+            assert_ok!(crate::Council::vote(
+                RuntimeOrigin::signed(members[member].clone()),
+                hash,
+                0,
+                true
+            ));
+        }
+        System::set_block_number(1 + super::super::CouncilMotionDuration::get() + 1);
+        assert_ok!(crate::Council::close(
+            RuntimeOrigin::signed(members[3].clone()),
+            hash,
+            0,
+            frame_support::weights::Weight::MAX,
+            length
+        ));
+        System::authorized_upgrade().is_some()
+    }
+
+    #[test]
+    fn a_prime_alone_cannot_carry_an_upgrade_past_the_deadline() {
+        let (mut ext, members) = council_ext();
+        ext.execute_with(|| assert!(!motion_after_deadline(&members, &[0])));
+    }
+
+    #[test]
+    fn the_prime_and_one_more_are_not_a_majority() {
+        let (mut ext, members) = council_ext();
+        ext.execute_with(|| assert!(!motion_after_deadline(&members, &[0, 1])));
+    }
+
+    #[test]
+    fn three_of_four_ayes_carry_it_past_the_deadline() {
+        let (mut ext, members) = council_ext();
+        ext.execute_with(|| assert!(motion_after_deadline(&members, &[0, 1, 2])));
     }
 }

@@ -23,7 +23,7 @@ use sp_version::RuntimeVersion;
 
 mod governance;
 mod offchain;
-pub use governance::CouncilProposal;
+pub use governance::{AbstentionIsNay, CouncilProposal};
 pub use offchain::WORKER_TX_MORTALITY;
 
 use medchain_primitives::offchain as offchain_layout;
@@ -162,7 +162,9 @@ impl pallet_collective::Config<CouncilCollective> for Runtime {
     type MotionDuration = CouncilMotionDuration;
     type MaxProposals = ConstU32<100>;
     type MaxMembers = ConstU32<MAX_MEMBERS>;
-    type DefaultVote = pallet_collective::PrimeDefaultVote;
+    // Abstentions count as nays: with the prime's default, one member (the prime) could
+    // carry a motion, an upgrade included, by voting alone and waiting for the deadline.
+    type DefaultVote = AbstentionIsNay;
     type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
     // The member list belongs to ConsortiumMembership; nobody sets it here directly, so
     // the two can never disagree.
