@@ -646,3 +646,245 @@ fn a_manager_without_the_role_neither_reads_nor_delivers() {
         check_invariants();
     });
 }
+
+// Hostile input (issue #7): every refusal is a named error and leaves the state untouched
+// (`assert_noop!` compares the storage root, which holds the requests, votes, grants,
+// audit heads and events); bounds are enforced when a call is decoded.
+
+/// Every member (and a stranger) voting both ways is refused with `error`.
+fn every_vote_refused(request: RequestId, error: Error<Test>) {
+    let error = DispatchError::from(error);
+    for member in MockMembers::sorted_members() {
+        for approve in [true, false] {
+            assert_noop!(
+                Access::vote(signed(member), request, approve),
+                error.clone()
+            );
+        }
+    }
+    assert_noop!(
+        Access::vote(signed(STRANGER), request, true),
+        Error::<Test>::NotMember
+    );
+}
+
+#[test]
+fn hostile_votes_after_close_change_nothing() {
+    new_test_ext().execute_with(|| {
+        // Approved (2 of 4), then delivered.
+        let approved = open_request();
+        approve(approved);
+        every_vote_refused(approved, Error::<Test>::RequestNotOpen);
+        assert_ok!(Access::deliver_key(signed(OWNER), approved, wrapped()));
+        every_vote_refused(approved, Error::<Test>::RequestNotOpen);
+        let req = Requests::<Test>::get(approved).unwrap();
+        assert_eq!(
+            (req.ayes, req.nays, req.status),
+            (2, 0, RequestStatus::Delivered)
+        );
+
+        // Rejected (3 nays of 4).
+        MockRecords::set(1, Some((OWNER, MANAGER)));
+        assert_ok!(Access::request_access(signed(DEMANDER), 1, purpose()));
+        let rejected = NextRequestId::<Test>::get() - 1;
+        for member in [1, 2, 3] {
+            assert_ok!(Access::vote(signed(member), rejected, false));
+        }
+        assert_eq!(status(rejected), RequestStatus::Rejected);
+        every_vote_refused(rejected, Error::<Test>::RequestNotOpen);
+
+        // Expired.
+        MockRecords::set(2, Some((OWNER, MANAGER)));
+        assert_ok!(Access::request_access(signed(DEMANDER), 2, purpose()));
+        let expired = NextRequestId::<Test>::get() - 1;
+        assert_ok!(Access::vote(signed(4), expired, true));
+        go_to_block(System::block_number() + REQUEST_TTL);
+        assert_eq!(status(expired), RequestStatus::Expired);
+        every_vote_refused(expired, Error::<Test>::RequestNotOpen);
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_double_votes_change_nothing() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_ok!(Access::vote(signed(1), request, true));
+        assert_ok!(Access::vote(signed(2), request, false));
+        for (member, approve) in [(1, true), (1, false), (2, false), (2, true)] {
+            assert_noop!(
+                Access::vote(signed(member), request, approve),
+                Error::<Test>::AlreadyVoted
+            );
+        }
+        let req = Requests::<Test>::get(request).unwrap();
+        assert_eq!(
+            (req.ayes, req.nays, req.status),
+            (1, 1, RequestStatus::Open)
+        );
+        // A member who left and came back still has the vote it cast.
+        MockMembers::set(&[2, 3, 4]);
+        MockMembers::set(&MEMBERS);
+        assert_noop!(
+            Access::vote(signed(1), request, true),
+            Error::<Test>::AlreadyVoted
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_key_delivery_by_strangers_changes_nothing() {
+    new_test_ext().execute_with(|| {
+        // Another owner and another record's manager, both holding their roles.
+        const OTHER_OWNER: AccountId = 12;
+        const OTHER_MANAGER: AccountId = 13;
+        assert_ok!(Access::assign_role(
+            RuntimeOrigin::root(),
+            OTHER_OWNER,
+            Role::DataOwner
+        ));
+        assert_ok!(Access::assign_role(
+            RuntimeOrigin::root(),
+            OTHER_MANAGER,
+            Role::DataManager
+        ));
+        MockRecords::set(1, Some((OTHER_OWNER, OTHER_MANAGER)));
+        let request = open_request();
+        approve(request);
+        // A stranger, the demander itself, another demander, a member, another record's
+        // owner and manager: only the record's owner or manager delivers.
+        for who in [
+            STRANGER,
+            DEMANDER,
+            OTHER_DEMANDER,
+            1,
+            OTHER_OWNER,
+            OTHER_MANAGER,
+        ] {
+            assert_noop!(
+                Access::deliver_key(signed(who), request, wrapped()),
+                Error::<Test>::NotOwnerOrManager
+            );
+        }
+        assert_noop!(
+            Access::deliver_key(RuntimeOrigin::root(), request, wrapped()),
+            DispatchError::BadOrigin
+        );
+        assert_eq!(status(request), RequestStatus::Approved);
+        assert!(Grants::<Test>::get(RECORD, DEMANDER).is_none());
+        assert!(!Access::can_access(RECORD, DEMANDER));
+        // The owner still can.
+        assert_ok!(Access::deliver_key(signed(OWNER), request, wrapped()));
+        // Once delivered, strangers are still refused as strangers.
+        assert_noop!(
+            Access::deliver_key(signed(STRANGER), request, wrapped()),
+            Error::<Test>::NotOwnerOrManager
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_unknown_ids_change_nothing() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        for id in [request + 1, 999, u64::MAX] {
+            assert_noop!(
+                Access::vote(signed(1), id, true),
+                Error::<Test>::UnknownRequest
+            );
+            // The request is looked up before the caller: the same answer for anyone.
+            for who in [OWNER, STRANGER] {
+                assert_noop!(
+                    Access::deliver_key(signed(who), id, wrapped()),
+                    Error::<Test>::UnknownRequest
+                );
+            }
+            assert!(Access::request(id).is_none());
+        }
+        for record in [1, 999, u64::MAX] {
+            assert_noop!(
+                Access::request_access(signed(DEMANDER), record, purpose()),
+                Error::<Test>::UnknownRecord
+            );
+            assert_noop!(
+                Access::revoke_grant(signed(OWNER), record, DEMANDER),
+                Error::<Test>::UnknownRecord
+            );
+            assert!(!Access::can_access(record, OWNER));
+            assert_eq!(Access::audit_head(record), H256::zero());
+        }
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_accounts_without_roles_change_nothing() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_noop!(
+            Access::set_encryption_key(signed(STRANGER), KEY),
+            Error::<Test>::NoRole
+        );
+        assert_noop!(
+            Access::request_access(signed(STRANGER), RECORD, purpose()),
+            Error::<Test>::NotDataDemander
+        );
+        // Owners and managers are not demanders either.
+        for who in [OWNER, MANAGER] {
+            assert_noop!(
+                Access::request_access(signed(who), RECORD, purpose()),
+                Error::<Test>::NotDataDemander
+            );
+        }
+        for who in [STRANGER, DEMANDER, OWNER] {
+            assert_noop!(
+                Access::vote(signed(who), request, true),
+                Error::<Test>::NotMember
+            );
+        }
+        assert_noop!(
+            Access::revoke_grant(signed(STRANGER), RECORD, DEMANDER),
+            Error::<Test>::NotOwner
+        );
+        for role in [Role::DataOwner, Role::DataManager, Role::DataDemander] {
+            assert_noop!(
+                Access::assign_role(signed(STRANGER), STRANGER, role),
+                DispatchError::BadOrigin
+            );
+            assert_noop!(
+                Access::revoke_role(signed(STRANGER), OWNER, role),
+                DispatchError::BadOrigin
+            );
+        }
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_oversized_purposes_and_keys_do_not_decode_as_calls() {
+    // Pallet index 2 in the mock; call 3 requests, call 5 delivers.
+    let call = |index: u8, id: u64, bytes: usize| {
+        let mut call = vec![2u8, index];
+        id.encode_to(&mut call);
+        vec![0xabu8; bytes].encode_to(&mut call);
+        call
+    };
+    let decodes = |call: &[u8]| RuntimeCall::decode(&mut &call[..]).is_ok();
+    assert!(decodes(&call(3, 0, 64)));
+    assert!(!decodes(&call(3, 0, 65)));
+    assert!(decodes(&call(5, 0, 128)));
+    assert!(!decodes(&call(5, 0, 129)));
+    // A length prefix of a billion bytes is refused without allocating it.
+    let mut lying = vec![2u8, 5];
+    0u64.encode_to(&mut lying);
+    codec::Compact(1_000_000_000u32).encode_to(&mut lying);
+    assert!(!decodes(&lying));
+    // A set_encryption_key with 31 key bytes is truncated.
+    let mut short = vec![2u8, 2];
+    short.extend_from_slice(&[1u8; 31]);
+    assert!(!decodes(&short));
+    short.push(1);
+    assert!(decodes(&short));
+}

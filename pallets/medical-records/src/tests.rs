@@ -446,3 +446,230 @@ fn integrity_test_passes() {
         <Pallet<Test> as Hooks<u64>>::integrity_test();
     });
 }
+
+// Hostile input (issue #7): every refusal is a named error and leaves the state (storage
+// root, events, the audit heads) untouched; bounds are enforced when a call is decoded.
+
+/// `assert_noop!` and the audit heads of `records` unchanged (the mock keeps them outside
+/// storage).
+macro_rules! assert_refused {
+    ($call:expr, $error:expr, $records:expr) => {{
+        let heads: Vec<H256> = $records.iter().map(|r| MockAudit::head(*r)).collect();
+        assert_noop!($call, $error);
+        let after: Vec<H256> = $records.iter().map(|r| MockAudit::head(*r)).collect();
+        assert_eq!(heads, after, "an audit head moved");
+    }};
+}
+
+/// A `register_record` (or, with `previous`, `amend_record`) call as a hostile client
+/// encodes it: labels and location of any length, with this runtime's indexes.
+fn encoded_call(previous: Option<RecordId>, labels: Vec<Vec<u8>>, location: Vec<u8>) -> Vec<u8> {
+    let input = RecordInput {
+        raw_hash: H256::repeat_byte(1),
+        content_hash: H256::repeat_byte(2),
+        raw_len: 10,
+        compressed_len: 5,
+        codec: Codec {
+            method: CodecMethod::Bytes,
+            dictionary: None,
+        },
+        labels,
+        location,
+        manager: MANAGER,
+    };
+    // Pallet index 3 in the mock; call 0 registers, call 1 amends.
+    let mut call = vec![3u8];
+    match previous {
+        None => call.push(0),
+        Some(previous) => {
+            call.push(1);
+            previous.encode_to(&mut call);
+        }
+    }
+    input.encode_to(&mut call);
+    call
+}
+
+fn decodes(call: &[u8]) -> bool {
+    RuntimeCall::decode(&mut &call[..]).is_ok()
+}
+
+#[test]
+fn hostile_oversized_labels_and_locations_do_not_decode_as_calls() {
+    // At the bounds (4 labels of 16 bytes, 96 bytes of location) the call decodes, so the
+    // refusals below are about the sizes alone.
+    let labels = |n: usize, len: usize| (0..n).map(|i| vec![b'a' + i as u8; len]).collect();
+    for previous in [None, Some(0)] {
+        assert!(decodes(&encoded_call(
+            previous,
+            labels(4, 16),
+            vec![b'l'; 96]
+        )));
+        // Too many labels, a label too long, a location too long.
+        assert!(!decodes(&encoded_call(
+            previous,
+            labels(5, 1),
+            b"l".to_vec()
+        )));
+        assert!(!decodes(&encoded_call(
+            previous,
+            labels(1, 17),
+            b"l".to_vec()
+        )));
+        assert!(!decodes(&encoded_call(
+            previous,
+            labels(1, 1),
+            vec![b'l'; 97]
+        )));
+        assert!(!decodes(&encoded_call(
+            previous,
+            labels(64, 64),
+            vec![b'l'; 4096]
+        )));
+    }
+    // A length prefix claiming a billion labels is refused without allocating them.
+    let mut lying = encoded_call(None, vec![], b"l".to_vec());
+    let labels_at = 2 + 32 + 32 + 8 + 8 + 2; // call indexes, hashes, lengths, codec
+    assert_eq!(lying[labels_at], 0, "an empty label list is one zero byte");
+    let claim = codec::Compact(1_000_000_000u32).encode();
+    lying.splice(labels_at..labels_at + 1, claim);
+    assert!(!decodes(&lying));
+    // A truncated call does not decode either.
+    let good = encoded_call(None, labels(2, 3), b"loc".to_vec());
+    for cut in 0..good.len() {
+        assert!(!decodes(&good[..cut]), "cut at {cut}");
+    }
+}
+
+#[test]
+fn hostile_unknown_record_ids_change_nothing() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(MedicalRecords::register_record(
+            RuntimeOrigin::signed(OWNER),
+            input(1, &["a"])
+        ));
+        for id in [1, 7, u64::MAX] {
+            assert_refused!(
+                MedicalRecords::amend_record(RuntimeOrigin::signed(OWNER), id, input(2, &["a"])),
+                Error::<Test>::UnknownRecord,
+                [0, id]
+            );
+            assert_refused!(
+                MedicalRecords::retract_record(RuntimeOrigin::signed(OWNER), id),
+                Error::<Test>::UnknownRecord,
+                [0, id]
+            );
+            assert_refused!(
+                MedicalRecords::report_integrity_failure(
+                    RuntimeOrigin::signed(MANAGER),
+                    id,
+                    IntegrityFault::ContentMismatch
+                ),
+                Error::<Test>::UnknownRecord,
+                [0, id]
+            );
+            assert_eq!(Pallet::<Test>::record(id), None);
+        }
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_accounts_without_roles_change_nothing() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(MedicalRecords::register_record(
+            RuntimeOrigin::signed(OWNER),
+            input(1, &["a"])
+        ));
+        let signed = RuntimeOrigin::signed;
+        // No role at all, or only the manager's: no registration, even of fine input.
+        for who in [STRANGER, MANAGER, 99] {
+            assert_refused!(
+                MedicalRecords::register_record(signed(who), input(2, &["a"])),
+                Error::<Test>::NotDataOwner,
+                [0, 1]
+            );
+        }
+        // The role is checked before the input: a stranger learns nothing about it.
+        assert_refused!(
+            MedicalRecords::register_record(signed(STRANGER), input(1, &["a", "a", ""])),
+            Error::<Test>::NotDataOwner,
+            [0, 1]
+        );
+        // A manager without the role, or the owner naming itself.
+        for manager in [STRANGER, OWNER, 99] {
+            let mut bad = input(2, &["a"]);
+            bad.manager = manager;
+            assert_refused!(
+                MedicalRecords::register_record(signed(OWNER), bad),
+                Error::<Test>::ManagerNotDataManager,
+                [0, 1]
+            );
+        }
+        // Someone else's record: neither amended, retracted nor reported.
+        for who in [STRANGER, OTHER_OWNER, MANAGER] {
+            assert_refused!(
+                MedicalRecords::amend_record(signed(who), 0, input(2, &["a"])),
+                Error::<Test>::NotOwner,
+                [0, 1]
+            );
+            assert_refused!(
+                MedicalRecords::retract_record(signed(who), 0),
+                Error::<Test>::NotOwner,
+                [0]
+            );
+        }
+        for who in [STRANGER, OTHER_OWNER] {
+            assert_refused!(
+                MedicalRecords::report_integrity_failure(
+                    signed(who),
+                    0,
+                    IntegrityFault::BlobMissing
+                ),
+                Error::<Test>::NotOwnerOrManager,
+                [0]
+            );
+        }
+        check_invariants();
+    });
+}
+
+#[test]
+fn hostile_owners_without_funds_change_nothing() {
+    new_test_ext().execute_with(|| {
+        // An account that never held funds, and one just above the existential deposit.
+        MockRoles::set(99, Role::DataOwner, true);
+        for who in [99, POOR_OWNER] {
+            assert_refused!(
+                MedicalRecords::register_record(RuntimeOrigin::signed(who), input(1, &["a"])),
+                Error::<Test>::InsufficientDeposit,
+                [0]
+            );
+            assert_eq!(held(who), 0);
+        }
+        // The deposit must leave the existential deposit free: exactly the deposit is short.
+        let record = input(1, &["a"]);
+        let deposit = Pallet::<Test>::deposit_for(&record);
+        MockRoles::set(98, Role::DataOwner, true);
+        assert_ok!(
+            <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(&98, deposit)
+        );
+        assert_refused!(
+            MedicalRecords::register_record(RuntimeOrigin::signed(98), record.clone()),
+            Error::<Test>::InsufficientDeposit,
+            [0]
+        );
+        assert_ok!(
+            <Balances as frame_support::traits::fungible::Mutate<_>>::mint_into(
+                &98,
+                <<Test as pallet_balances::Config>::ExistentialDeposit as Get<Balance>>::get()
+            )
+        );
+        assert_ok!(MedicalRecords::register_record(
+            RuntimeOrigin::signed(98),
+            record
+        ));
+        assert_eq!(held(98), deposit);
+        check_invariants();
+    });
+}
