@@ -171,3 +171,119 @@ fn non_canonical_bodies_are_refused() {
     header.extend_from_slice(&body);
     assert_eq!(decompress(&header), Err(Error::BadLength));
 }
+
+/// Decodes `data` streamed in `chunk`-byte pieces; the first error, and the output so far.
+fn streamed(data: &[u8], chunk: usize) -> (Result<Vec<u8>, Error>, usize) {
+    let mut d = stream::Decompressor::with_limit(1 << 20);
+    let mut out = Vec::new();
+    for piece in data.chunks(chunk) {
+        if let Err(e) = d.write(piece, &mut out) {
+            // A failed stream stays failed.
+            assert_eq!(d.write(b"more", &mut Vec::new()), Err(Error::StreamClosed));
+            return (Err(e), out.len());
+        }
+    }
+    let result = d.finish(&mut out).map(|()| out.clone());
+    (result, out.len())
+}
+
+/// `data` with the dictionary flag set and `id` inserted after the fixed header, as a
+/// container made with a primed dictionary looks.
+fn naming_dictionary(data: &[u8], id: &[u8; 32]) -> Vec<u8> {
+    let mut named = data[..8].to_vec();
+    named[6] |= 2;
+    named.extend_from_slice(id);
+    named.extend_from_slice(&data[8..]);
+    named
+}
+
+/// Primed dictionaries are not built yet (issue #8), so no dictionary can be supplied:
+/// a container that names one — any id, the all-zero one too — is refused with the id
+/// it names (a wrong dictionary and a missing one are the same case today), one-shot and
+/// streamed, before a byte of its body is decoded.
+#[test]
+fn a_container_naming_a_dictionary_is_refused_with_its_id() {
+    let (text, packed) = sample(Mode::Hanzi);
+    let framed = framed(&text);
+    let mut x = 7u32;
+    let noise: Vec<u8> = (0..4096)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8
+        })
+        .collect();
+    let stored = compress(&noise, &Options::default()).unwrap();
+    assert_eq!(
+        medchain_lzw::read_header(&stored).unwrap().method,
+        medchain_lzw::Method::Stored
+    );
+    for id in [[0xAB; 32], [0; 32], *b"a dictionary nobody ever primed."] {
+        for data in [&packed, &framed, &stored] {
+            let named = naming_dictionary(data, &id);
+            assert_eq!(
+                medchain_lzw::read_header(&named).unwrap().dictionary,
+                Some(id)
+            );
+            assert_eq!(decompress(&named), Err(Error::MissingDictionary(id)));
+            for chunk in [1, 7, named.len()] {
+                assert_eq!(
+                    streamed(&named, chunk),
+                    (Err(Error::MissingDictionary(id)), 0),
+                    "chunks of {chunk}"
+                );
+            }
+            // Cut inside the id, the container is truncated.
+            for cut in 8..40 {
+                assert_eq!(
+                    decompress(&named[..cut]),
+                    Err(Error::Truncated),
+                    "cut {cut}"
+                );
+                assert_eq!(
+                    streamed(&named[..cut], 3).0,
+                    Err(Error::Truncated),
+                    "cut {cut}"
+                );
+            }
+        }
+    }
+    let message = Error::MissingDictionary([0xAB; 32]).to_string();
+    assert!(message.contains(&"ab".repeat(32)), "{message}");
+}
+
+/// Every value of every fixed header byte: the original, or the error that names what
+/// is wrong with that byte — never other data, never a panic.
+#[test]
+fn every_header_byte_value_gives_the_original_or_a_named_error() {
+    for mode in [Mode::Bytes, Mode::Hanzi, Mode::PaperMixed] {
+        let (text, packed) = sample(mode);
+        for at in 4..8 {
+            for value in 0..=255u8 {
+                let mut bad = packed.clone();
+                bad[at] = value;
+                let result = decompress(&bad);
+                if let Ok(out) = &result {
+                    assert_eq!(out, &text, "{mode:?}: byte {at} = {value} gave other data");
+                    continue;
+                }
+                let error = result.unwrap_err();
+                match at {
+                    4 => assert_eq!(error, Error::UnsupportedVersion(value)),
+                    5 if value > 4 => assert_eq!(error, Error::UnknownMethod(value)),
+                    6 if value & !7 != 0 => assert_eq!(error, Error::BadFlags(value)),
+                    6 if value & 2 != 0 => {
+                        assert!(matches!(error, Error::MissingDictionary(_)), "{error:?}")
+                    }
+                    7 if !(9..=20).contains(&value) => assert_eq!(error, Error::BadMaxBits(value)),
+                    _ => {}
+                }
+                // The streaming decoder agrees.
+                assert_eq!(
+                    streamed(&bad, 64).0,
+                    Err(error),
+                    "{mode:?}: byte {at} = {value}"
+                );
+            }
+        }
+    }
+}
