@@ -279,3 +279,258 @@ async fn a_broken_upload_leaves_nothing_and_a_restart_loses_nothing() {
     assert_eq!(restarted.get(&owner, 1).await.unwrap(), kept);
     restarted.stop().await;
 }
+
+/// How one hammering request is made wrong, and what the store must answer.
+#[derive(Clone, Copy, Debug)]
+enum Attack {
+    /// Random signature bytes, all on one shared challenge.
+    Forged,
+    /// Signed by another key, claiming to be the owner.
+    OtherKey,
+    /// The owner's signature for another record.
+    OtherPath,
+    /// The owner's signature for a download, sent as an upload.
+    OtherMethod,
+    /// The owner's signature for another store (another manager).
+    OtherStore,
+    /// A request already answered, sent again.
+    Replayed,
+    /// A challenge this store never issued, correctly signed.
+    InventedChallenge,
+    /// A signature that is not 64 bytes of hex.
+    MalformedSignature,
+    /// An account that is not 32 bytes of hex, or none.
+    MalformedAccount,
+    /// A forged signature on an upload of the right bytes.
+    ForgedUpload,
+    /// A good signature of an account that may not read the record.
+    Stranger,
+}
+
+const ATTACKS: [Attack; 11] = [
+    Attack::Forged,
+    Attack::OtherKey,
+    Attack::OtherPath,
+    Attack::OtherMethod,
+    Attack::OtherStore,
+    Attack::Replayed,
+    Attack::InventedChallenge,
+    Attack::MalformedSignature,
+    Attack::MalformedAccount,
+    Attack::ForgedUpload,
+    Attack::Stranger,
+];
+
+/// An HTTP client hammering the store (issue #7): 550 requests with forged, misdirected,
+/// replayed, invented or malformed signatures, 16 at a time. Each gets 401 with the reason
+/// (a well-signed stranger 403), nothing reaches the blob directory, the challenge the
+/// forgeries were sent with is still good, and correct requests succeed afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_hammering_with_bad_signatures_gets_refusals_and_changes_nothing() {
+    use futures::StreamExt;
+    use medchain_store::protocol::{signed_message, ErrorBody};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (owner, manager, stranger) = (Account::new(1), Account::new(2), Account::new(4));
+    let store = Running::start_in(dir.path(), FakeChain::default(), manager.account()).await;
+    let held = blob(1000, 1);
+    store.add_record(1, &owner, &manager, &held);
+    store.put(&owner, 1, &held).await.unwrap();
+    let pending = blob(1000, 2);
+    store.add_record(2, &owner, &manager, &pending);
+    let before = store.files();
+    assert_eq!(before, vec![object(&owner, &held)]);
+
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", store.addr);
+    let sign = |who: &Account, manager: &Account, method: &str, path: &str, c: &[u8; 32]| {
+        who.sign(&signed_message(&manager.account(), method, path, c))
+    };
+    let send = |method: &str, path: &str, headers: Vec<(&'static str, String)>| {
+        let mut request = match method {
+            "GET" => http.get(format!("{base}{path}")),
+            _ => http.put(format!("{base}{path}")).body(pending.clone()),
+        };
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let signed_headers = |who: &Account, challenge: &[u8; 32], signature: &[u8]| {
+        vec![
+            ("x-medchain-account", to_hex(&who.account())),
+            ("x-medchain-challenge", to_hex(challenge)),
+            ("x-medchain-signature", to_hex(signature)),
+        ]
+    };
+
+    // A request answered once, to replay; a challenge to forge signatures on.
+    let used = fresh_challenge(store.addr).await;
+    let used_signature = sign(&owner, &manager, "GET", "/v1/blobs/1", &used);
+    let answered = send(
+        "GET",
+        "/v1/blobs/1",
+        signed_headers(&owner, &used, &used_signature),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answered.status(), StatusCode::OK);
+    let shared = fresh_challenge(store.addr).await;
+
+    let attack = |i: usize| {
+        let kind = ATTACKS[i % ATTACKS.len()];
+        let (owner, manager, stranger, send, sign, signed_headers) =
+            (&owner, &manager, &stranger, &send, &sign, &signed_headers);
+        async move {
+            let c = fresh_challenge(store.addr).await;
+            let noise: Vec<u8> = (0..64).map(|j| (i * 31 + j * 7) as u8).collect();
+            let (method, path, headers, status, reason) = match kind {
+                Attack::Forged => (
+                    "GET",
+                    "/v1/blobs/1",
+                    signed_headers(owner, &shared, &noise),
+                    StatusCode::UNAUTHORIZED,
+                    "bad signature",
+                ),
+                Attack::OtherKey => (
+                    "GET",
+                    "/v1/blobs/1",
+                    signed_headers(
+                        owner,
+                        &c,
+                        &sign(stranger, manager, "GET", "/v1/blobs/1", &c),
+                    ),
+                    StatusCode::UNAUTHORIZED,
+                    "bad signature",
+                ),
+                Attack::OtherPath => (
+                    "GET",
+                    "/v1/blobs/1",
+                    signed_headers(owner, &c, &sign(owner, manager, "GET", "/v1/blobs/2", &c)),
+                    StatusCode::UNAUTHORIZED,
+                    "bad signature",
+                ),
+                Attack::OtherMethod => (
+                    "PUT",
+                    "/v1/blobs/2",
+                    signed_headers(owner, &c, &sign(owner, manager, "GET", "/v1/blobs/2", &c)),
+                    StatusCode::UNAUTHORIZED,
+                    "bad signature",
+                ),
+                Attack::OtherStore => (
+                    "PUT",
+                    "/v1/blobs/2",
+                    signed_headers(owner, &c, &sign(owner, stranger, "PUT", "/v1/blobs/2", &c)),
+                    StatusCode::UNAUTHORIZED,
+                    "bad signature",
+                ),
+                Attack::Replayed => (
+                    "GET",
+                    "/v1/blobs/1",
+                    signed_headers(owner, &used, &used_signature),
+                    StatusCode::UNAUTHORIZED,
+                    "challenge already used",
+                ),
+                Attack::InventedChallenge => {
+                    let invented: [u8; 32] = noise[..32].try_into().unwrap();
+                    (
+                        "GET",
+                        "/v1/blobs/1",
+                        signed_headers(
+                            owner,
+                            &invented,
+                            &sign(owner, manager, "GET", "/v1/blobs/1", &invented),
+                        ),
+                        StatusCode::UNAUTHORIZED,
+                        "unknown or expired challenge",
+                    )
+                }
+                Attack::MalformedSignature => {
+                    let mut headers = signed_headers(owner, &c, &noise[..63]);
+                    if i % 2 == 0 {
+                        headers[2].1 = "0xnot-hex".into();
+                    }
+                    (
+                        "GET",
+                        "/v1/blobs/1",
+                        headers,
+                        StatusCode::UNAUTHORIZED,
+                        "missing or malformed x-medchain-signature",
+                    )
+                }
+                Attack::MalformedAccount => {
+                    let signature = sign(owner, manager, "GET", "/v1/blobs/1", &c);
+                    let mut headers = signed_headers(owner, &c, &signature);
+                    if i % 2 == 0 {
+                        headers.remove(0);
+                    } else {
+                        headers[0].1 = to_hex(&owner.account()[..31]);
+                    }
+                    (
+                        "GET",
+                        "/v1/blobs/1",
+                        headers,
+                        StatusCode::UNAUTHORIZED,
+                        "missing or malformed x-medchain-account",
+                    )
+                }
+                Attack::ForgedUpload => (
+                    "PUT",
+                    "/v1/blobs/2",
+                    signed_headers(owner, &c, &noise),
+                    StatusCode::UNAUTHORIZED,
+                    "bad signature",
+                ),
+                Attack::Stranger => (
+                    "GET",
+                    "/v1/blobs/1",
+                    signed_headers(
+                        stranger,
+                        &c,
+                        &sign(stranger, manager, "GET", "/v1/blobs/1", &c),
+                    ),
+                    StatusCode::FORBIDDEN,
+                    "may not read record 1",
+                ),
+            };
+            let response = send(method, path, headers).await.unwrap();
+            let got = response.status();
+            let body: ErrorBody = response.json().await.unwrap();
+            (kind, got, status, body.error, reason)
+        }
+    };
+    let answers: Vec<_> = futures::stream::iter(0..550)
+        .map(attack)
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    assert_eq!(answers.len(), 550);
+    for (kind, got, status, error, reason) in answers {
+        assert_eq!(got, status, "{kind:?}: {error}");
+        assert!(error.contains(reason), "{kind:?}: {error}");
+    }
+
+    // Nothing was written, not even a staging file.
+    assert_eq!(store.files(), before);
+    // The forgeries did not use up the challenge they were sent with.
+    let good = send(
+        "GET",
+        "/v1/blobs/1",
+        signed_headers(
+            &owner,
+            &shared,
+            &sign(&owner, &manager, "GET", "/v1/blobs/1", &shared),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(good.status(), StatusCode::OK);
+    assert_eq!(good.bytes().await.unwrap().as_ref(), held.as_slice());
+    // Correct requests succeed: the owner reads and uploads.
+    assert_eq!(store.get(&owner, 1).await.unwrap(), held);
+    assert!(store.put(&owner, 2, &pending).await.unwrap().created);
+    let mut both = vec![object(&owner, &held), object(&owner, &pending)];
+    both.sort();
+    assert_eq!(store.files(), both);
+    store.stop().await;
+}
