@@ -656,10 +656,7 @@ fn every_vote_refused(request: RequestId, error: Error<Test>) {
     let error = DispatchError::from(error);
     for member in MockMembers::sorted_members() {
         for approve in [true, false] {
-            assert_noop!(
-                Access::vote(signed(member), request, approve),
-                error.clone()
-            );
+            assert_noop!(Access::vote(signed(member), request, approve), error);
         }
     }
     assert_noop!(
