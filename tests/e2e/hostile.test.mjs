@@ -429,16 +429,14 @@ test('unknown ids, double votes, votes after close and key delivery by strangers
   assert.equal((await api.call.accessApi.canAccess(record, ferdie.address)).isTrue, true);
 });
 
-test(
-  'medchain_submitRaw refuses odd-length hex',
-  { todo: 'impl-serde reads "0xabc" as 0x0abc, so the node queues it (reported in issue #7)' },
-  async () => {
-    const { body } = await submitRaw(['0xabc', ['en'], null, bob.address]);
-    if (body.result) {
-      // Leave the queue as it was.
-      await node.rpc('medchain_dropQueued', [body.result.slot]);
-    }
-    assert.equal(body.result, undefined, `queued as ${JSON.stringify(body.result)}`);
-    assert.equal(body.error.code, -32602);
-  },
-);
+// sp_core::Bytes would read "0xabc" as 0a bc and queue text nobody sent.
+test('medchain_submitRaw refuses odd-length hex', async () => {
+  const { body } = await submitRaw(['0xabc', ['en'], null, bob.address]);
+  if (body.result) {
+    // Leave the queue as it was.
+    await node.rpc('medchain_dropQueued', [body.result.slot]);
+  }
+  assert.equal(body.result, undefined, `queued as ${JSON.stringify(body.result)}`);
+  assert.equal(body.error.code, -32602);
+  assert.match(JSON.stringify(body.error.data), /odd number of hex digits/);
+});

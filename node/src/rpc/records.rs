@@ -30,6 +30,45 @@ use sp_core::{
     Bytes, H256,
 };
 
+/// Bytes given as hex (`0x` optional) with an even number of digits.
+///
+/// `sp_core::Bytes` reads `"0xabc"` as `0a bc`, padding a nibble: the node would queue
+/// text the operator did not send. A malformed text is refused (-32602) instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrictHex(pub Vec<u8>);
+
+impl std::str::FromStr for StrictHex {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let digits = text.strip_prefix("0x").unwrap_or(text).as_bytes();
+        if let Some(at) = digits.iter().position(|d| !d.is_ascii_hexdigit()) {
+            return Err(format!("invalid hex character at position {at}"));
+        }
+        if digits.len() % 2 != 0 {
+            return Err(format!(
+                "an odd number of hex digits ({}): each byte takes two",
+                digits.len()
+            ));
+        }
+        let nibble = |d: u8| (d as char).to_digit(16).unwrap_or(0) as u8;
+        Ok(Self(
+            digits
+                .chunks_exact(2)
+                .map(|pair| (nibble(pair[0]) << 4) | nibble(pair[1]))
+                .collect(),
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for StrictHex {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// Error codes of the `medchain_*` methods.
 const INVALID_RECORD: i32 = 9001;
 const STORAGE_UNAVAILABLE: i32 = 9002;
@@ -84,7 +123,7 @@ pub trait RecordsApi<AccountId> {
     #[method(name = "medchain_submitRaw", with_extensions)]
     fn submit_raw(
         &self,
-        raw: Bytes,
+        raw: StrictHex,
         labels: Vec<String>,
         location: Option<String>,
         manager: AccountId,
@@ -151,7 +190,7 @@ where
     fn submit_raw(
         &self,
         ext: &Extensions,
-        raw: Bytes,
+        raw: StrictHex,
         labels: Vec<String>,
         location: Option<String>,
         manager: AccountId,
@@ -234,5 +273,31 @@ where
         let mut storage = self.storage()?;
         request_drop(&mut *storage, STORAGE_PREFIX, slot)
             .map_err(|e| error(INVALID_RECORD, e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrictHex;
+
+    #[test]
+    fn strict_hex_takes_whole_bytes_only() {
+        let parse = |text: &str| text.parse::<StrictHex>().map(|hex| hex.0);
+        assert_eq!(parse("0x6869"), Ok(b"hi".to_vec()));
+        assert_eq!(parse("6869"), Ok(b"hi".to_vec()));
+        assert_eq!(parse("0xABcd"), Ok(vec![0xab, 0xcd]));
+        assert_eq!(parse("0x"), Ok(vec![]));
+        assert!(parse("0xabc")
+            .unwrap_err()
+            .contains("odd number of hex digits (3)"));
+        assert!(parse("0xzz")
+            .unwrap_err()
+            .contains("invalid hex character at position 0"));
+        assert!(parse("hello")
+            .unwrap_err()
+            .contains("invalid hex character"));
+        assert!(parse("0x0x12")
+            .unwrap_err()
+            .contains("invalid hex character at position 1"));
     }
 }
