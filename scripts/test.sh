@@ -15,9 +15,11 @@ cargo fmt --all -- --check
 step "unit, property and integration tests, chain-spec check (release)"
 cargo test --release --workspace --locked
 
-step "our pallets' benchmarks run once each as tests (mock runtime)"
+step "our pallets' benchmarks as tests, and their migrations under try-runtime (mock runtime)"
 # No WASM needed: the pallets' crates only (the node's benchmark build is scripts/benchmark-pallets.sh).
-SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks
+# One build for both features: the benchmarks run once each, and `try-runtime` adds the
+# migrations' pre/post-upgrade checks and the `try_state` invariants to the tests.
+SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks,try-runtime
 
 step "the store over S3-compatible storage (a local moto server on 127.0.0.1)"
 # moto's S3 server (PyPI) in its own virtualenv outside the clone, installed once.

@@ -223,6 +223,23 @@ impl Chain {
             .await?)
     }
 
+    /// The block that registered a record, where the runtime keeps it
+    /// (`pallet-medical-records` storage version 2): `None` for a record registered
+    /// before that version, or on an older runtime. Read by field name, so the
+    /// [`Record`] mirror stays decodable on both layouts.
+    pub async fn registered_block(&self, id: u64) -> Result<Option<u64>> {
+        let at = self.api.at_current_block().await?;
+        let record: Option<Value> = at
+            .runtime_apis()
+            .call(runtime_api_call::<_, Option<Value>>(
+                "MedicalRecordsApi",
+                "record",
+                (id,),
+            ))
+            .await?;
+        Ok(record.and_then(|record| field_u64(&record, "registered_block")))
+    }
+
     /// A record that must exist.
     pub async fn existing_record(&self, id: u64) -> Result<Record> {
         self.record(id)

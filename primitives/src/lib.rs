@@ -263,7 +263,7 @@ pub enum RecordStatus {
 #[derive(
     Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
-pub struct Record<AccountId, Balance, Labels, Location> {
+pub struct Record<AccountId, Balance, Labels, Location, BlockNumber> {
     /// The data owner that registered it.
     pub owner: AccountId,
     /// What the owner submitted.
@@ -276,6 +276,10 @@ pub struct Record<AccountId, Balance, Labels, Location> {
     pub registered_at: u64,
     /// The deposit held from the owner while the record is live.
     pub deposit: Balance,
+    /// The block that registered it, so that an audit starts there instead of searching
+    /// by `registered_at`. `None` for records registered before storage version 2 of
+    /// `pallet-medical-records`.
+    pub registered_block: Option<BlockNumber>,
 }
 
 /// Where an access request stands.

@@ -68,7 +68,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 100,
+    spec_version: 101,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -139,8 +139,9 @@ pub type UncheckedExtrinsic =
 /// What a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade (none yet).
-pub type Migrations = ();
+/// Storage migrations run on the next runtime upgrade. Each runs only when its pallet's
+/// on-chain storage version matches, so a chain already past it skips it.
+pub type Migrations = (pallet_medical_records::migrations::v2::MigrateV1ToV2<Runtime>,);
 
 /// Dispatches blocks to the pallets.
 pub type Executive = frame_executive::Executive<

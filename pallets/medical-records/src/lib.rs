@@ -93,8 +93,13 @@ pub type LocationOf<T> = BoundedVec<u8, <T as Config>::MaxLocationLen>;
 pub type RecordInputOf<T> =
     RecordInput<<T as frame_system::Config>::AccountId, LabelsOf<T>, LocationOf<T>>;
 /// A record as stored.
-pub type RecordOf<T> =
-    Record<<T as frame_system::Config>::AccountId, BalanceOf<T>, LabelsOf<T>, LocationOf<T>>;
+pub type RecordOf<T> = Record<
+    <T as frame_system::Config>::AccountId,
+    BalanceOf<T>,
+    LabelsOf<T>,
+    LocationOf<T>,
+    BlockNumberFor<T>,
+>;
 
 /// Most ids one call of a paged runtime API returns.
 pub const MAX_PAGE: u32 = 100;
@@ -112,7 +117,7 @@ impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::Mult
 }
 
 /// The storage layout version (see [`migrations`]).
-const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -543,6 +548,7 @@ impl<T: Config> Pallet<T> {
                 status: RecordStatus::Live,
                 registered_at: T::Time::now(),
                 deposit,
+                registered_block: Some(frame_system::Pallet::<T>::block_number()),
             },
         );
         Ok(id)
@@ -623,8 +629,13 @@ impl<T: Config> Pallet<T> {
         let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
         let mut live = 0usize;
         let mut labelled = 0usize;
+        let now = frame_system::Pallet::<T>::block_number();
         for (id, record) in Records::<T>::iter() {
             ensure!(id < next, "a record id is not below NextRecordId");
+            ensure!(
+                record.registered_block.is_none_or(|block| block <= now),
+                "a record was registered in a future block"
+            );
             let indexed = RecordsByOwner::<T>::contains_key(&record.owner, id);
             if record.status == RecordStatus::Live {
                 live += 1;

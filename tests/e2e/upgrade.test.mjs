@@ -1,0 +1,243 @@
+// A runtime upgrade by council vote on the four-hospital local consortium.
+//
+// The chain starts on the previous release's runtime (spec 100, storage version 1 of
+// MedicalRecords: tests/fixtures/runtimes/). Records, requests, votes, a delivered key, a
+// retraction and their audit heads are made there. A minority motion (2 of 4) to
+// authorise the runtime under test is executed but refused (BadOrigin, nothing
+// authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
+// seat, applies it. Then: spec_version is 101 in Polkadot.js, all four nodes keep
+// producing and finalizing blocks, the migration ran (storage version 2, old records
+// carry `registeredBlock: null`, new ones their block), and every record, request, grant,
+// role, key and audit head from before reads exactly as it did, through Polkadot.js and
+// through the CLI's audit.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { blake2AsHex, cryptoWaitReady, xxhashAsHex } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import {
+  nodeBinary,
+  startConsortium,
+  stopAll,
+  sendAndInclude,
+  sendAndFinalize,
+  councilMotion,
+  waitFor,
+  waitForFinalized,
+  cli,
+} from '../lib/nodes.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const OLD_RUNTIME = join(here, '..', 'fixtures', 'runtimes', 'medchain-spec100.compact.compressed.wasm');
+/** The runtime under test, as `cargo build --release` leaves it (or $MEDCHAIN_RUNTIME_WASM). */
+function newRuntimePath() {
+  if (process.env.MEDCHAIN_RUNTIME_WASM) return process.env.MEDCHAIN_RUNTIME_WASM;
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
+  return join(target, 'release', 'wbuild', 'medchain-runtime', 'medchain_runtime.compact.compressed.wasm');
+}
+
+let nodes = [];
+let api;
+/** Connections opened here (the nodes' own are closed by `stop`). */
+const connections = [];
+let workDir;
+let alice, bob, charlie, dave, eve, ferdie;
+
+before(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  [alice, bob, charlie, dave, eve, ferdie] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((name) =>
+    keyring.addFromUri(`//${name}`),
+  );
+  assert.ok(existsSync(newRuntimePath()), `${newRuntimePath()} not found: build with scripts/test.sh`);
+  // The node's own `local` spec, with the previous release's code: the nodes build
+  // genesis by running that code's genesis builder, as a chain launched then did.
+  workDir = mkdtempSync(join(tmpdir(), 'medchain-upgrade-'));
+  const spec = JSON.parse(
+    execFileSync(nodeBinary(), ['build-spec', '--chain', 'local', '--disable-default-bootnode'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 << 20,
+    }),
+  );
+  spec.genesis.runtimeGenesis.code = u8aToHex(readFileSync(OLD_RUNTIME));
+  const specPath = join(workDir, 'local-spec100.json');
+  writeFileSync(specPath, JSON.stringify(spec));
+  nodes = await startConsortium({ chain: specPath });
+  api = await nodes[0].api();
+});
+
+after(async () => {
+  for (const connection of connections) await connection.disconnect().catch(() => {});
+  await stopAll(nodes);
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+const field = (event, name) => event.data[event.data.names.indexOf(name)];
+
+function findEvent(events, section, method) {
+  const found = events.find(({ event }) => event.section === section && event.method === method);
+  assert.ok(found, `no ${section}.${method} among ${events.map(({ event }) => `${event.section}.${event.method}`)}`);
+  return found.event;
+}
+
+async function register(owner, text) {
+  const bytes = new TextEncoder().encode(text);
+  const input = {
+    rawHash: blake2AsHex(bytes, 256),
+    contentHash: blake2AsHex(new TextEncoder().encode(`sealed ${text}`), 256),
+    rawLen: bytes.length,
+    compressedLen: Math.ceil(bytes.length / 2),
+    codec: { method: 'Bytes', dictionary: null },
+    labels: ['upgrade-test', 'en'],
+    location: `store://bob/${blake2AsHex(bytes, 64).slice(2)}`,
+    manager: bob.address,
+  };
+  const { events, blockHash } = await sendAndInclude(api, api.tx.medicalRecords.registerRecord(input), owner);
+  const id = field(findEvent(events, 'medicalRecords', 'RecordRegistered'), 'id').toNumber();
+  const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
+  return { id, block };
+}
+
+async function openRequest(demander, record) {
+  const { events } = await sendAndInclude(api, api.tx.access.requestAccess(record, 'upgrade rehearsal'), demander);
+  return field(findEvent(events, 'access', 'AccessRequested'), 'request').toNumber();
+}
+
+/**
+ * The events of the block that applied the upgrade. That block ran the old runtime, but
+ * its state already holds the new code, so Polkadot.js decodes its events with the new
+ * metadata and fails (it logs "Unable to decode storage system.events"); they are read
+ * raw and decoded with the metadata of the block before.
+ */
+async function eventsOfUpgradeBlock(hash) {
+  const header = await api.rpc.chain.getHeader(hash);
+  const before = await api.at(header.parentHash);
+  const raw = await nodes[0].rpc('state_getStorage', [before.query.system.events.key(), hash]);
+  return before.registry.createType('Vec<FrameSystemEventRecord>', raw);
+}
+
+/** `MedicalRecords`' on-chain storage version (FRAME's `:__STORAGE_VERSION__:` key). */
+async function recordsStorageVersion() {
+  const key = xxhashAsHex('MedicalRecords', 128) + xxhashAsHex(':__STORAGE_VERSION__:', 128).slice(2);
+  const raw = await api.rpc.state.getStorage(key);
+  return api.createType('u16', raw.unwrap()).toNumber();
+}
+
+/** Everything the issue says must survive, as plain JSON. */
+async function snapshot(records, requests, demanders) {
+  const state = { records: {}, requests: {}, grants: {}, heads: {}, roles: {}, keys: {} };
+  for (const id of records) {
+    state.records[id] = (await api.call.medicalRecordsApi.record(id)).toJSON();
+    state.heads[id] = (await api.call.accessApi.auditHead(id)).toHex();
+    for (const demander of demanders) {
+      state.grants[`${id}/${demander.address}`] = (await api.query.access.grants(id, demander.address)).toJSON();
+    }
+  }
+  for (const id of requests) state.requests[id] = (await api.call.accessApi.request(id)).toJSON();
+  for (const who of [alice, bob, charlie, dave, eve, ferdie]) {
+    state.roles[who.address] = (await api.call.accessApi.roles(who.address)).toJSON();
+    state.keys[who.address] = (await api.query.access.encryptionKeys(who.address)).toJSON();
+  }
+  state.nextRecordId = (await api.query.medicalRecords.nextRecordId()).toNumber();
+  state.nextRequestId = (await api.query.access.nextRequestId()).toNumber();
+  return state;
+}
+
+test('a council majority upgrades the runtime; a minority cannot; nothing is lost', async () => {
+  const before = await api.rpc.state.getRuntimeVersion();
+  assert.equal(before.specVersion.toNumber(), 100, 'the chain starts on the previous release');
+  assert.equal(await recordsStorageVersion(), 1);
+
+  // State made under the old runtime.
+  const first = await register(alice, 'Chest pain for 3 hours, ST elevation in V2-V4.');
+  const second = await register(charlie, '患者女，62岁，反复咳嗽两周。');
+  const third = await register(alice, 'Retracted before the upgrade.');
+  await sendAndInclude(api, api.tx.medicalRecords.retractRecord(third.id), alice);
+  await sendAndInclude(api, api.tx.access.setEncryptionKey(u8aToHex(new Uint8Array(32).fill(5))), ferdie);
+  const approved = await openRequest(ferdie, first.id);
+  await sendAndInclude(api, api.tx.access.vote(approved, true), alice);
+  await sendAndInclude(api, api.tx.access.vote(approved, true), bob);
+  await sendAndInclude(api, api.tx.access.deliverKey(approved, u8aToHex(new Uint8Array(105).fill(0xcd))), alice);
+  const open = await openRequest(ferdie, second.id);
+  await sendAndFinalize(api, api.tx.access.vote(open, false), dave);
+  const records = [first.id, second.id, third.id];
+  const requests = [approved, open];
+  const old = await snapshot(records, requests, [ferdie]);
+  assert.equal(old.requests[approved].status, 'Delivered');
+  assert.equal(old.requests[open].status, 'Open');
+  assert.ok(old.grants[`${first.id}/${ferdie.address}`], 'the grant exists before the upgrade');
+  assert.equal(old.records[third.id].status.retracted, null);
+
+  const code = readFileSync(newRuntimePath());
+  const codeHash = blake2AsHex(code, 256);
+  const authorize = api.tx.system.authorizeUpgrade(codeHash);
+
+  // Two of four is not a majority: the motion closes, its call is refused.
+  const minority = await councilMotion(api, authorize, 2, alice, [alice, bob]);
+  const refused = findEvent(minority, 'council', 'Executed');
+  assert.ok(field(refused, 'result').isErr, 'a 2-of-4 motion must not authorise');
+  assert.ok(field(refused, 'result').asErr.isBadOrigin);
+  assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'nothing authorised by a minority');
+
+  // Three of four is: the code hash is authorised.
+  const majority = await councilMotion(api, authorize, 3, alice, [alice, bob, charlie]);
+  assert.ok(field(findEvent(majority, 'council', 'Executed'), 'result').isOk);
+  assert.equal(field(findEvent(majority, 'system', 'UpgradeAuthorized'), 'codeHash').toHex(), codeHash);
+
+  // Anyone may apply the authorised code: Eve has no role and no seat.
+  const applied = await sendAndFinalize(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), eve);
+  findEvent(await eventsOfUpgradeBlock(applied.blockHash), 'system', 'CodeUpdated');
+  const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
+
+  // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
+  await waitFor('spec_version 101 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 101, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 101);
+  assert.equal(await recordsStorageVersion(), 2, 'the migration ran');
+  assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
+
+  // Every node keeps producing and finalizing blocks after the upgrade.
+  for (const node of nodes) await waitForFinalized(node, upgradeBlock + 4, 90_000);
+
+  // A connection that lived through the upgrade reloads the metadata without the runtime
+  // APIs (`api.call.medicalRecordsApi` is gone), so reconnect, as Apps does on a reload.
+  await api.disconnect();
+  api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
+  connections.push(api);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 101);
+
+  // Everything from before reads as it did; old records gained `registeredBlock: null`.
+  const now = await snapshot(records, requests, [ferdie]);
+  for (const id of records) {
+    const { registeredBlock, ...rest } = now.records[id];
+    assert.equal(registeredBlock, null, `record ${id} was registered before the chain kept the block`);
+    assert.deepEqual(rest, old.records[id], `record ${id} is unchanged`);
+  }
+  assert.deepEqual(
+    { ...now, records: null },
+    { ...old, records: null },
+    'requests, grants, audit heads, roles, keys and counters are unchanged',
+  );
+  assert.equal((await api.call.accessApi.canAccess(first.id, ferdie.address)).isTrue, true, 'the grant still works');
+
+  // The chain works on: a new record carries its block; the open request is voted on.
+  const fourth = await register(charlie, 'Registered after the upgrade.');
+  assert.equal((await api.call.medicalRecordsApi.record(fourth.id)).unwrap().registeredBlock.unwrap().toNumber(), fourth.block);
+  await sendAndInclude(api, api.tx.access.vote(open, true), alice);
+  await sendAndFinalize(api, api.tx.access.vote(open, true), bob);
+  assert.equal((await api.call.accessApi.request(open)).unwrap().status.type, 'Approved');
+
+  // The CLI's audit folds events from both runtimes to the on-chain head: the old record
+  // by its timestamp, the new one from its recorded block.
+  for (const id of [first.id, second.id, fourth.id]) {
+    const audit = await cli(['records', 'audit', String(id), '--node', nodes[1].wsUrl, '--json']);
+    assert.equal(audit.matches, true, `record ${id}'s audit log folds to its on-chain head`);
+    if (id === fourth.id) assert.equal(audit.blocks[0], fourth.block, 'the audit starts at the recorded block');
+  }
+});
