@@ -139,8 +139,9 @@ pub type UncheckedExtrinsic =
 /// What a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade. Each runs only when its pallet's
-/// on-chain storage version matches, so a chain already past it skips it.
+/// Storage migrations run on the next runtime upgrade (by `frame_system`'s
+/// `SingleBlockMigrations`, see `configs`). Each runs only when its pallet's on-chain
+/// storage version matches, so a chain already past it skips it.
 pub type Migrations = (pallet_medical_records::migrations::v2::MigrateV1ToV2<Runtime>,);
 
 /// Dispatches blocks to the pallets.

@@ -199,11 +199,12 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
   await waitFor('spec_version 101 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 101, 60_000);
   assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 101);
-  assert.equal(await recordsStorageVersion(), 2, 'the migration ran');
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
-  // Every node keeps producing and finalizing blocks after the upgrade.
+  // Every node keeps producing and finalizing blocks after the upgrade. (The new code
+  // runs, and migrates, from the block after the one that applied it.)
   for (const node of nodes) await waitForFinalized(node, upgradeBlock + 4, 90_000);
+  assert.equal(await recordsStorageVersion(), 2, 'the migration ran');
 
   // A connection that lived through the upgrade reloads the metadata without the runtime
   // APIs (`api.call.medicalRecordsApi` is gone), so reconnect, as Apps does on a reload.

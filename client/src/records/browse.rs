@@ -76,14 +76,17 @@ pub async fn audit(args: AuditArgs, out: &Output) -> Result<()> {
     let chain = Chain::connect(&args.node).await?;
     let record = chain.existing_record(args.record).await?;
     let head_block = chain.finalized_number().await?;
-    let from = match (args.from_block, chain.registered_block(args.record).await?) {
-        (Some(block), _) | (None, Some(block)) => block,
-        // Registered before the chain kept the block: search by timestamp.
-        (None, None) => first_block_at(&chain, record.registered_at, head_block)
-            .await
-            .context(
-                "cannot find the record's registration block (a pruned node? see --from-block)",
-            )?,
+    let from = match args.from_block {
+        Some(block) => block,
+        None => match chain.registered_block(args.record).await? {
+            Some(block) => block,
+            // Registered before the chain kept the block: search by timestamp.
+            None => first_block_at(&chain, record.registered_at, head_block)
+                .await
+                .context(
+                    "cannot find the record's registration block (a pruned node? see --from-block)",
+                )?,
+        },
     };
     let bar = out.bytes("scanning", head_block.saturating_sub(from) + 1);
     bar.set_style(

@@ -21,8 +21,8 @@ use medchain_primitives::{Record, RecordId, RecordInput, RecordStatus};
 /// Version 1 → 2: `Record.registered_block`.
 pub mod v2 {
     use super::*;
-    #[cfg(feature = "try-runtime")]
     use alloc::vec::Vec;
+    use codec::DecodeAll;
 
     /// A record as version 1 stored it (without `registered_block`).
     #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
@@ -52,51 +52,78 @@ pub mod v2 {
     /// Rewrites every record with `registered_block: None`. Run it only through
     /// [`MigrateV1ToV2`], which checks and bumps the storage version.
     ///
-    /// One pass in one block: a read and a write per record (measured figures in the
-    /// README). A record that does not decode is left as it is, never deleted, and
-    /// `pre_upgrade` refuses the upgrade if there is one.
+    /// One pass in one block: per record, a key step, a read and a write (figures in the
+    /// README). A value is migrated only if it is exactly a version-1 record (all its
+    /// bytes); anything else is left as it is, never deleted, and `pre_upgrade` refuses
+    /// an upgrade of a chain holding one.
     pub struct InnerMigrateV1ToV2<T>(PhantomData<T>);
+
+    /// A stored value read as a version-1 record, refusing leftover bytes (a value that is
+    /// already version 2 would otherwise read as version 1 and lose its block).
+    fn read_v1<T: Config>(id: RecordId) -> Option<RecordV1Of<T>> {
+        let raw = frame_support::storage::unhashed::get_raw(&Records::<T>::hashed_key_for(id))?;
+        RecordV1Of::<T>::decode_all(&mut &raw[..]).ok()
+    }
 
     impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
         fn on_runtime_upgrade() -> Weight {
-            let mut migrated: u64 = 0;
-            // Overwriting values while iterating is safe: the keys do not change.
-            for (id, old) in v1::Records::<T>::iter() {
-                Records::<T>::insert(id, upgraded::<T>(old));
-                migrated = migrated.saturating_add(1);
+            let ids: Vec<RecordId> = Records::<T>::iter_keys().collect();
+            let (mut migrated, mut kept) = (0u64, 0u64);
+            for id in &ids {
+                match read_v1::<T>(*id) {
+                    Some(old) => {
+                        Records::<T>::insert(id, upgraded::<T>(old));
+                        migrated = migrated.saturating_add(1);
+                    }
+                    None => kept = kept.saturating_add(1),
+                }
             }
             log::info!(
                 target: "runtime::medical-records",
-                "storage v1 → v2: {migrated} records now carry registered_block (None)"
+                "storage v1 -> v2: {migrated} records now carry registered_block (None); \
+                 {kept} values that are not version-1 records left as they are"
             );
-            T::DbWeight::get().reads_writes(migrated, migrated)
+            let keys = ids.len() as u64;
+            T::DbWeight::get().reads_writes(keys.saturating_mul(2), migrated)
         }
 
-        /// The number of records and the SCALE encoding of each, in order.
+        /// Every record's id and the blake2-256 of its version-1 encoding.
         #[cfg(feature = "try-runtime")]
         fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
-            let keys = Records::<T>::iter_keys().count();
-            let old: Vec<(RecordId, RecordV1Of<T>)> = v1::Records::<T>::iter().collect();
-            ensure!(
-                old.len() == keys,
-                "a version-1 record does not decode; the migration would not carry it"
-            );
-            Ok(old.encode())
+            let mut digests = Vec::new();
+            for id in Records::<T>::iter_keys() {
+                let old =
+                    read_v1::<T>(id).ok_or("a stored record is not exactly a version-1 record")?;
+                digests.push((id, sp_io::hashing::blake2_256(&old.encode())));
+            }
+            Ok(digests.encode())
         }
 
         /// Every record is still there, unchanged but for `registered_block: None`.
         #[cfg(feature = "try-runtime")]
         fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-            let old = Vec::<(RecordId, RecordV1Of<T>)>::decode(&mut &state[..])
+            let digests = Vec::<(RecordId, [u8; 32])>::decode(&mut &state[..])
                 .map_err(|_| "pre_upgrade state does not decode")?;
             ensure!(
-                Records::<T>::iter_keys().count() == old.len(),
+                Records::<T>::iter_keys().count() == digests.len(),
                 "the number of records changed"
             );
-            for (id, before) in old {
+            for (id, digest) in digests {
                 let after = Records::<T>::get(id).ok_or("a record is missing after the upgrade")?;
                 ensure!(
-                    after == upgraded::<T>(before),
+                    after.registered_block.is_none(),
+                    "a migrated record names a block"
+                );
+                let before = RecordV1 {
+                    owner: after.owner,
+                    input: after.input,
+                    previous: after.previous,
+                    status: after.status,
+                    registered_at: after.registered_at,
+                    deposit: after.deposit,
+                };
+                ensure!(
+                    sp_io::hashing::blake2_256(&before.encode()) == digest,
                     "a record changed beyond the new field"
                 );
             }
@@ -225,8 +252,9 @@ mod tests {
             }
             let db: frame_support::weights::RuntimeDbWeight =
                 <Test as frame_system::Config>::DbWeight::get();
-            // Three records read and written, plus the version read and write.
-            assert_eq!(weight, db.reads_writes(4, 4));
+            // Three records: a key step and a read each, a write each; plus the version
+            // read and write.
+            assert_eq!(weight, db.reads_writes(7, 4));
             Pallet::<Test>::do_try_state().expect("invariants hold after the migration");
 
             // Listed twice or run again, it does nothing.
@@ -239,9 +267,11 @@ mod tests {
     }
 
     #[test]
-    fn an_undecodable_record_is_kept_not_deleted() {
+    fn values_that_are_not_v1_records_are_kept_as_they_are() {
         new_test_ext().execute_with(|| {
+            go_to_block(5);
             let id = register(1);
+            let already_v2 = register(2);
             downgrade_to_v1(&[id]);
             let key = Records::<Test>::hashed_key_for(99);
             sp_io::storage::set(&key, b"not a record");
@@ -253,6 +283,11 @@ mod tests {
                 Some(&b"not a record"[..])
             );
             assert_eq!(Records::<Test>::get(id).unwrap().registered_block, None);
+            // A version-2 value reads as version 1 plus leftover bytes: it keeps its block.
+            assert_eq!(
+                Records::<Test>::get(already_v2).unwrap().registered_block,
+                Some(5)
+            );
         });
     }
 
@@ -278,6 +313,17 @@ mod tests {
             let id = register(1);
             downgrade_to_v1(&[id]);
             sp_io::storage::set(&Records::<Test>::hashed_key_for(99), b"garbage");
+            assert!(MigrateV1ToV2::<Test>::try_on_runtime_upgrade(true).is_err());
+        });
+    }
+
+    #[cfg(feature = "try-runtime")]
+    #[test]
+    fn try_runtime_refuses_a_version_2_record_on_a_version_1_chain() {
+        new_test_ext().execute_with(|| {
+            let id = register(1);
+            register(2);
+            downgrade_to_v1(&[id]);
             assert!(MigrateV1ToV2::<Test>::try_on_runtime_upgrade(true).is_err());
         });
     }
