@@ -106,7 +106,7 @@ mod tests {
     use super::*;
     use crate::{configs::CouncilCollective, AccountId, System};
     use codec::Encode;
-    use frame_support::{assert_ok, traits::Get as _};
+    use frame_support::assert_ok;
     use scale_info::TypeInfo;
     use sp_core::H256;
     use sp_runtime::{traits::Hash, BuildStorage, DispatchError};
