@@ -1,0 +1,1011 @@
+//! Fuzzing MedChain's pallets.
+//!
+//! A mock runtime wires `pallet-medical-records` and `pallet-access` together as the real
+//! runtime does (roles and audit heads from `Access`, records from `MedicalRecords`,
+//! voters from `ConsortiumMembership`, deposits held in `Balances`, `at` from
+//! `Timestamp`), with small bounds so that every limit is reachable. [`run`] turns
+//! arbitrary bytes into a sequence of steps — calls of every dispatchable of both
+//! pallets (and of the membership and balances calls that change what they depend on),
+//! from the right or a wrong origin; block changes; reads through the runtime-API
+//! functions — and executes them block by block as `frame-executive` would:
+//! `on_initialize`, the timestamp inherent, the calls, `on_finalize`.
+//!
+//! What counts as a finding (a panic):
+//! - any panic in a call, a hook or a read;
+//! - `try_state` of any pallet failing after a block (`AllPalletsWithSystem`);
+//! - a call succeeding from an origin it must refuse (a signed admin call, a root or
+//!   unsigned user call);
+//! - a call's actual weight above its declared weight;
+//! - history overwritten: a record or request removed or its fixed fields changed, a
+//!   status moving backwards, a record superseded by one that does not amend it;
+//! - an audit head that differs from the fold of the events naming its record
+//!   (`head' = blake2_256(head ++ SCALE(RuntimeEvent))`);
+//! - a runtime-API read that contradicts the registry (a page longer than asked, a
+//!   record in an index that is not live or not the owner's or not labelled so, access
+//!   to a record that is not live).
+//!
+//! The input format (see [`decode`]) is one selector byte per step followed by one byte
+//! per parameter, so a corpus file stays meaningful when the pallets change. Set
+//! `MEDCHAIN_FUZZ_TRACE=1` to print the decoded steps of each input as it runs.
+
+use codec::{DecodeLimit, Encode};
+use core::cell::RefCell;
+use frame_support::{
+    derive_impl,
+    dispatch::GetDispatchInfo,
+    parameter_types,
+    traits::{
+        ConstU32, ConstU64, IntegrityTest, OnFinalize, OnInitialize, TryState, TryStateSelect,
+    },
+};
+use frame_system::EnsureRoot;
+use medchain_primitives::{
+    audit_step, Codec, CodecMethod, IntegrityFault, RecordId, RecordInput, RecordProvider,
+    RecordStatus, RequestId, RequestStatus, Role,
+};
+use pallet_membership::Instance1;
+use sp_core::H256;
+use sp_runtime::{
+    testing::{TestSignature, TestXt, UintAuthorityId},
+    traits::Dispatchable,
+    BuildStorage,
+};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+pub type AccountId = u64;
+pub type Balance = u64;
+pub type BlockNumber = u64;
+type Block = frame_system::mocking::MockBlock<Runtime>;
+
+#[frame_support::runtime]
+mod runtime {
+    #[runtime::runtime]
+    #[runtime::derive(
+        RuntimeCall,
+        RuntimeEvent,
+        RuntimeError,
+        RuntimeOrigin,
+        RuntimeFreezeReason,
+        RuntimeHoldReason,
+        RuntimeSlashReason,
+        RuntimeLockId,
+        RuntimeTask,
+        RuntimeViewFunction
+    )]
+    pub struct Runtime;
+
+    // The real runtime's indices, so that events encode as they do on chain.
+    #[runtime::pallet_index(0)]
+    pub type System = frame_system;
+    #[runtime::pallet_index(1)]
+    pub type Timestamp = pallet_timestamp;
+    #[runtime::pallet_index(4)]
+    pub type Balances = pallet_balances;
+    #[runtime::pallet_index(11)]
+    pub type ConsortiumMembership = pallet_membership<Instance1>;
+    #[runtime::pallet_index(20)]
+    pub type MedicalRecords = pallet_medical_records;
+    #[runtime::pallet_index(21)]
+    pub type Access = pallet_access;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Runtime {
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Runtime {
+    type Balance = Balance;
+    type AccountStore = System;
+    type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Runtime {}
+
+/// Most consortium members (`ConsortiumMembership` and `Access` agree on it).
+pub const MAX_MEMBERS: u32 = 8;
+
+impl pallet_membership::Config<Instance1> for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type AddOrigin = EnsureRoot<AccountId>;
+    type RemoveOrigin = EnsureRoot<AccountId>;
+    type SwapOrigin = EnsureRoot<AccountId>;
+    type ResetOrigin = EnsureRoot<AccountId>;
+    type PrimeOrigin = EnsureRoot<AccountId>;
+    type MembershipInitialized = ();
+    type MembershipChanged = ();
+    type MaxMembers = ConstU32<MAX_MEMBERS>;
+    type WeightInfo = ();
+}
+
+// The off-chain worker's signing types; the harness never runs the worker, but the
+// pallet's `Config` needs them.
+impl frame_system::offchain::SigningTypes for Runtime {
+    type Public = UintAuthorityId;
+    type Signature = TestSignature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+    RuntimeCall: From<LocalCall>,
+{
+    type Extrinsic = TestXt<RuntimeCall, ()>;
+    type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Runtime
+where
+    RuntimeCall: From<LocalCall>,
+{
+    fn create_signed_transaction<
+        C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+    >(
+        call: RuntimeCall,
+        _public: UintAuthorityId,
+        account: AccountId,
+        _nonce: <Self as frame_system::Config>::Nonce,
+    ) -> Option<Self::Extrinsic> {
+        Some(TestXt::new_signed(call, account, (), ()))
+    }
+}
+
+/// The worker's key type in this runtime (test keys are their own generic form).
+pub struct TestAuthority;
+
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestAuthority {
+    type RuntimeAppPublic = UintAuthorityId;
+    type GenericPublic = UintAuthorityId;
+    type GenericSignature = TestSignature;
+}
+
+/// Deposit of a record: `DEPOSIT_BASE` plus one per label and location byte.
+pub const DEPOSIT_BASE: Balance = 100;
+pub const MAX_LABELS: u32 = 4;
+pub const MAX_LABEL_LEN: u32 = 8;
+pub const MAX_LOCATION_LEN: u32 = 16;
+pub const REQUEST_TTL: BlockNumber = 6;
+pub const GRANT_TTL: BlockNumber = 12;
+pub const MAX_OPEN_REQUESTS: u32 = 3;
+pub const MAX_EXPIRIES_PER_BLOCK: u32 = 3;
+pub const MAX_PURPOSE_LEN: u32 = 16;
+pub const MAX_WRAPPED_KEY_LEN: u32 = 96;
+/// Milliseconds between blocks unless a step says otherwise.
+pub const BLOCK_MS: u64 = 3_000;
+
+parameter_types! {
+    pub const RecordDepositBase: Balance = DEPOSIT_BASE;
+    pub const ByteDeposit: Balance = 1;
+}
+
+impl pallet_medical_records::Config for Runtime {
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RecordDepositBase = RecordDepositBase;
+    type ByteDeposit = ByteDeposit;
+    type MaxLabels = ConstU32<MAX_LABELS>;
+    type MaxLabelLen = ConstU32<MAX_LABEL_LEN>;
+    type MaxLocationLen = ConstU32<MAX_LOCATION_LEN>;
+    type Roles = Access;
+    type Audit = Access;
+    type Time = Timestamp;
+    type AuthorityId = TestAuthority;
+    type WorkerByteBudget = ConstU32<65_536>;
+    type WorkerTimeBudgetMs = ConstU64<1_000>;
+    type WorkerMaxSubmissions = ConstU32<2>;
+    type ResubmitAfter = ConstU32<5>;
+    type VerifyInterval = ConstU32<4>;
+    type VerifyBatch = ConstU32<2>;
+    type WeightInfo = ();
+}
+
+impl pallet_access::Config for Runtime {
+    type AdminOrigin = EnsureRoot<AccountId>;
+    type Members = ConsortiumMembership;
+    type MaxMembers = ConstU32<MAX_MEMBERS>;
+    type Records = MedicalRecords;
+    type RequestTtl = ConstU64<REQUEST_TTL>;
+    type GrantTtl = ConstU64<GRANT_TTL>;
+    type MaxOpenRequests = ConstU32<MAX_OPEN_REQUESTS>;
+    type MaxExpiriesPerBlock = ConstU32<MAX_EXPIRIES_PER_BLOCK>;
+    type MaxPurposeLen = ConstU32<MAX_PURPOSE_LEN>;
+    type MaxWrappedKeyLen = ConstU32<MAX_WRAPPED_KEY_LEN>;
+    type Time = Timestamp;
+    type WeightInfo = ();
+}
+
+/// The accounts the fuzzer picks from (a parameter byte modulo their number).
+///
+/// At genesis: 1, 2 and 3 are members and 4 is not; 10 and 11 are data owners (11 can
+/// afford about one record), 12 is a data manager, 13 both; 20 and 21 are demanders;
+/// 30 holds no role; 31 holds no role and no funds.
+pub const ACCOUNTS: [AccountId; 12] = [1, 2, 3, 4, 10, 11, 12, 13, 20, 21, 30, 31];
+pub const GENESIS_MEMBERS: [AccountId; 3] = [1, 2, 3];
+pub const FUNDS: Balance = 1_000_000_000;
+pub const POOR_OWNER: AccountId = 11;
+pub const POOR_FUNDS: Balance = 150;
+
+/// Most steps taken from one input, and most blocks it may advance: bounds the time of
+/// one execution whatever the input.
+pub const MAX_STEPS: usize = 512;
+pub const MAX_BLOCKS: u64 = 256;
+
+fn genesis() -> &'static sp_runtime::Storage {
+    static GENESIS: OnceLock<sp_runtime::Storage> = OnceLock::new();
+    GENESIS.get_or_init(|| {
+        let mut storage = frame_system::GenesisConfig::<Runtime>::default()
+            .build_storage()
+            .expect("system genesis");
+        pallet_balances::GenesisConfig::<Runtime> {
+            balances: ACCOUNTS
+                .iter()
+                .filter(|a| **a != 31)
+                .map(|a| (*a, if *a == POOR_OWNER { POOR_FUNDS } else { FUNDS }))
+                .collect(),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .expect("balances genesis");
+        pallet_membership::GenesisConfig::<Runtime, Instance1> {
+            members: GENESIS_MEMBERS.to_vec().try_into().expect("members fit"),
+            ..Default::default()
+        }
+        .assimilate_storage(&mut storage)
+        .expect("membership genesis");
+        pallet_access::GenesisConfig::<Runtime> {
+            roles: vec![
+                (10, vec![Role::DataOwner]),
+                (11, vec![Role::DataOwner]),
+                (12, vec![Role::DataManager]),
+                (13, vec![Role::DataOwner, Role::DataManager]),
+                (20, vec![Role::DataDemander]),
+                (21, vec![Role::DataDemander]),
+            ],
+        }
+        .assimilate_storage(&mut storage)
+        .expect("access genesis");
+        storage
+    })
+}
+
+/// Who a step's call comes from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Origin {
+    Root,
+    None,
+    Signed(AccountId),
+}
+
+impl Origin {
+    fn to_runtime(self) -> RuntimeOrigin {
+        match self {
+            Origin::Root => RuntimeOrigin::root(),
+            Origin::None => RuntimeOrigin::none(),
+            Origin::Signed(who) => RuntimeOrigin::signed(who),
+        }
+    }
+}
+
+/// The origin a call needs to succeed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Needs {
+    Root,
+    Signed,
+}
+
+/// One decoded step.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// Dispatch a call.
+    Call { origin: Origin, call: RuntimeCall },
+    /// End the block and run `blocks` more (`ms` apart), each with `try_state`.
+    Blocks { blocks: u64, ms: u64 },
+    /// Read through the runtime-API functions and check what they say.
+    Query {
+        who: AccountId,
+        record: RecordId,
+        request: RequestId,
+        label: Vec<u8>,
+        from: Option<RecordId>,
+        limit: u32,
+    },
+}
+
+/// Reads parameters one byte each (zero once the input is exhausted).
+struct Reader<'a> {
+    u: arbitrary::Unstructured<'a>,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> u8 {
+        self.u.arbitrary::<u8>().unwrap_or(0)
+    }
+
+    fn account(&mut self) -> AccountId {
+        ACCOUNTS[self.byte() as usize % ACCOUNTS.len()]
+    }
+
+    /// Mostly the natural origin of a call (`Root` for admin calls, a signed account
+    /// otherwise); one time in four a wrong one.
+    fn origin(&mut self, needs: Needs) -> Origin {
+        let b = self.byte();
+        let who = ACCOUNTS[(b & 0x0f) as usize % ACCOUNTS.len()];
+        match (b >> 4, needs) {
+            (0..=11, Needs::Root) => Origin::Root,
+            (0..=11, Needs::Signed) | (12 | 13, Needs::Root) | (15, _) => Origin::Signed(who),
+            (12 | 13, Needs::Signed) => Origin::Root,
+            _ => Origin::None,
+        }
+    }
+
+    /// An id: mostly small (the ones in use), sometimes near `u64::MAX`.
+    fn id(&mut self) -> u64 {
+        match self.byte() {
+            b @ 0..=0xef => (b % 16) as u64,
+            b => u64::MAX - (b & 0x0f) as u64,
+        }
+    }
+
+    fn role(&mut self) -> Role {
+        Role::ALL[self.byte() as usize % Role::ALL.len()]
+    }
+
+    fn hash(&mut self) -> H256 {
+        H256::repeat_byte(self.byte() % 8)
+    }
+
+    fn amount(&mut self) -> Balance {
+        const AMOUNTS: [Balance; 8] = [0, 1, 50, 99, 100, 150, 1_000_000, Balance::MAX];
+        AMOUNTS[self.byte() as usize % AMOUNTS.len()]
+    }
+
+    fn label(&mut self) -> Vec<u8> {
+        match self.byte() % 6 {
+            0 => Vec::new(),
+            1 => b"a".to_vec(),
+            2 => b"b".to_vec(),
+            3 => b"cardio".to_vec(),
+            4 => filled(MAX_LABEL_LEN as usize, b'x'),
+            _ => filled(MAX_LABEL_LEN as usize + 1, b'x'),
+        }
+    }
+
+    fn input(&mut self) -> pallet_medical_records::RecordInputOf<Runtime> {
+        let raw_hash = self.hash();
+        let content_hash = self.hash();
+        let lens = self.byte();
+        let (raw_len, compressed_len) = match lens % 4 {
+            0 => (0, 0),
+            1 => (1_000, 400),
+            2 => (400, 1_000),
+            _ => (u64::MAX, u64::MAX),
+        };
+        let codec = self.byte();
+        let method = [
+            CodecMethod::Stored,
+            CodecMethod::Bytes,
+            CodecMethod::Hanzi,
+            CodecMethod::PaperMixed,
+            CodecMethod::Framed,
+        ][codec as usize % 5];
+        let dictionary = (codec & 0x80 != 0).then(|| H256::repeat_byte(codec));
+        let count = self.byte() as usize % (MAX_LABELS as usize + 2);
+        let labels: Vec<_> = (0..count)
+            .filter_map(|_| self.label().try_into().ok())
+            .collect();
+        let labels = truncate_into(labels);
+        let location = match self.byte() % 4 {
+            0 => Vec::new(),
+            1 => b"s3://a".to_vec(),
+            2 => filled(MAX_LOCATION_LEN as usize, b'l'),
+            _ => b"medchain-blob:0x".to_vec(),
+        };
+        RecordInput {
+            raw_hash,
+            content_hash,
+            raw_len,
+            compressed_len,
+            codec: Codec { method, dictionary },
+            labels,
+            location: truncate_into(location),
+            manager: self.account(),
+        }
+    }
+}
+
+fn filled(len: usize, fill: u8) -> Vec<u8> {
+    vec![fill; len]
+}
+
+/// A bounded vector of the first elements that fit.
+fn truncate_into<T, S: sp_core::Get<u32>>(items: Vec<T>) -> frame_support::BoundedVec<T, S> {
+    frame_support::BoundedVec::truncate_from(items)
+}
+
+/// Decodes an input into steps. The format: a selector byte per step, then one byte per
+/// parameter (a count byte before lists; a length byte and that many bytes for a
+/// SCALE-encoded call).
+pub fn decode(data: &[u8]) -> Vec<Step> {
+    let mut r = Reader {
+        u: arbitrary::Unstructured::new(data),
+    };
+    let mut steps = Vec::new();
+    let mut blocks = 0u64;
+    while !r.u.is_empty() && steps.len() < MAX_STEPS {
+        let selector = r.byte() % 40;
+        let step = match selector {
+            // pallet-medical-records
+            0..=2 => {
+                let origin = r.origin(Needs::Signed);
+                let input = r.input();
+                call(
+                    origin,
+                    pallet_medical_records::Call::register_record { input },
+                )
+            }
+            3..=4 => {
+                let origin = r.origin(Needs::Signed);
+                let previous = r.id();
+                let input = r.input();
+                call(
+                    origin,
+                    pallet_medical_records::Call::amend_record { previous, input },
+                )
+            }
+            5..=6 => {
+                let origin = r.origin(Needs::Signed);
+                let id = r.id();
+                call(origin, pallet_medical_records::Call::retract_record { id })
+            }
+            7 => {
+                let origin = r.origin(Needs::Signed);
+                let id = r.id();
+                let fault = [
+                    IntegrityFault::BlobMissing,
+                    IntegrityFault::ContentMismatch,
+                    IntegrityFault::Undecodable,
+                    IntegrityFault::RawMismatch,
+                ][r.byte() as usize % 4];
+                call(
+                    origin,
+                    pallet_medical_records::Call::report_integrity_failure { id, fault },
+                )
+            }
+            // pallet-access
+            8..=9 => {
+                let origin = r.origin(Needs::Root);
+                let (who, role) = (r.account(), r.role());
+                call(origin, pallet_access::Call::assign_role { who, role })
+            }
+            10..=11 => {
+                let origin = r.origin(Needs::Root);
+                let (who, role) = (r.account(), r.role());
+                call(origin, pallet_access::Call::revoke_role { who, role })
+            }
+            12..=13 => {
+                let origin = r.origin(Needs::Signed);
+                let key = [r.byte(); 32];
+                call(origin, pallet_access::Call::set_encryption_key { key })
+            }
+            14..=16 => {
+                let origin = r.origin(Needs::Signed);
+                let record = r.id();
+                let len = r.byte() as usize % (MAX_PURPOSE_LEN as usize + 1);
+                let purpose = truncate_into(filled(len, b'p'));
+                call(
+                    origin,
+                    pallet_access::Call::request_access { record, purpose },
+                )
+            }
+            17..=20 => {
+                let origin = r.origin(Needs::Signed);
+                let request = r.id();
+                let approve = r.byte() & 1 == 0;
+                call(origin, pallet_access::Call::vote { request, approve })
+            }
+            21..=23 => {
+                let origin = r.origin(Needs::Signed);
+                let request = r.id();
+                let len = [0, 1, 80, MAX_WRAPPED_KEY_LEN as usize][r.byte() as usize % 4];
+                let wrapped_key = truncate_into(filled(len, b'k'));
+                call(
+                    origin,
+                    pallet_access::Call::deliver_key {
+                        request,
+                        wrapped_key,
+                    },
+                )
+            }
+            24 => {
+                let origin = r.origin(Needs::Signed);
+                let (record, demander) = (r.id(), r.account());
+                call(
+                    origin,
+                    pallet_access::Call::revoke_grant { record, demander },
+                )
+            }
+            // ConsortiumMembership: who votes and how many count.
+            25 => {
+                let origin = r.origin(Needs::Root);
+                let who = r.account();
+                call(origin, pallet_membership::Call::add_member { who })
+            }
+            26 => {
+                let origin = r.origin(Needs::Root);
+                let who = r.account();
+                call(origin, pallet_membership::Call::remove_member { who })
+            }
+            27 => {
+                let origin = r.origin(Needs::Root);
+                let (remove, add) = (r.account(), r.account());
+                call(origin, pallet_membership::Call::swap_member { remove, add })
+            }
+            28 => {
+                let origin = r.origin(Needs::Root);
+                let count = r.byte() as usize % (MAX_MEMBERS as usize + 2);
+                let members = (0..count).map(|_| r.account()).collect();
+                call(origin, pallet_membership::Call::reset_members { members })
+            }
+            29 => {
+                let origin = r.origin(Needs::Signed);
+                let new = r.account();
+                call(origin, pallet_membership::Call::change_key { new })
+            }
+            30 => {
+                let origin = r.origin(Needs::Root);
+                match r.byte() {
+                    0..=127 => {
+                        let who = r.account();
+                        call(origin, pallet_membership::Call::set_prime { who })
+                    }
+                    _ => call(origin, pallet_membership::Call::clear_prime {}),
+                }
+            }
+            // Balances: what the deposits are held from.
+            31 => {
+                let origin = r.origin(Needs::Signed);
+                let (dest, value) = (r.account(), r.amount());
+                call(
+                    origin,
+                    pallet_balances::Call::transfer_allow_death { dest, value },
+                )
+            }
+            32 => {
+                let origin = r.origin(Needs::Root);
+                let (who, new_free) = (r.account(), r.amount());
+                call(
+                    origin,
+                    pallet_balances::Call::force_set_balance { who, new_free },
+                )
+            }
+            33 => {
+                let origin = r.origin(Needs::Signed);
+                let dest = r.account();
+                let keep_alive = r.byte() & 1 == 1;
+                call(
+                    origin,
+                    pallet_balances::Call::transfer_all { dest, keep_alive },
+                )
+            }
+            // Blocks.
+            34..=36 => {
+                let b = r.byte();
+                let n = match b {
+                    0..=0xf7 => 1 + (b % 4) as u64,
+                    0xf8..=0xfb => REQUEST_TTL,
+                    _ => GRANT_TTL,
+                };
+                let ms = match r.byte() {
+                    0 => BLOCK_MS,
+                    b => b as u64 * 100,
+                };
+                let n = n.min(MAX_BLOCKS - blocks);
+                if n == 0 {
+                    continue;
+                }
+                blocks += n;
+                Step::Blocks { blocks: n, ms }
+            }
+            37 => {
+                let who = r.account();
+                let record = r.id();
+                let request = r.id();
+                let label = r.label();
+                let from = match r.byte() {
+                    0..=127 => None,
+                    b => Some((b % 16) as u64),
+                };
+                let limit = [0, 1, 2, 1_000][r.byte() as usize % 4];
+                Step::Query {
+                    who,
+                    record,
+                    request,
+                    label,
+                    from,
+                    limit,
+                }
+            }
+            // Any call of the two pallets or the membership, SCALE-encoded: arbitrary
+            // parameters (ids, hashes, lengths, bytes) that the table above never makes.
+            _ => {
+                let b = r.byte();
+                let origin = match b % 4 {
+                    0 => Origin::Root,
+                    1 => Origin::None,
+                    _ => Origin::Signed(ACCOUNTS[(b >> 2) as usize % ACCOUNTS.len()]),
+                };
+                let len = r.byte() as usize;
+                let bytes = r.u.bytes(len.min(r.u.len())).unwrap_or_default();
+                let pallet = [20u8, 21, 11][r.byte() as usize % 3];
+                let encoded = [&[pallet][..], bytes].concat();
+                match RuntimeCall::decode_all_with_depth_limit(8, &mut &encoded[..]) {
+                    Ok(call) => Step::Call { origin, call },
+                    Err(_) => continue,
+                }
+            }
+        };
+        steps.push(step);
+    }
+    steps
+}
+
+fn call(origin: Origin, call: impl Into<RuntimeCall>) -> Step {
+    Step::Call {
+        origin,
+        call: call.into(),
+    }
+}
+
+/// The origin a call must have to succeed (`None`: unknown, not checked).
+fn needs(call: &RuntimeCall) -> Option<Needs> {
+    use pallet_access::Call as A;
+    use pallet_balances::Call as B;
+    use pallet_membership::Call as M;
+    Some(match call {
+        RuntimeCall::MedicalRecords(_) => Needs::Signed,
+        RuntimeCall::Access(A::assign_role { .. } | A::revoke_role { .. }) => Needs::Root,
+        RuntimeCall::Access(_) => Needs::Signed,
+        RuntimeCall::ConsortiumMembership(M::change_key { .. }) => Needs::Signed,
+        RuntimeCall::ConsortiumMembership(_) => Needs::Root,
+        RuntimeCall::Balances(
+            B::transfer_allow_death { .. } | B::transfer_keep_alive { .. } | B::transfer_all { .. },
+        ) => Needs::Signed,
+        RuntimeCall::Balances(B::force_set_balance { .. }) => Needs::Root,
+        _ => return None,
+    })
+}
+
+/// The records an event names, whose audit heads it extends.
+fn records_named(event: &RuntimeEvent) -> Vec<RecordId> {
+    use pallet_access::Event as A;
+    use pallet_medical_records::Event as M;
+    match event {
+        RuntimeEvent::MedicalRecords(
+            M::RecordRegistered { id, .. }
+            | M::RecordRetracted { id, .. }
+            | M::IntegrityFailed { id, .. },
+        ) => vec![*id],
+        RuntimeEvent::MedicalRecords(M::RecordAmended { id, previous, .. }) => {
+            vec![*previous, *id]
+        }
+        RuntimeEvent::Access(
+            A::AccessRequested { record, .. }
+            | A::Voted { record, .. }
+            | A::RequestApproved { record, .. }
+            | A::RequestRejected { record, .. }
+            | A::RequestExpired { record, .. }
+            | A::KeyDelivered { record, .. }
+            | A::GrantRevoked { record, .. },
+        ) => vec![*record],
+        _ => Vec::new(),
+    }
+}
+
+/// The state of one execution besides the chain's storage.
+struct Harness {
+    /// The audit heads as folded from the events seen so far.
+    heads: BTreeMap<RecordId, H256>,
+    /// Every record seen: what may never change (owner, input, previous; SCALE) and its
+    /// status.
+    records: BTreeMap<RecordId, (Vec<u8>, RecordStatus)>,
+    /// Every request seen: what may never change (record, demander, purpose, members,
+    /// threshold, opened_at, expires_at; SCALE) and its status.
+    requests: BTreeMap<RequestId, (Vec<u8>, RequestStatus)>,
+    /// The current block's timestamp.
+    now: u64,
+}
+
+impl Harness {
+    fn start_block(&mut self, ms: u64) {
+        let n = System::block_number() + 1;
+        let parent = System::parent_hash();
+        // As `frame-executive`: the previous block's events go first.
+        System::reset_events();
+        System::initialize(&n, &parent, &Default::default());
+        AllPalletsWithSystem::on_initialize(n);
+        System::note_finished_initialize();
+        self.now += ms.max(1);
+        pallet_timestamp::Pallet::<Runtime>::set(RuntimeOrigin::none(), self.now)
+            .expect("the timestamp inherent");
+    }
+
+    fn end_block(&mut self) {
+        let n = System::block_number();
+        if trace_enabled() {
+            eprintln!("  end of block {n}");
+        }
+        AllPalletsWithSystem::on_finalize(n);
+        self.check_audit_heads();
+        self.check_history();
+        if let Err(e) = AllPalletsWithSystem::try_state(n, TryStateSelect::All) {
+            panic!("try_state failed after block {n}: {e:?}");
+        }
+    }
+
+    fn dispatch(&mut self, origin: Origin, call: &RuntimeCall) {
+        let info = call.get_dispatch_info();
+        let result = call.clone().dispatch(origin.to_runtime());
+        if trace_enabled() {
+            eprintln!("  -> {:?}", result.map(|_| ()).map_err(|e| e.error));
+        }
+        if let Some(needs) = needs(call) {
+            let fits = matches!(
+                (needs, origin),
+                (Needs::Root, Origin::Root) | (Needs::Signed, Origin::Signed(_))
+            );
+            assert!(
+                fits || result.is_err(),
+                "{call:?} succeeded from {origin:?}"
+            );
+        }
+        let post = match result {
+            Ok(post) => post,
+            Err(e) => e.post_info,
+        };
+        if let Some(actual) = post.actual_weight {
+            assert!(
+                actual.all_lte(info.call_weight),
+                "{call:?}: actual weight {actual:?} above declared {:?}",
+                info.call_weight
+            );
+        }
+    }
+
+    /// Folds this block's events into the expected heads and compares them with
+    /// `Access`'s, for every record either side knows.
+    fn check_audit_heads(&mut self) {
+        for record in System::events() {
+            let operation = record.event.encode();
+            for id in records_named(&record.event) {
+                let head = self.heads.entry(id).or_default();
+                *head = audit_step(head, &operation);
+            }
+        }
+        for (id, head) in &self.heads {
+            assert_eq!(
+                pallet_access::Pallet::<Runtime>::audit_head(*id),
+                *head,
+                "the audit head of record {id} is not the fold of its events"
+            );
+        }
+        for (id, _) in pallet_access::AuditHeads::<Runtime>::iter() {
+            assert!(
+                self.heads.contains_key(&id),
+                "record {id} has an audit head but no event named it"
+            );
+        }
+    }
+
+    /// History is never overwritten: records and requests are never removed, their
+    /// fixed parts never change, and their status only moves forward (a record from live
+    /// to superseded — by a version that names it as `previous` — or retracted; a
+    /// request from open to approved, rejected or expired, from approved to delivered or
+    /// expired; checked once a block, so open to delivered too). Ids only grow.
+    fn check_history(&mut self) {
+        use pallet_medical_records::{NextRecordId, Records};
+        let next_record = NextRecordId::<Runtime>::get();
+        for (id, r) in Records::<Runtime>::iter() {
+            let fixed = (&r.owner, &r.input, r.previous).encode();
+            if let RecordStatus::Superseded { by } = r.status {
+                let newer = Records::<Runtime>::get(by).expect("a record superseded by none");
+                assert_eq!(
+                    newer.previous,
+                    Some(id),
+                    "record {id} superseded by {by}, which does not amend it"
+                );
+                assert_eq!(
+                    newer.owner, r.owner,
+                    "record {id} superseded by another owner's record"
+                );
+            }
+            match self.records.insert(id, (fixed.clone(), r.status)) {
+                None => assert!(id < next_record, "record {id} is not below NextRecordId"),
+                Some((was, status)) => {
+                    assert_eq!(was, fixed, "record {id} changed");
+                    assert!(
+                        status == r.status || status == RecordStatus::Live,
+                        "record {id} went from {status:?} to {:?}",
+                        r.status
+                    );
+                }
+            }
+        }
+        let stored = Records::<Runtime>::iter_keys().count();
+        assert_eq!(stored, self.records.len(), "a record was removed");
+
+        let next_request = pallet_access::NextRequestId::<Runtime>::get();
+        for (id, q) in pallet_access::Requests::<Runtime>::iter() {
+            let fixed = (
+                q.record,
+                &q.demander,
+                &q.purpose,
+                q.members,
+                q.threshold,
+                q.opened_at,
+                q.expires_at,
+            )
+                .encode();
+            match self.requests.insert(id, (fixed.clone(), q.status)) {
+                None => assert!(id < next_request, "request {id} is not below NextRequestId"),
+                Some((was, status)) => {
+                    use RequestStatus::*;
+                    assert_eq!(was, fixed, "request {id} changed");
+                    let forward = status == q.status
+                        || matches!(
+                            (status, q.status),
+                            (Open, Approved | Rejected | Expired | Delivered)
+                                | (Approved, Delivered | Expired)
+                        );
+                    assert!(
+                        forward,
+                        "request {id} went from {status:?} to {:?}",
+                        q.status
+                    );
+                }
+            }
+        }
+        let stored = pallet_access::Requests::<Runtime>::iter_keys().count();
+        assert_eq!(stored, self.requests.len(), "a request was removed");
+    }
+
+    /// Reads through the functions behind the runtime APIs and checks them against the
+    /// registry.
+    fn query(
+        &self,
+        who: AccountId,
+        record: RecordId,
+        request: RequestId,
+        label: &[u8],
+        from: Option<RecordId>,
+        limit: u32,
+    ) {
+        use pallet_access::Pallet as Access;
+        use pallet_medical_records::Pallet as Records;
+        let max = limit.min(pallet_medical_records::MAX_PAGE) as usize;
+        let live = |id: RecordId| {
+            Records::<Runtime>::record(id).filter(|r| r.status == RecordStatus::Live)
+        };
+        let owned = Records::<Runtime>::records_of(who, from, limit);
+        assert!(owned.len() <= max, "records_of returned more than asked");
+        for id in owned {
+            let r = live(id).expect("records_of lists a record that is not live");
+            assert_eq!(r.owner, who, "records_of lists another owner's record");
+        }
+        let labelled = Records::<Runtime>::records_labelled(label.to_vec(), from, limit);
+        assert!(
+            labelled.len() <= max,
+            "records_labelled returned more than asked"
+        );
+        for id in labelled {
+            let r = live(id).expect("records_labelled lists a record that is not live");
+            assert!(
+                r.input.labels.iter().any(|l| &l[..] == label),
+                "records_labelled lists a record without the label"
+            );
+        }
+        if Access::<Runtime>::can_access(record, who) {
+            assert!(
+                MedicalRecords::owner(record).is_some(),
+                "access to a record that is not live"
+            );
+        }
+        let _ = Access::<Runtime>::request(request);
+        let _ = Access::<Runtime>::roles(who);
+        let _ = Records::<Runtime>::record(record);
+    }
+}
+
+fn trace_enabled() -> bool {
+    static TRACE: OnceLock<bool> = OnceLock::new();
+    *TRACE.get_or_init(|| std::env::var_os("MEDCHAIN_FUZZ_TRACE").is_some_and(|v| v != "0"))
+}
+
+thread_local! {
+    /// The step being executed, for the report of a failure.
+    static CURRENT: RefCell<usize> = const { RefCell::new(0) };
+}
+
+/// Runs every pallet's `integrity_test` (their constants against their rules).
+pub fn integrity_test() {
+    sp_state_machine::BasicExternalities::new(genesis().clone()).execute_with(|| {
+        AllPalletsWithSystem::integrity_test();
+    });
+}
+
+/// Decodes `data` into steps and executes them from genesis, block by block. Panics on
+/// a finding; when it does, the steps up to the failing one are printed to stderr
+/// (unless the panic aborts the process first, as under libFuzzer: rerun the input
+/// with `cargo test` or `MEDCHAIN_FUZZ_TRACE=1`).
+pub fn run(data: &[u8]) {
+    let steps = decode(data);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(&steps)));
+    if let Err(panic) = outcome {
+        let at = CURRENT.with(|c| *c.borrow());
+        eprintln!("finding at step {at} of {}; the steps:", steps.len());
+        for (i, step) in steps.iter().enumerate().take(at + 1) {
+            eprintln!("  {i}: {step:?}");
+        }
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn execute(steps: &[Step]) {
+    // Externalities without a trie (an overlay over nothing, with storage transactions):
+    // reads and iterations, try_state's above all, never walk a trie, which makes an
+    // execution several times faster than with `TestExternalities`.
+    let mut ext = sp_state_machine::BasicExternalities::new(genesis().clone());
+    ext.execute_with(|| {
+        let mut h = Harness {
+            heads: BTreeMap::new(),
+            records: BTreeMap::new(),
+            requests: BTreeMap::new(),
+            now: 0,
+        };
+        h.start_block(BLOCK_MS);
+        for (i, step) in steps.iter().enumerate() {
+            CURRENT.with(|c| *c.borrow_mut() = i);
+            if trace_enabled() {
+                eprintln!("step {i}: {step:?}");
+            }
+            match step {
+                Step::Call { origin, call } => h.dispatch(*origin, call),
+                Step::Blocks { blocks, ms } => {
+                    for _ in 0..*blocks {
+                        h.end_block();
+                        h.start_block(*ms);
+                    }
+                }
+                Step::Query {
+                    who,
+                    record,
+                    request,
+                    label,
+                    from,
+                    limit,
+                } => h.query(*who, *record, *request, label, *from, *limit),
+            }
+        }
+        CURRENT.with(|c| *c.borrow_mut() = steps.len());
+        h.end_block();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrity() {
+        integrity_test();
+    }
+
+    #[test]
+    fn empty_and_short_inputs() {
+        for data in [&[][..], &[0], &[0xff; 3], &[34, 0xfc, 0], &[39, 0, 0, 0]] {
+            run(data);
+        }
+    }
+}
