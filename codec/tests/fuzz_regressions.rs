@@ -41,6 +41,7 @@ fn fuzz_regressions() {
         .filter(|path| path.is_file() && !path.ends_with(".gitkeep"))
         .collect();
     files.sort();
+    assert!(!files.is_empty(), "no inputs in {}", dir.display());
     let mut failed = Vec::new();
     for file in &files {
         let data = std::fs::read(file).expect("read input");
