@@ -17,7 +17,9 @@
 //!   unsigned user call);
 //! - a call's actual weight above its declared weight;
 //! - history overwritten: a record or request removed or its fixed fields changed, a
-//!   status moving backwards, a record superseded by one that does not amend it;
+//!   status moving backwards, votes taken back or counted after a request closed, a
+//!   record superseded by one that does not amend it; a record or request not stamped
+//!   with the block (timestamp, number) that made it;
 //! - an audit head that differs from the fold of the events naming its record
 //!   (`head' = blake2_256(head ++ SCALE(RuntimeEvent))`);
 //! - a runtime-API read that contradicts the registry (a page longer than asked, a
@@ -704,16 +706,19 @@ fn records_named(event: &RuntimeEvent) -> Vec<RecordId> {
     }
 }
 
+/// A request as last seen: its fixed part (SCALE), its status and its (ayes, nays).
+type SeenRequest = (Vec<u8>, RequestStatus, (u32, u32));
+
 /// The state of one execution besides the chain's storage.
 struct Harness {
     /// The audit heads as folded from the events seen so far.
     heads: BTreeMap<RecordId, H256>,
-    /// Every record seen: what may never change (owner, input, previous; SCALE) and its
+    /// Every record seen: what may never change (all but the status; SCALE) and its
     /// status.
     records: BTreeMap<RecordId, (Vec<u8>, RecordStatus)>,
-    /// Every request seen: what may never change (record, demander, purpose, members,
-    /// threshold, opened_at, expires_at; SCALE) and its status.
-    requests: BTreeMap<RequestId, (Vec<u8>, RequestStatus)>,
+    /// Every request seen: what may never change (all but the status and the counts;
+    /// SCALE), its status and its counts (ayes, nays).
+    requests: BTreeMap<RequestId, SeenRequest>,
     /// The current block's timestamp.
     now: u64,
 }
@@ -803,12 +808,19 @@ impl Harness {
     /// fixed parts never change, and their status only moves forward (a record from live
     /// to superseded — by a version that names it as `previous` — or retracted; a
     /// request from open to approved, rejected or expired, from approved to delivered or
-    /// expired; checked once a block, so open to delivered too). Ids only grow.
+    /// expired; checked once a block, so open to delivered too); votes are only added,
+    /// and only while a request is open. A record carries the timestamp and the number of
+    /// the block that registered it; a request the timestamp of the block that opened it
+    /// and expires `RequestTtl` blocks later. Ids only grow.
     fn check_history(&mut self) {
         use pallet_medical_records::{NextRecordId, Records};
+        let n = System::block_number();
         let next_record = NextRecordId::<Runtime>::get();
         for (id, r) in Records::<Runtime>::iter() {
-            let fixed = (&r.owner, &r.input, r.previous).encode();
+            // Everything but the status is fixed (whatever fields a record gains).
+            let mut fixed = r.clone();
+            fixed.status = RecordStatus::Live;
+            let fixed = fixed.encode();
             if let RecordStatus::Superseded { by } = r.status {
                 let newer = Records::<Runtime>::get(by).expect("a record superseded by none");
                 assert_eq!(
@@ -822,7 +834,11 @@ impl Harness {
                 );
             }
             match self.records.insert(id, (fixed.clone(), r.status)) {
-                None => assert!(id < next_record, "record {id} is not below NextRecordId"),
+                None => {
+                    assert!(id < next_record, "record {id} is not below NextRecordId");
+                    assert_eq!(r.registered_at, self.now, "record {id}: registered_at");
+                    assert_eq!(r.registered_block, Some(n), "record {id}: registered_block");
+                }
                 Some((was, status)) => {
                     assert_eq!(was, fixed, "record {id} changed");
                     assert!(
@@ -838,21 +854,25 @@ impl Harness {
 
         let next_request = pallet_access::NextRequestId::<Runtime>::get();
         for (id, q) in pallet_access::Requests::<Runtime>::iter() {
-            let fixed = (
-                q.record,
-                &q.demander,
-                &q.purpose,
-                q.members,
-                q.threshold,
-                q.opened_at,
-                q.expires_at,
-            )
-                .encode();
-            match self.requests.insert(id, (fixed.clone(), q.status)) {
-                None => assert!(id < next_request, "request {id} is not below NextRequestId"),
-                Some((was, status)) => {
+            // Everything but the status and the counts is fixed; the counts only grow.
+            let mut fixed = q.clone();
+            fixed.status = RequestStatus::Open;
+            (fixed.ayes, fixed.nays) = (0, 0);
+            let fixed = fixed.encode();
+            let counts = (q.ayes, q.nays);
+            match self.requests.insert(id, (fixed.clone(), q.status, counts)) {
+                None => {
+                    assert!(id < next_request, "request {id} is not below NextRequestId");
+                    assert_eq!(q.opened_at, self.now, "request {id}: opened_at");
+                    assert_eq!(q.expires_at, n + REQUEST_TTL, "request {id}: expires_at");
+                }
+                Some((was, status, (ayes, nays))) => {
                     use RequestStatus::*;
                     assert_eq!(was, fixed, "request {id} changed");
+                    assert!(
+                        q.ayes >= ayes && q.nays >= nays,
+                        "request {id}: votes were taken back"
+                    );
                     let forward = status == q.status
                         || matches!(
                             (status, q.status),
@@ -863,6 +883,10 @@ impl Harness {
                         forward,
                         "request {id} went from {status:?} to {:?}",
                         q.status
+                    );
+                    assert!(
+                        status == Open || (q.ayes, q.nays) == (ayes, nays),
+                        "request {id}: votes counted after it closed"
                     );
                 }
             }
