@@ -11,6 +11,7 @@ step() { printf '\n== %s (%ds)\n' "$*" "$((SECONDS - started))"; }
 
 step "format check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "unit, property and integration tests, chain-spec check (release)"
 cargo test --release --workspace --locked
@@ -20,6 +21,12 @@ step "our pallets' benchmarks as tests, and their migrations under try-runtime (
 # One build for both features: the benchmarks run once each, and `try-runtime` adds the
 # migrations' pre/post-upgrade checks and the `try_state` invariants to the tests.
 SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks,try-runtime
+
+step "fuzzing: the kept inputs replayed, then each target for a bounded time"
+# The pallets' fuzz crate is outside the workspace; its tests replay fuzz/corpus and
+# fuzz/regressions on stable (the codec's kept inputs run with the workspace's tests).
+SKIP_WASM_BUILD=1 cargo test --release --locked --manifest-path fuzz/Cargo.toml
+scripts/fuzz.sh "${MEDCHAIN_FUZZ_SECONDS:-60}"
 
 step "the store over S3-compatible storage (a local moto server on 127.0.0.1)"
 # moto's S3 server (PyPI) in its own virtualenv outside the clone, installed once.

@@ -44,6 +44,22 @@ impl pallet_collective::DefaultVote for AbstentionIsNay {
     }
 }
 
+/// Refuses `ConsortiumMembership::change_key` (`System::CallFiltered`). A member could
+/// otherwise vote on a sharing request, move its seat to a fresh account of its own and
+/// vote again, approving alone; `Access` counts votes per account. Seats change by a
+/// council motion (`swap_member`) instead. Root is not filtered. (Found by the
+/// `pallet_calls` fuzz target.)
+pub struct NoSeatChangeByMembers;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoSeatChangeByMembers {
+    fn contains(call: &RuntimeCall) -> bool {
+        !matches!(
+            call,
+            RuntimeCall::ConsortiumMembership(pallet_membership::Call::change_key { .. })
+        )
+    }
+}
+
 /// A council motion's call (see the module docs).
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking)]
 pub struct CouncilProposal(pub RuntimeCall);
@@ -248,6 +264,35 @@ mod tests {
             length
         ));
         System::authorized_upgrade().is_some()
+    }
+
+    fn is_member(who: &AccountId) -> bool {
+        <crate::ConsortiumMembership as frame_support::traits::Contains<AccountId>>::contains(who)
+    }
+
+    #[test]
+    fn members_cannot_move_their_own_seat() {
+        let (mut ext, members) = council_ext();
+        ext.execute_with(|| {
+            let fresh = AccountId::new([9; 32]);
+            let change_key =
+                RuntimeCall::ConsortiumMembership(pallet_membership::Call::change_key {
+                    new: fresh.clone().into(),
+                });
+            let result = change_key.dispatch(RuntimeOrigin::signed(members[1].clone()));
+            assert_eq!(
+                result.map_err(|e| e.error),
+                Err(frame_system::Error::<Runtime>::CallFiltered.into())
+            );
+            assert!(is_member(&members[1]));
+            // The council (here root) still swaps seats.
+            let swap = RuntimeCall::ConsortiumMembership(pallet_membership::Call::swap_member {
+                remove: members[1].clone().into(),
+                add: fresh.clone().into(),
+            });
+            assert_ok!(swap.dispatch(RuntimeOrigin::root()));
+            assert!(is_member(&fresh));
+        });
     }
 
     #[test]

@@ -23,7 +23,7 @@ use sp_version::RuntimeVersion;
 
 mod governance;
 mod offchain;
-pub use governance::{AbstentionIsNay, CouncilProposal};
+pub use governance::{AbstentionIsNay, CouncilProposal, NoSeatChangeByMembers};
 pub use offchain::WORKER_TX_MORTALITY;
 
 use medchain_primitives::offchain as offchain_layout;
@@ -68,6 +68,8 @@ parameter_types! {
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+    // Members may not move their own seat (`ConsortiumMembership::change_key`).
+    type BaseCallFilter = NoSeatChangeByMembers;
     type Block = Block;
     type BlockWeights = RuntimeBlockWeights;
     type BlockLength = RuntimeBlockLength;
