@@ -3,12 +3,12 @@
 //! A mock runtime wires `pallet-medical-records` and `pallet-access` together as the real
 //! runtime does (roles and audit heads from `Access`, records from `MedicalRecords`,
 //! voters from `ConsortiumMembership`, deposits held in `Balances`, `at` from
-//! `Timestamp`), with small bounds so that every limit is reachable. [`run`] turns
-//! arbitrary bytes into a sequence of steps — calls of every dispatchable of both
-//! pallets (and of the membership and balances calls that change what they depend on),
-//! from the right or a wrong origin; block changes; reads through the runtime-API
-//! functions — and executes them block by block as `frame-executive` would:
-//! `on_initialize`, the timestamp inherent, the calls, `on_finalize`.
+//! `Timestamp`, the same call filter), with small bounds so that every limit is
+//! reachable. [`run`] turns arbitrary bytes into a sequence of steps — calls of every
+//! dispatchable of both pallets (and of the membership and balances calls that change
+//! what they depend on), from the right or a wrong origin; block changes; reads through
+//! the runtime-API functions — and executes them block by block as `frame-executive`
+//! would: `on_initialize`, the timestamp inherent, the calls, `on_finalize`.
 //!
 //! What counts as a finding (a panic):
 //! - any panic in a call, a hook or a read;
@@ -92,8 +92,23 @@ mod runtime {
     pub type Access = pallet_access;
 }
 
+/// As the runtime's `NoSeatChangeByMembers`: members may not move their own seat
+/// (`ConsortiumMembership::change_key` is `CallFiltered`), or one member could vote, move
+/// to a fresh account and vote again; seats change by `swap_member` (root here).
+pub struct NoSeatChangeByMembers;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoSeatChangeByMembers {
+    fn contains(call: &RuntimeCall) -> bool {
+        !matches!(
+            call,
+            RuntimeCall::ConsortiumMembership(pallet_membership::Call::change_key { .. })
+        )
+    }
+}
+
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Runtime {
+    type BaseCallFilter = NoSeatChangeByMembers;
     type Block = Block;
     type AccountData = pallet_balances::AccountData<Balance>;
 }
