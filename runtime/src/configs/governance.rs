@@ -47,8 +47,8 @@ impl pallet_collective::DefaultVote for AbstentionIsNay {
 /// Refuses `ConsortiumMembership::change_key` (`System::CallFiltered`). A member could
 /// otherwise vote on a sharing request, move its seat to a fresh account of its own and
 /// vote again, approving alone; `Access` counts votes per account. Seats change by a
-/// council motion (`swap_member`) instead. Root is not filtered. (Found by the
-/// `pallet_calls` fuzz target.)
+/// council motion (`swap_member`) instead. Root is not filtered. (Found while writing
+/// the `pallet_calls` fuzz target, which now mirrors this filter.)
 pub struct NoSeatChangeByMembers;
 
 impl frame_support::traits::Contains<RuntimeCall> for NoSeatChangeByMembers {
