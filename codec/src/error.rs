@@ -22,6 +22,15 @@ pub enum Error {
     BadLength,
     /// The container was made with a primed dictionary that was not supplied.
     MissingDictionary([u8; 32]),
+    /// The container was made with a primed dictionary other than those supplied.
+    WrongDictionary {
+        /// Id of the dictionary the container names.
+        needed: [u8; 32],
+        /// How many dictionaries were supplied.
+        given: usize,
+    },
+    /// A dictionary file is malformed, with what is wrong.
+    BadDictionary(&'static str),
     /// A code that cannot occur at that point of the stream.
     InvalidCode,
     /// The decoded data is longer or shorter than the header says.
@@ -60,6 +69,14 @@ impl fmt::Display for Error {
                 }
                 f.write_str(", which was not supplied")
             }
+            Error::WrongDictionary { needed, given } => {
+                f.write_str("this container needs the primed dictionary ")?;
+                for b in needed {
+                    write!(f, "{b:02x}")?;
+                }
+                write!(f, ", and none of the {given} supplied is that one (a different or changed file)")
+            }
+            Error::BadDictionary(what) => write!(f, "invalid dictionary: {what}"),
             Error::InvalidCode => f.write_str("corrupt code stream: invalid code"),
             Error::LengthMismatch => f.write_str("corrupt data: decoded length differs from the header"),
             Error::ChecksumMismatch { expected, actual } => write!(

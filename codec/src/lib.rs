@@ -51,17 +51,22 @@ extern crate alloc;
 mod alphabet;
 mod bits;
 pub mod container;
+pub mod dictionary;
 mod error;
 mod gb2312;
 mod gb2312_table;
 mod lzw;
 mod mixed;
+mod primed;
 pub mod stream;
+#[cfg(feature = "std")]
+pub mod train;
 
 use alloc::vec::Vec;
 
 use alphabet::{Bytes, HanziGbk, HanziUtf8, Tokenizer};
 pub use container::{read_header, Header, Method};
+pub use dictionary::{detect_language, dictionary_id, Dictionary, Language};
 pub use error::Error;
 
 /// Largest input of the one-shot API (1 GiB − 1); larger data goes through [`stream`].
@@ -317,6 +322,146 @@ pub fn compress(input: &[u8], options: &Options) -> Result<Vec<u8>, Error> {
         out.extend_from_slice(input);
     }
     Ok(out)
+}
+
+/// Largest input [`compress_with`] tries a primed dictionary on (256 KiB). Dictionaries
+/// pay on small records; a larger one has room to learn its own phrases, and is
+/// compressed as without a dictionary.
+pub const DICTIONARY_INPUT_LIMIT: usize = 256 * 1024;
+
+/// Compresses `input` with a primed dictionary when that is smaller, else as
+/// [`compress`] does; the container names the dictionary only when it was used, so the
+/// result is never larger than without one.
+///
+/// With a dictionary, `options.mode` must be `auto` or the dictionary's method; the code
+/// width is the dictionary's and the full-dictionary policy does not apply (a primed
+/// dictionary is kept whole). Inputs over [`DICTIONARY_INPUT_LIMIT`] and the
+/// `paper-mixed` mode never use the dictionary.
+pub fn compress_with(
+    input: &[u8],
+    options: &Options,
+    dictionary: Option<&Dictionary>,
+) -> Result<Vec<u8>, Error> {
+    let plain = compress(input, options)?;
+    let Some(dictionary) = dictionary else {
+        return Ok(plain);
+    };
+    let method = dictionary.method();
+    match options.mode {
+        Mode::Auto => {}
+        Mode::Bytes | Mode::Hanzi if resolve_method(input, options)? == method => {}
+        Mode::PaperMixed => return Ok(plain),
+        _ => return Err(Error::InvalidOption("the dictionary is for another mode")),
+    }
+    if input.len() > DICTIONARY_INPUT_LIMIT {
+        return Ok(plain);
+    }
+    let primed = compress_primed(input, options.encoding, dictionary);
+    Ok(if primed.len() < plain.len() {
+        primed
+    } else {
+        plain
+    })
+}
+
+/// `input` in a container compressed with `dictionary` (no fallback).
+pub fn compress_primed(input: &[u8], encoding: TextEncoding, dictionary: &Dictionary) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() / 2 + 64);
+    container::write_header(
+        &mut out,
+        dictionary.method(),
+        encoding,
+        dictionary.max_bits(),
+        false,
+        Some(&dictionary.id()),
+        Some((input.len() as u64, checksum(input))),
+    );
+    match (dictionary.method(), encoding) {
+        (Method::Hanzi, TextEncoding::Utf8) => {
+            primed::encode(input, HanziUtf8, dictionary, &mut out)
+        }
+        (Method::Hanzi, TextEncoding::Gbk) => {
+            primed::encode(input, HanziGbk::default(), dictionary, &mut out)
+        }
+        _ => primed::encode(input, Bytes, dictionary, &mut out),
+    }
+    out
+}
+
+/// Decompresses a container, finding the primed dictionary it names (if any) among
+/// `dictionaries` by id; refuses output over `limit` bytes.
+///
+/// A container that names a dictionary fails with [`Error::MissingDictionary`] when none
+/// was given, and [`Error::WrongDictionary`] when none of those given has its id (a
+/// different dictionary, or a changed file: the id is the hash of the bytes).
+pub fn decompress_with(
+    data: &[u8],
+    dictionaries: &[&Dictionary],
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
+    let header = read_header(data)?;
+    let Some(id) = header.dictionary else {
+        return decompress_with_limit(data, limit);
+    };
+    let dictionary = match dictionaries.iter().find(|d| d.id() == id) {
+        Some(dictionary) => *dictionary,
+        None if dictionaries.is_empty() => return Err(Error::MissingDictionary(id)),
+        None => {
+            return Err(Error::WrongDictionary {
+                needed: id,
+                given: dictionaries.len(),
+            })
+        }
+    };
+    if header.method != dictionary.method() || header.prune {
+        return Err(Error::BadFlags(data[6]));
+    }
+    if header.max_bits != dictionary.max_bits() {
+        return Err(Error::BadMaxBits(header.max_bits));
+    }
+    let Some((len, crc)) = header.original else {
+        // Framed containers never name a dictionary.
+        return Err(Error::UnknownMethod(Method::Framed as u8));
+    };
+    if len > limit as u64 {
+        return Err(Error::TooLarge);
+    }
+    let body = &data[header.header_len..];
+    // A primed body is not stored raw when it does not pay (compress_with keeps the
+    // smaller container instead), but each unit takes at most one code of at most
+    // 20 bits, and END one more: anything longer is not a body we wrote.
+    if body.len() as u64 > len.saturating_mul(3).saturating_add(8) {
+        return Err(Error::TrailingData);
+    }
+    let mut out = Vec::new();
+    let phrases = dictionary.rendering(header.encoding);
+    match header.encoding {
+        TextEncoding::Utf8 if header.method == Method::Hanzi => {
+            primed::decode::<HanziUtf8>(body, dictionary, phrases, len as usize, &mut out)
+        }
+        TextEncoding::Gbk if header.method == Method::Hanzi => {
+            primed::decode::<HanziGbk>(body, dictionary, phrases, len as usize, &mut out)
+        }
+        _ => primed::decode::<Bytes>(body, dictionary, phrases, len as usize, &mut out),
+    }?;
+    let actual = checksum(&out);
+    if actual != crc {
+        return Err(Error::ChecksumMismatch {
+            expected: crc,
+            actual,
+        });
+    }
+    Ok(out)
+}
+
+/// Lower-case hex of a 32-byte id, for messages.
+pub fn hex32(id: &[u8; 32]) -> alloc::string::String {
+    use core::fmt::Write;
+    let mut s = alloc::string::String::with_capacity(64);
+    for b in id {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
 }
 
 /// Default bound on the output of [`decompress`]: the one-shot maximum.

@@ -28,14 +28,14 @@ const CHECK_GAP: usize = 8 * 1024;
 const EMPTY: u64 = u64::MAX;
 
 /// Open-addressing map (prefix code, unit) → phrase code, at most half full.
-struct PhraseTable {
+pub(crate) struct PhraseTable {
     slots: Vec<u64>,
     mask: usize,
     shift: u32,
 }
 
 impl PhraseTable {
-    fn with_capacity(phrases: usize) -> Self {
+    pub(crate) fn with_capacity(phrases: usize) -> Self {
         let bits = (usize::BITS - (phrases.max(64) * 2 - 1).leading_zeros()).max(7);
         Self {
             slots: alloc::vec![EMPTY; 1 << bits],
@@ -47,7 +47,7 @@ impl PhraseTable {
     /// The phrase code for `key`, or the empty slot where it belongs. Keys are below
     /// 2^40, so an empty slot (all ones) never matches one: a hit costs one compare.
     #[inline(always)]
-    fn find(&self, key: u64) -> Result<u32, usize> {
+    pub(crate) fn find(&self, key: u64) -> Result<u32, usize> {
         let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
         loop {
             let slot = self.slots[i & self.mask];
@@ -62,17 +62,37 @@ impl PhraseTable {
     }
 
     #[inline(always)]
-    fn insert_at(&mut self, slot: usize, key: u64, code: u32) {
+    pub(crate) fn insert_at(&mut self, slot: usize, key: u64, code: u32) {
         self.slots[slot] = (key << 24) | code as u64;
     }
 
     fn clear(&mut self) {
         self.slots.fill(EMPTY);
     }
+
+    /// Whether `phrases` entries would fill it beyond half.
+    #[inline(always)]
+    pub(crate) fn needs_room_for(&self, phrases: usize) -> bool {
+        phrases * 2 > self.slots.len()
+    }
+
+    /// Doubles the table, keeping every entry (for tables that start small).
+    #[cold]
+    pub(crate) fn grow(&mut self) {
+        let old = core::mem::take(&mut self.slots);
+        *self = Self::with_capacity(old.len());
+        for slot in old {
+            if slot != EMPTY {
+                if let Err(i) = self.find(slot >> 24) {
+                    self.slots[i] = slot;
+                }
+            }
+        }
+    }
 }
 
 /// Bits needed for a unit of an alphabet with `roots` roots.
-const fn unit_bits(roots: u32) -> u32 {
+pub(crate) const fn unit_bits(roots: u32) -> u32 {
     32 - (roots - 1).leading_zeros()
 }
 
@@ -274,12 +294,12 @@ fn prune_encoder(
 }
 
 #[inline(always)]
-fn pack(pos: usize, len: usize, first_len: usize) -> u64 {
+pub(crate) fn pack(pos: usize, len: usize, first_len: usize) -> u64 {
     ((pos as u64) << 32) | ((len as u64) << 2) | first_len as u64
 }
 
 #[inline(always)]
-fn unpack(entry: u64) -> (usize, usize, usize) {
+pub(crate) fn unpack(entry: u64) -> (usize, usize, usize) {
     (
         (entry >> 32) as usize,
         ((entry as u32) >> 2) as usize,
@@ -289,21 +309,21 @@ fn unpack(entry: u64) -> (usize, usize, usize) {
 
 /// Spare bytes kept after the write position so that short phrases are copied with
 /// fixed-size moves instead of a `memmove` call.
-const SLACK: usize = 32;
+pub(crate) const SLACK: usize = 32;
 
 /// The output being decoded: `buf[..w]` is written, `buf[w..]` is scratch. Grows as data
 /// is really produced, never by what a header claims.
-struct Output<'a> {
-    buf: &'a mut Vec<u8>,
-    w: usize,
+pub(crate) struct Output<'a> {
+    pub(crate) buf: &'a mut Vec<u8>,
+    pub(crate) w: usize,
     /// `buf.len()` may not grow beyond this (end of the expected output plus slack).
-    cap: usize,
+    pub(crate) cap: usize,
 }
 
 impl Output<'_> {
     /// Makes room for `len` more bytes plus the slack.
     #[inline(always)]
-    fn room(&mut self, len: usize) {
+    pub(crate) fn room(&mut self, len: usize) {
         let need = self.w + len + SLACK;
         if need > self.buf.len() {
             self.grow(need);
@@ -321,7 +341,7 @@ impl Output<'_> {
 
     /// Appends `buf[src..src + len]` (which lies before the write position).
     #[inline(always)]
-    fn copy_back(&mut self, src: usize, len: usize) {
+    pub(crate) fn copy_back(&mut self, src: usize, len: usize) {
         let w = self.w;
         if len <= 16 {
             let mut chunk = [0u8; 16];
@@ -338,7 +358,7 @@ impl Output<'_> {
     }
 
     #[inline(always)]
-    fn push_root(&mut self, bytes: &[u8]) {
+    pub(crate) fn push_root(&mut self, bytes: &[u8]) {
         let w = self.w;
         if let [b] = bytes {
             self.buf[w] = *b;

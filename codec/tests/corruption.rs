@@ -197,10 +197,10 @@ fn naming_dictionary(data: &[u8], id: &[u8; 32]) -> Vec<u8> {
     named
 }
 
-/// Primed dictionaries are not built yet (issue #8), so no dictionary can be supplied:
-/// a container that names one — any id, the all-zero one too — is refused with the id
-/// it names (a wrong dictionary and a missing one are the same case today), one-shot and
-/// streamed, before a byte of its body is decoded.
+/// Without dictionaries (`decompress` and the streaming decoder take none), a container
+/// that names one — any id, the all-zero one too — is refused with the id it names,
+/// one-shot and streamed, before a byte of its body is decoded. `tests/dictionary.rs`
+/// covers supplying the right one, a wrong one and a changed file.
 #[test]
 fn a_container_naming_a_dictionary_is_refused_with_its_id() {
     let (text, packed) = sample(Mode::Hanzi);

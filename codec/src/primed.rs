@@ -1,0 +1,272 @@
+//! LZW over a primed dictionary.
+//!
+//! Code space of a primed body: roots, CLEAR, END as in [`crate::lzw`], then the
+//! dictionary's phrases, then the record's own phrases up to `2^max_bits`, added the
+//! usual LZW way. Codes use the same phased-in widths, counted from the dictionary's end,
+//! so a record pays for the dictionary's size in code width and nothing else.
+//!
+//! The dictionary's tables are shared and never written: the encoder keeps the record's
+//! own phrases in a small table of their own that grows with them, and the decoder keeps
+//! them as positions in its output. Set-up per record is therefore a few allocations,
+//! whatever the size of the dictionary. When the code space is full the dictionary is
+//! kept as it is (a primed encoder never sends CLEAR); records are small, and larger ones
+//! are compressed without a dictionary (see [`crate::compress_with`]).
+
+use alloc::vec::Vec;
+
+use crate::{
+    alphabet::{Alphabet, Tokenizer},
+    bits::{BitReader, BitWriter},
+    dictionary::{Dictionary, Rendering},
+    lzw::{pack, unit_bits, unpack, Output, PhraseTable, MAX_BODY_LEN, SLACK},
+    Error,
+};
+
+/// The record's own phrases, in a table that starts small and grows with them.
+struct OwnPhrases {
+    table: PhraseTable,
+    count: usize,
+}
+
+/// Appends the primed LZW body of `input` to `out`. The tokenizer's alphabet must be the
+/// dictionary's (checked by the caller).
+///
+/// The parse is flexible rather than greedy: of the phrases that match at a point (every
+/// prefix of the longest match, the dictionary being prefix-closed), it sends the one
+/// after which the next match reaches furthest. The decoder cannot tell: it adds a phrase
+/// after every code, whatever the encoder chose, and the encoder mirrors that.
+pub fn encode<T: Tokenizer>(
+    input: &[u8],
+    mut tokenizer: T,
+    dictionary: &Dictionary,
+    out: &mut Vec<u8>,
+) {
+    let end = T::ROOTS + 1;
+    let primed_end = dictionary.end_code();
+    let max = 1u32 << dictionary.max_bits();
+    let ubits = unit_bits(T::ROOTS);
+    let mut units: Vec<u32> = Vec::with_capacity(input.len());
+    let mut pos = 0;
+    while pos < input.len() {
+        let (unit, len) = tokenizer.next_unit(input, pos);
+        units.push(unit);
+        pos += len;
+    }
+    let mut own = OwnPhrases {
+        table: PhraseTable::with_capacity(64),
+        count: 0,
+    };
+    // The code of the next phrase to be defined (by the decoder, after each code).
+    let mut next = primed_end;
+    let mut writer = BitWriter::new(out);
+    let mut path: Vec<u32> = Vec::new();
+    let mut i = 0;
+    while i < units.len() {
+        walk(&units[i..], dictionary, &own, primed_end, ubits, &mut path);
+        let longest = path.len();
+        let mut take = longest;
+        if i + longest < units.len() {
+            let mut reach =
+                longest + match_len(&units[i + longest..], dictionary, &own, primed_end, ubits);
+            for shorter in (1..longest).rev() {
+                let r =
+                    shorter + match_len(&units[i + shorter..], dictionary, &own, primed_end, ubits);
+                if r > reach {
+                    reach = r;
+                    take = shorter;
+                }
+            }
+        }
+        let code = path[take - 1];
+        writer.put_code(code, next.min(max));
+        i += take;
+        if let Some(&unit) = units.get(i) {
+            if next < max {
+                let key = ((code as u64) << ubits) | unit as u64;
+                let primed = code < primed_end && dictionary.table.find(key).is_ok();
+                if !primed {
+                    if let Err(slot) = own.table.find(key) {
+                        own.table.insert_at(slot, key, next);
+                        own.count += 1;
+                        if own.table.needs_room_for(own.count) {
+                            own.table.grow();
+                        }
+                    }
+                }
+            }
+            next += 1;
+        } else {
+            next += 1;
+        }
+    }
+    writer.put_code(end, next.min(max));
+    writer.finish();
+}
+
+/// The code of the phrase `following` extends, if it is in the dictionary or the record's
+/// own phrases.
+#[inline(always)]
+fn extend(
+    code: u32,
+    unit: u32,
+    dictionary: &Dictionary,
+    own: &OwnPhrases,
+    primed_end: u32,
+    ubits: u32,
+) -> Option<u32> {
+    let key = ((code as u64) << ubits) | unit as u64;
+    // A record's phrases never extend into the dictionary: only roots and primed phrases
+    // have primed extensions.
+    if code < primed_end {
+        if let Ok(next) = dictionary.table.find(key) {
+            return Some(next);
+        }
+    }
+    own.table.find(key).ok()
+}
+
+/// Codes of every prefix of the longest match at the start of `units` (`path[l - 1]` is
+/// the phrase of `l` units).
+fn walk(
+    units: &[u32],
+    dictionary: &Dictionary,
+    own: &OwnPhrases,
+    primed_end: u32,
+    ubits: u32,
+    path: &mut Vec<u32>,
+) {
+    path.clear();
+    let mut code = units[0];
+    path.push(code);
+    for &unit in &units[1..] {
+        match extend(code, unit, dictionary, own, primed_end, ubits) {
+            Some(next) => {
+                code = next;
+                path.push(code);
+            }
+            None => break,
+        }
+    }
+}
+
+/// Length in units of the longest match at the start of `units`.
+fn match_len(
+    units: &[u32],
+    dictionary: &Dictionary,
+    own: &OwnPhrases,
+    primed_end: u32,
+    ubits: u32,
+) -> usize {
+    let mut code = units[0];
+    let mut len = 1;
+    for &unit in &units[1..] {
+        match extend(code, unit, dictionary, own, primed_end, ubits) {
+            Some(next) => {
+                code = next;
+                len += 1;
+            }
+            None => break,
+        }
+    }
+    len
+}
+
+/// Decodes a primed body that must produce exactly `expected_len` bytes, appended to
+/// `out`; `phrases` are the dictionary's phrases in the container's text encoding.
+pub fn decode<A: Alphabet>(
+    body: &[u8],
+    dictionary: &Dictionary,
+    phrases: &Rendering,
+    expected_len: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let clear = A::ROOTS;
+    let end = A::ROOTS + 1;
+    let first = A::ROOTS + 2;
+    let primed_end = dictionary.end_code();
+    let max = 1u32 << dictionary.max_bits();
+    if expected_len > MAX_BODY_LEN {
+        return Err(Error::TooLarge);
+    }
+    let base = out.len();
+    let limit = base + expected_len;
+    // As in `lzw::decode`: allocate by what the body can produce, not by the header.
+    let initial = base + expected_len.min(body.len().saturating_mul(32)) + SLACK;
+    if out.len() < initial {
+        out.resize(initial, 0);
+    }
+    let mut output = Output {
+        buf: out,
+        w: base,
+        cap: limit + SLACK,
+    };
+    let mut own: Vec<u64> = Vec::with_capacity(((max - primed_end) as usize).min(body.len()));
+    let mut reader = BitReader::new(body);
+    let mut pending: Option<(usize, usize, usize)> = None;
+
+    let result = loop {
+        let known = primed_end + own.len() as u32;
+        let n = (known + pending.is_some() as u32).min(max);
+        let code = match reader.read_code(n) {
+            Ok(code) => code,
+            Err(e) => break Err(e),
+        };
+        let start = output.w - base;
+        let first_len = if code < clear {
+            let bytes = A::root(code);
+            if output.w + bytes.len() > limit {
+                break Err(Error::LengthMismatch);
+            }
+            output.room(bytes.len());
+            output.push_root(bytes);
+            bytes.len()
+        } else if code == end {
+            break Ok(());
+        } else if code == clear {
+            // A primed encoder never starts over.
+            break Err(Error::InvalidCode);
+        } else if code < primed_end {
+            let (pos, len, first_len) = unpack(phrases.spans[(code - first) as usize]);
+            if output.w + len > limit {
+                break Err(Error::LengthMismatch);
+            }
+            output.room(len);
+            output.push_root(&phrases.bytes[pos..pos + len]);
+            first_len
+        } else if code < known {
+            let (pos, len, first_len) = unpack(own[(code - primed_end) as usize]);
+            if output.w + len > limit {
+                break Err(Error::LengthMismatch);
+            }
+            output.room(len);
+            output.copy_back(base + pos, len);
+            first_len
+        } else {
+            // code == known: the previous string followed by its own first unit.
+            let Some((pos, len, first_len)) = pending else {
+                break Err(Error::InvalidCode);
+            };
+            if output.w + len + first_len > limit {
+                break Err(Error::LengthMismatch);
+            }
+            output.room(len + first_len);
+            output.copy_back(base + pos, len);
+            output.copy_back(base + pos, first_len);
+            first_len
+        };
+        if let Some((pos, len, prev_first)) = pending {
+            if known < max {
+                own.push(pack(pos, len + first_len, prev_first));
+            }
+        }
+        pending = Some((start, output.w - base - start, first_len));
+    };
+    let written = output.w;
+    out.truncate(written);
+    result?;
+    reader.finish()?;
+    if out.len() != limit {
+        return Err(Error::LengthMismatch);
+    }
+    Ok(())
+}
