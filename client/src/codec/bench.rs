@@ -18,7 +18,11 @@ use clap::Args;
 use medchain_lzw::{Method, Options, TextEncoding};
 use serde::Serialize;
 
-use super::CodecArgs;
+use super::{
+    dictionary::{self, TrainingSet},
+    CodecArgs,
+};
+use medchain_lzw::Dictionary;
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -40,6 +44,16 @@ pub struct BenchArgs {
     /// Hide the per-file lines; print totals only.
     #[arg(long)]
     totals_only: bool,
+    /// A primed dictionary (`medchain codec train`): also measure our codec with it, and
+    /// zstd -19 with a dictionary that zstd's own trainer makes from --train-set.
+    #[arg(long, value_name = "DICT", requires = "train_set")]
+    dict: Option<PathBuf>,
+    /// The records the dictionary was trained on (files or folders, as for `train`;
+    /// repeat the option for several).
+    #[arg(long, value_name = "PATH", requires = "dict")]
+    train_set: Vec<PathBuf>,
+    #[command(flatten)]
+    training: TrainingSet,
     #[command(flatten)]
     codec: CodecArgs,
 }
@@ -94,26 +108,95 @@ impl Sample {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Codec {
     Ours,
+    OursDict,
     Gzip9,
     Zstd19,
+    Zstd19Dict,
     Brotli11,
     Weezl,
+}
+
+/// zstd's own dictionary training: the same budget as its CLI (`--maxdict` 110 KiB).
+const ZSTD_DICT_SIZE: usize = 112_640;
+
+/// The dictionaries of a `--dict` run: ours, and zstd's trained on the same records.
+struct Primed {
+    ours: Dictionary,
+    zstd: Vec<u8>,
+}
+
+impl Primed {
+    fn load(args: &BenchArgs) -> Result<Option<Self>> {
+        let Some(path) = &args.dict else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let ours = dictionary::load_one(path)?;
+        let load = started.elapsed();
+        let (files, held_out) = args.training.load(&args.train_set)?;
+        let (samples, left_out) = dictionary::samples(&files, &held_out);
+        let started = Instant::now();
+        let zstd = zstd::dict::from_samples(&samples, ZSTD_DICT_SIZE)
+            .context("zstd could not train a dictionary on the training set")?;
+        let zstd_train = started.elapsed();
+        let setup = per_record_setup(&ours);
+        if !args.json {
+            println!(
+                "dictionary {} (0x{}): {} phrases, {} bytes; loaded and set up in {:.1} ms once, then {:.2} µs per record",
+                path.display(),
+                medchain_lzw::hex32(&ours.id()),
+                ours.len(),
+                fs::metadata(path)?.len(),
+                load.as_secs_f64() * 1e3,
+                setup.as_secs_f64() * 1e6,
+            );
+            println!(
+                "zstd dictionary: {} bytes from the same {} training records ({} held out), trained in {:.1} s",
+                zstd.len(),
+                samples.len(),
+                left_out,
+                zstd_train.as_secs_f64()
+            );
+        }
+        Ok(Some(Self { ours, zstd }))
+    }
+}
+
+/// What a record pays for the dictionary before its first byte: compressing and
+/// decompressing a one-byte record with it (best of many runs, per round trip).
+fn per_record_setup(dictionary: &Dictionary) -> Duration {
+    let mut best = Duration::MAX;
+    for _ in 0..2000 {
+        let t = Instant::now();
+        let packed = medchain_lzw::compress_primed(b"x", TextEncoding::Utf8, dictionary);
+        let text = medchain_lzw::decompress_with(&packed, &[dictionary], 1);
+        best = best.min(t.elapsed());
+        debug_assert_eq!(text.as_deref().ok(), Some(&b"x"[..]));
+    }
+    best
 }
 
 impl Codec {
     fn name(self) -> &'static str {
         match self {
             Codec::Ours => "medchain-lzw",
+            Codec::OursDict => "medchain+dict",
             Codec::Gzip9 => "gzip-9",
             Codec::Zstd19 => "zstd-19",
+            Codec::Zstd19Dict => "zstd-19+dict",
             Codec::Brotli11 => "brotli-11",
             Codec::Weezl => "weezl-lzw12",
         }
     }
 
-    fn compress(self, data: &[u8], options: &Options) -> Result<Vec<u8>> {
+    fn compress(self, data: &[u8], options: &Options, primed: Option<&Primed>) -> Result<Vec<u8>> {
         Ok(match self {
             Codec::Ours => medchain_lzw::compress(data, options)?,
+            Codec::OursDict => medchain_lzw::compress_with(data, options, primed.map(|p| &p.ours))?,
+            Codec::Zstd19Dict => {
+                let dict = primed.map_or(&[][..], |p| &p.zstd[..]);
+                zstd::bulk::Compressor::with_dictionary(19, dict)?.compress(data)?
+            }
             Codec::Gzip9 => {
                 let mut encoder =
                     flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
@@ -135,9 +218,22 @@ impl Codec {
         })
     }
 
-    fn decompress(self, packed: &[u8], original_len: usize) -> Result<Vec<u8>> {
+    fn decompress(
+        self,
+        packed: &[u8],
+        original_len: usize,
+        primed: Option<&Primed>,
+    ) -> Result<Vec<u8>> {
         Ok(match self {
             Codec::Ours => medchain_lzw::decompress(packed)?,
+            Codec::OursDict => {
+                let dicts: Vec<&Dictionary> = primed.map(|p| &p.ours).into_iter().collect();
+                medchain_lzw::decompress_with(packed, &dicts, original_len)?
+            }
+            Codec::Zstd19Dict => {
+                let dict = primed.map_or(&[][..], |p| &p.zstd[..]);
+                zstd::bulk::Decompressor::with_dictionary(dict)?.decompress(packed, original_len)?
+            }
             Codec::Gzip9 => {
                 let mut out = Vec::with_capacity(original_len);
                 flate2::read::GzDecoder::new(packed).read_to_end(&mut out)?;
@@ -228,15 +324,18 @@ fn measure(
     codec: Codec,
     sample: &Sample,
     options: &Options,
+    primed: Option<&Primed>,
     min_time: Duration,
 ) -> Result<Figures> {
     let options = Options {
         encoding: sample.encoding,
         ..*options
     };
-    let (packed, encode_time) = best_time(min_time, || codec.compress(&sample.data, &options))?;
-    let (unpacked, decode_time) =
-        best_time(min_time, || codec.decompress(&packed, sample.data.len()))?;
+    let (packed, encode_time) =
+        best_time(min_time, || codec.compress(&sample.data, &options, primed))?;
+    let (unpacked, decode_time) = best_time(min_time, || {
+        codec.decompress(&packed, sample.data.len(), primed)
+    })?;
     ensure!(
         unpacked == sample.data,
         "{} did not round-trip {}",
@@ -256,7 +355,12 @@ fn measure(
     .finish())
 }
 
-fn collect(path: &Path, recursive: bool, top: bool, files: &mut Vec<PathBuf>) -> Result<()> {
+pub(super) fn collect(
+    path: &Path,
+    recursive: bool,
+    top: bool,
+    files: &mut Vec<PathBuf>,
+) -> Result<()> {
     let meta = fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_file() {
         files.push(path.to_owned());
@@ -285,7 +389,21 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     }
     let options = args.codec.options();
     medchain_lzw::compress(b"", &options).context("invalid codec options")?;
-    let codecs: &[Codec] = if args.only_ours {
+    let primed = Primed::load(args)?;
+    let codecs: &[Codec] = if primed.is_some() {
+        if args.only_ours {
+            &[Codec::Ours, Codec::OursDict]
+        } else {
+            &[
+                Codec::Ours,
+                Codec::OursDict,
+                Codec::Gzip9,
+                Codec::Zstd19,
+                Codec::Zstd19Dict,
+                Codec::Brotli11,
+            ]
+        }
+    } else if args.only_ours {
         &[Codec::Ours]
     } else {
         &[
@@ -319,7 +437,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         };
         let mut results = Vec::new();
         for (codec, total) in codecs.iter().zip(&mut totals) {
-            let figures = measure(*codec, &sample, &options, min_time)?;
+            let figures = measure(*codec, &sample, &options, primed.as_ref(), min_time)?;
             total.add(&figures);
             results.push(figures);
         }

@@ -1,6 +1,7 @@
 //! `medchain codec …`: compress and decompress files, and benchmark the codec.
 
 mod bench;
+pub mod dictionary;
 
 use std::{
     fs,
@@ -10,7 +11,7 @@ use std::{
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use medchain_lzw::{stream, FullPolicy, Mode, Options, TextEncoding};
+use medchain_lzw::{stream, Dictionary, FullPolicy, Mode, Options, TextEncoding};
 
 /// Files up to this size are compressed in one piece (best ratio); larger files and
 /// stdin go through the streaming API, whose memory is bounded by one frame.
@@ -27,6 +28,10 @@ pub enum CodecCommand {
         output: Option<PathBuf>,
         #[command(flatten)]
         codec: CodecArgs,
+        /// A primed dictionary (`medchain codec train`): used when it makes the
+        /// container smaller, and then named in its header.
+        #[arg(long, value_name = "DICT")]
+        dict: Option<PathBuf>,
         /// Overwrite the output file if it exists.
         #[arg(short, long)]
         force: bool,
@@ -38,10 +43,16 @@ pub enum CodecCommand {
         /// Output file, or `-` for stdout. Default: INPUT without `.mlzw` (stdout for stdin).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Primed dictionaries to find the container's among, by the id in its header
+        /// (repeat the option for several).
+        #[arg(long, value_name = "DICT")]
+        dict: Vec<PathBuf>,
         /// Overwrite the output file if it exists.
         #[arg(short, long)]
         force: bool,
     },
+    /// Train a primed dictionary on a consortium's own records.
+    Train(dictionary::TrainArgs),
     /// Measure ratio and speed on files or folders against gzip -9, zstd -19, brotli -11
     /// and weezl.
     Bench(bench::BenchArgs),
@@ -78,6 +89,15 @@ enum EncodingArg {
     Gbk,
 }
 
+impl From<EncodingArg> for TextEncoding {
+    fn from(arg: EncodingArg) -> Self {
+        match arg {
+            EncodingArg::Utf8 => TextEncoding::Utf8,
+            EncodingArg::Gbk => TextEncoding::Gbk,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum PolicyArg {
     Freeze,
@@ -95,10 +115,7 @@ impl CodecArgs {
                 ModeArg::Hanzi => Mode::Hanzi,
                 ModeArg::PaperMixed => Mode::PaperMixed,
             },
-            encoding: match self.input_encoding {
-                EncodingArg::Utf8 => TextEncoding::Utf8,
-                EncodingArg::Gbk => TextEncoding::Gbk,
-            },
+            encoding: self.input_encoding.into(),
             max_bits: self.max_bits,
             policy: match self.policy {
                 PolicyArg::Freeze => FullPolicy::Freeze,
@@ -116,19 +133,24 @@ pub fn run(command: CodecCommand) -> Result<()> {
             input,
             output,
             codec,
+            dict,
             force,
         } => {
             let output = output.unwrap_or_else(|| default_output(&input, true));
-            compress(&input, &output, &codec.options(), force)
+            let dict = dict.as_deref().map(dictionary::load_one).transpose()?;
+            compress(&input, &output, &codec.options(), dict.as_ref(), force)
         }
         CodecCommand::Decompress {
             input,
             output,
+            dict,
             force,
         } => {
             let output = output.unwrap_or_else(|| default_output(&input, false));
-            decompress(&input, &output, force)
+            let dicts = dictionary::load(&dict)?;
+            decompress(&input, &output, &dicts, force)
         }
+        CodecCommand::Train(args) => dictionary::run_train(&args),
         CodecCommand::Bench(args) => bench::run(&args),
     }
 }
@@ -260,7 +282,13 @@ pub fn decompress_bytes(container: &[u8], limit: usize) -> Result<Vec<u8>> {
     Ok(text)
 }
 
-fn compress(input: &Path, output: &Path, options: &Options, force: bool) -> Result<()> {
+fn compress(
+    input: &Path,
+    output: &Path,
+    options: &Options,
+    dictionary: Option<&Dictionary>,
+    force: bool,
+) -> Result<()> {
     let (mut reader, len) = open_input(input)?;
     with_sink(output, force, |writer| {
         match len {
@@ -269,7 +297,7 @@ fn compress(input: &Path, output: &Path, options: &Options, force: bool) -> Resu
                 reader
                     .read_to_end(&mut data)
                     .with_context(|| format!("cannot read {}", input.display()))?;
-                let packed = medchain_lzw::compress(&data, options)?;
+                let packed = medchain_lzw::compress_with(&data, options, dictionary)?;
                 writer.write_all(&packed)?;
             }
             _ => {
@@ -280,8 +308,19 @@ fn compress(input: &Path, output: &Path, options: &Options, force: bool) -> Resu
     })
 }
 
-fn decompress(input: &Path, output: &Path, force: bool) -> Result<()> {
-    let (reader, _) = open_input(input)?;
+fn decompress(input: &Path, output: &Path, dictionaries: &[Dictionary], force: bool) -> Result<()> {
+    let (mut reader, _) = open_input(input)?;
+    if !dictionaries.is_empty() {
+        // Containers that name a dictionary are one-shot (records up to 256 KiB).
+        let mut data = Vec::new();
+        reader
+            .read_to_end(&mut data)
+            .with_context(|| format!("cannot read {}", input.display()))?;
+        let refs: Vec<&Dictionary> = dictionaries.iter().collect();
+        let text = medchain_lzw::decompress_with(&data, &refs, usize::MAX)
+            .map_err(|e| anyhow::anyhow!("cannot decompress {}: {e}", input.display()))?;
+        return with_sink(output, force, |writer| Ok(writer.write_all(&text)?));
+    }
     with_sink(output, force, |writer| {
         stream::io::decompress(reader, writer, usize::MAX).map_err(|e| match e.get_ref() {
             Some(inner) if e.kind() == io::ErrorKind::InvalidData => {

@@ -1,0 +1,164 @@
+//! `medchain codec train`, and the dictionary files the other codec commands load.
+
+use std::{
+    collections::HashSet,
+    fs,
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use medchain_lzw::{
+    train::{split_samples, train, trim_newlines, TrainOptions},
+    Dictionary, Language,
+};
+
+use super::{bench::collect, EncodingArg};
+
+/// The records a dictionary is trained on: files (each split into records at blank
+/// lines) or folders of them, less any record that is also in an excluded file, so that
+/// a dictionary can be measured on records it has not seen.
+#[derive(Args, Clone, Default)]
+pub struct TrainingSet {
+    /// Leave out every training record whose text (without leading or trailing line
+    /// ends) is that of one of these files, or of a record in them; folders allowed.
+    #[arg(long = "exclude", value_name = "PATH")]
+    pub exclude: Vec<PathBuf>,
+}
+
+impl TrainingSet {
+    /// Reads `paths` and returns the training files' bytes, and how many records were
+    /// left out.
+    pub fn load(&self, paths: &[PathBuf]) -> Result<(Vec<Vec<u8>>, HashSet<Vec<u8>>)> {
+        let mut files = Vec::new();
+        for path in paths {
+            collect(path, true, true, &mut files)?;
+        }
+        if files.is_empty() {
+            bail!("no training files");
+        }
+        let mut excluded = Vec::new();
+        for path in &self.exclude {
+            collect(path, true, true, &mut excluded)?;
+        }
+        let mut held_out = HashSet::new();
+        for path in excluded {
+            let data =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            held_out.insert(trim_newlines(&data).to_vec());
+            for record in split_samples(&data) {
+                held_out.insert(record.to_vec());
+            }
+        }
+        let data = files
+            .iter()
+            .map(|p| fs::read(p).with_context(|| format!("cannot read {}", p.display())))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((data, held_out))
+    }
+}
+
+/// The training samples of `files`, without the held-out ones; and how many were left out.
+pub fn samples<'a>(files: &'a [Vec<u8>], held_out: &HashSet<Vec<u8>>) -> (Vec<&'a [u8]>, usize) {
+    let mut samples = Vec::new();
+    let mut left_out = 0;
+    for file in files {
+        for sample in split_samples(file) {
+            if held_out.contains(sample) {
+                left_out += 1;
+            } else {
+                samples.push(sample);
+            }
+        }
+    }
+    (samples, left_out)
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// Where to write the dictionary.
+    #[arg(long)]
+    out: PathBuf,
+    /// Most phrases to keep (default: the code space less an eighth for each record's
+    /// own phrases: 49,638 for Chinese, 57,086 for English at 16 bits).
+    #[arg(long)]
+    size: Option<usize>,
+    /// Code width of the containers made with it (13-20; 16 is the paper's 64K entries).
+    #[arg(long, default_value_t = medchain_lzw::DEFAULT_MAX_BITS)]
+    max_bits: u8,
+    /// Language to record: zh, en or mixed (default: detected from the records).
+    #[arg(long, value_parser = parse_language)]
+    language: Option<Language>,
+    /// Encoding of the training files.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
+    input_encoding: EncodingArg,
+    #[command(flatten)]
+    set: TrainingSet,
+    /// Overwrite the output file if it exists.
+    #[arg(short, long)]
+    force: bool,
+    /// Training files or folders (records separated by blank lines).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+fn parse_language(name: &str) -> Result<Language, String> {
+    Language::from_name(name).ok_or_else(|| format!("unknown language {name:?}: zh, en or mixed"))
+}
+
+pub fn run_train(args: &TrainArgs) -> Result<()> {
+    if args.out.exists() && !args.force {
+        bail!("{} exists (use --force to overwrite)", args.out.display());
+    }
+    let (files, held_out) = args.set.load(&args.paths)?;
+    let (samples, left_out) = samples(&files, &held_out);
+    let options = TrainOptions {
+        size: args.size,
+        max_bits: args.max_bits,
+        encoding: args.input_encoding.into(),
+        language: args.language,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let trained = train(&samples, &options)?;
+    let elapsed = started.elapsed();
+    fs::write(&args.out, &trained.bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let report = &trained.report;
+    let dictionary = &trained.dictionary;
+    println!("dictionary  {}", args.out.display());
+    println!("id          0x{}", medchain_lzw::hex32(&dictionary.id()));
+    println!(
+        "language    {}   method {}   code width {} bits",
+        dictionary.language().name(),
+        dictionary.method().name(),
+        dictionary.max_bits()
+    );
+    println!(
+        "size        {} bytes, {} phrases",
+        trained.bytes.len(),
+        report.phrases
+    );
+    println!(
+        "trained on  {} records ({} units; {} left out as held-out), {} candidates, {} rounds, {:.1} s",
+        report.samples,
+        report.units,
+        left_out,
+        report.candidates,
+        report.rounds,
+        elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Loads dictionary files.
+pub fn load(paths: &[PathBuf]) -> Result<Vec<Dictionary>> {
+    paths.iter().map(|p| load_one(p)).collect()
+}
+
+pub fn load_one(path: &Path) -> Result<Dictionary> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Dictionary::from_bytes(&bytes)
+        .with_context(|| format!("{} is not a dictionary", path.display()))
+}
