@@ -444,14 +444,17 @@ pub fn decompress_with(
         }
         _ => primed::decode::<Bytes>(body, dictionary, phrases, len as usize, &mut out),
     }?;
-    let actual = checksum(&out);
-    if actual != crc {
-        return Err(Error::ChecksumMismatch {
-            expected: crc,
-            actual,
-        });
-    }
+    verify_checksum(&out, crc)?;
     Ok(out)
+}
+
+/// Checks decoded data against the CRC-32 its header stored.
+pub(crate) fn verify_checksum(data: &[u8], expected: u32) -> Result<(), Error> {
+    let actual = checksum(data);
+    if actual != expected {
+        return Err(Error::ChecksumMismatch { expected, actual });
+    }
+    Ok(())
 }
 
 /// Lower-case hex of a 32-byte id, for messages.
@@ -507,12 +510,6 @@ pub fn decompress_with_limit(data: &[u8], limit: usize) -> Result<Vec<u8>, Error
         len as usize,
         &mut out,
     )?;
-    let actual = checksum(&out);
-    if actual != crc {
-        return Err(Error::ChecksumMismatch {
-            expected: crc,
-            actual,
-        });
-    }
+    verify_checksum(&out, crc)?;
     Ok(out)
 }

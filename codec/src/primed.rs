@@ -80,6 +80,7 @@ pub fn encode<T: Tokenizer>(
         let code = path[take - 1];
         writer.put_code(code, next.min(max));
         i += take;
+        // The decoder defines a phrase after every code but the last; mirror its count.
         if let Some(&unit) = units.get(i) {
             if next < max {
                 let key = ((code as u64) << ubits) | unit as u64;
@@ -94,10 +95,8 @@ pub fn encode<T: Tokenizer>(
                     }
                 }
             }
-            next += 1;
-        } else {
-            next += 1;
         }
+        next += 1;
     }
     writer.put_code(end, next.min(max));
     writer.finish();

@@ -15,7 +15,7 @@
 use alloc::vec::Vec;
 
 use crate::{
-    check_max_bits, checksum,
+    check_max_bits,
     container::{self, read_u32, read_varint, write_varint, Header, Method},
     decode_body, encode_body, resolve_method, Error, Options,
 };
@@ -434,17 +434,7 @@ impl Decompressor {
                 } else {
                     decode_body(body, method, encoding, bits, prune, len as usize, out)
                 }
-                .and_then(|()| {
-                    let actual = checksum(&out[start..]);
-                    if actual == crc {
-                        Ok(())
-                    } else {
-                        Err(Error::ChecksumMismatch {
-                            expected: crc,
-                            actual,
-                        })
-                    }
-                });
+                .and_then(|()| crate::verify_checksum(&out[start..], crc));
                 if result.is_err() {
                     out.truncate(start);
                 }
