@@ -3,7 +3,8 @@
 //! A mock runtime wires `pallet-medical-records` and `pallet-access` together as the real
 //! runtime does (roles and audit heads from `Access`, records from `MedicalRecords`,
 //! voters from `ConsortiumMembership`, deposits held in `Balances`, `at` from
-//! `Timestamp`, the same call filter), with small bounds so that every limit is
+//! `Timestamp`, primed dictionaries' bytes in `Preimage`, the same call filter), with
+//! small bounds so that every limit is
 //! reachable. [`run`] turns arbitrary bytes into a sequence of steps — calls of every
 //! dispatchable of both pallets (and of the membership and balances calls that change
 //! what they depend on), from the right or a wrong origin; block changes; reads through
@@ -37,19 +38,20 @@ use frame_support::{
     dispatch::GetDispatchInfo,
     parameter_types,
     traits::{
-        ConstU32, ConstU64, IntegrityTest, OnFinalize, OnInitialize, TryState, TryStateSelect,
+        fungible::HoldConsideration, ConstU32, ConstU64, IntegrityTest, LinearStoragePrice,
+        OnFinalize, OnInitialize, StorePreimage, TryState, TryStateSelect,
     },
 };
 use frame_system::EnsureRoot;
 use medchain_primitives::{
-    audit_step, Codec, CodecMethod, IntegrityFault, RecordId, RecordInput, RecordProvider,
-    RecordStatus, RequestId, RequestStatus, Role,
+    audit_step, Codec, CodecMethod, DictionaryLanguage, IntegrityFault, RecordId, RecordInput,
+    RecordProvider, RecordStatus, RequestId, RequestStatus, Role,
 };
 use pallet_membership::Instance1;
 use sp_core::H256;
 use sp_runtime::{
     testing::{TestSignature, TestXt, UintAuthorityId},
-    traits::Dispatchable,
+    traits::{BlakeTwo256, Dispatchable, Hash},
     BuildStorage,
 };
 use std::collections::BTreeMap;
@@ -86,6 +88,8 @@ mod runtime {
     pub type Balances = pallet_balances;
     #[runtime::pallet_index(11)]
     pub type ConsortiumMembership = pallet_membership<Instance1>;
+    #[runtime::pallet_index(12)]
+    pub type Preimage = pallet_preimage;
     #[runtime::pallet_index(20)]
     pub type MedicalRecords = pallet_medical_records;
     #[runtime::pallet_index(21)]
@@ -139,6 +143,24 @@ impl pallet_membership::Config<Instance1> for Runtime {
     type WeightInfo = ();
 }
 
+parameter_types! {
+    pub const PreimageHoldReason: RuntimeHoldReason =
+        RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+}
+
+impl pallet_preimage::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type Currency = Balances;
+    type ManagerOrigin = EnsureRoot<AccountId>;
+    type Consideration = HoldConsideration<
+        AccountId,
+        Balances,
+        PreimageHoldReason,
+        LinearStoragePrice<ConstU64<10>, ConstU64<1>, Balance>,
+    >;
+}
+
 // The off-chain worker's signing types; the harness never runs the worker, but the
 // pallet's `Config` needs them.
 impl frame_system::offchain::SigningTypes for Runtime {
@@ -190,6 +212,25 @@ pub const MAX_OPEN_REQUESTS: u32 = 3;
 pub const MAX_EXPIRIES_PER_BLOCK: u32 = 3;
 pub const MAX_PURPOSE_LEN: u32 = 16;
 pub const MAX_WRAPPED_KEY_LEN: u32 = 96;
+pub const MAX_DICTIONARY_LEN: u32 = 64;
+pub const MAX_DICTIONARIES: u32 = 6;
+pub const MAX_ACTIVE_DICTIONARIES: u32 = 2;
+/// The dictionary files the fuzzer names: the first five are in the preimage store at
+/// genesis (the fifth too large to register), the last is not.
+pub const DICTIONARY_FILES: usize = 6;
+
+/// The bytes of dictionary file `i % DICTIONARY_FILES`.
+pub fn dictionary_file(i: usize) -> Vec<u8> {
+    let i = i % DICTIONARY_FILES;
+    let len = [16, 32, 48, 64, 65, 8][i];
+    vec![b'a' + i as u8; len]
+}
+
+/// The id of dictionary file `i`.
+pub fn dictionary_id(i: usize) -> H256 {
+    BlakeTwo256::hash(&dictionary_file(i))
+}
+
 /// Milliseconds between blocks unless a step says otherwise.
 pub const BLOCK_MS: u64 = 3_000;
 
@@ -216,6 +257,11 @@ impl pallet_medical_records::Config for Runtime {
     type ResubmitAfter = ConstU32<5>;
     type VerifyInterval = ConstU32<4>;
     type VerifyBatch = ConstU32<2>;
+    type DictionaryOrigin = EnsureRoot<AccountId>;
+    type Preimages = Preimage;
+    type MaxDictionaryLen = ConstU32<MAX_DICTIONARY_LEN>;
+    type MaxDictionaries = ConstU32<MAX_DICTIONARIES>;
+    type MaxActiveDictionaries = ConstU32<MAX_ACTIVE_DICTIONARIES>;
     type WeightInfo = ();
 }
 
@@ -284,7 +330,14 @@ fn genesis() -> &'static sp_runtime::Storage {
         }
         .assimilate_storage(&mut storage)
         .expect("access genesis");
-        storage
+        // The dictionary files in the preimage store (noted by the system: requested).
+        let mut ext = sp_state_machine::BasicExternalities::new(storage);
+        ext.execute_with(|| {
+            for i in 0..DICTIONARY_FILES - 1 {
+                Preimage::note(dictionary_file(i).into()).expect("a dictionary file is noted");
+            }
+        });
+        ext.into_storages()
     })
 }
 
@@ -379,6 +432,10 @@ impl Reader<'_> {
         AMOUNTS[self.byte() as usize % AMOUNTS.len()]
     }
 
+    fn language(&mut self) -> DictionaryLanguage {
+        DictionaryLanguage::ALL[self.byte() as usize % DictionaryLanguage::ALL.len()]
+    }
+
     fn label(&mut self) -> Vec<u8> {
         match self.byte() % 6 {
             0 => Vec::new(),
@@ -408,7 +465,7 @@ impl Reader<'_> {
             CodecMethod::PaperMixed,
             CodecMethod::Framed,
         ][codec as usize % 5];
-        let dictionary = (codec & 0x80 != 0).then(|| H256::repeat_byte(codec));
+        let dictionary = (codec & 0x80 != 0).then(|| dictionary_id(codec as usize));
         let count = self.byte() as usize % (MAX_LABELS as usize + 2);
         let labels: Vec<_> = (0..count)
             .filter_map(|_| self.label().try_into().ok())
@@ -645,6 +702,31 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
                     limit,
                 }
             }
+            // The council's dictionary registry.
+            38 => {
+                let origin = r.origin(Needs::Root);
+                let b = r.byte();
+                let file = b as usize % DICTIONARY_FILES;
+                let hash = dictionary_id(file);
+                if b & 0x80 == 0 {
+                    let len = dictionary_file(file).len() as u32;
+                    let size = [len, len, len, 0, len + 1, len - 1][r.byte() as usize % 6];
+                    let language = r.language();
+                    call(
+                        origin,
+                        pallet_medical_records::Call::register_dictionary {
+                            hash,
+                            size,
+                            language,
+                        },
+                    )
+                } else {
+                    call(
+                        origin,
+                        pallet_medical_records::Call::retire_dictionary { hash },
+                    )
+                }
+            }
             // Any call of the two pallets or the membership, SCALE-encoded: arbitrary
             // parameters (ids, hashes, lengths, bytes) that the table above never makes.
             _ => {
@@ -680,8 +762,12 @@ fn call(origin: Origin, call: impl Into<RuntimeCall>) -> Step {
 fn needs(call: &RuntimeCall) -> Option<Needs> {
     use pallet_access::Call as A;
     use pallet_balances::Call as B;
+    use pallet_medical_records::Call as R;
     use pallet_membership::Call as M;
     Some(match call {
+        RuntimeCall::MedicalRecords(
+            R::register_dictionary { .. } | R::retire_dictionary { .. },
+        ) => Needs::Root,
         RuntimeCall::MedicalRecords(_) => Needs::Signed,
         RuntimeCall::Access(A::assign_role { .. } | A::revoke_role { .. }) => Needs::Root,
         RuntimeCall::Access(_) => Needs::Signed,

@@ -7,6 +7,8 @@
 //! - Identifiers: [`RecordId`], [`RequestId`].
 //! - [`Role`]: the paper's data owner, data manager and data demander.
 //! - [`Codec`]: how a record's blob was compressed (method and primed dictionary).
+//! - [`DictionaryLanguage`], [`DictionaryInfo`]: the registry of primed dictionaries kept by
+//!   `pallet-medical-records`.
 //! - [`RoleProvider`]: who holds which role (implemented by `pallet-access`).
 //! - [`RecordProvider`]: who owns and manages a record (implemented by
 //!   `pallet-medical-records`).
@@ -184,6 +186,69 @@ pub enum IntegrityFault {
     Undecodable,
     /// The decompressed text's hash or length is not the record's.
     RawMismatch,
+}
+
+/// The language of the text a primed dictionary was trained on, so that the worker
+/// picks the dictionary that fits a record.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum DictionaryLanguage {
+    /// Mostly Chinese text (e.g. a Chinese hospital's records).
+    Chinese,
+    /// English text.
+    English,
+    /// Chinese text with English terms (drug names, units, codes) mixed in.
+    Mixed,
+}
+
+impl DictionaryLanguage {
+    /// All languages, in their encoding order.
+    pub const ALL: [DictionaryLanguage; 3] = [
+        DictionaryLanguage::Chinese,
+        DictionaryLanguage::English,
+        DictionaryLanguage::Mixed,
+    ];
+}
+
+/// A primed dictionary as registered on-chain. Its id (the key it is stored under) is
+/// the blake2-256 hash of the dictionary file, which is also the hash of the preimage
+/// that keeps the file's bytes and the id a `medchain-lzw` container names.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub struct DictionaryInfo<BlockNumber> {
+    /// Length of the dictionary file in bytes.
+    pub size: u32,
+    /// The language it was trained on.
+    pub language: DictionaryLanguage,
+    /// The block that registered it.
+    pub registered_at: BlockNumber,
+    /// The block that retired it, if it was retired: new records should no longer use it,
+    /// but records compressed with it stay registrable and decodable.
+    pub retired_at: Option<BlockNumber>,
 }
 
 /// Who holds which role. Implemented by `pallet-access`.

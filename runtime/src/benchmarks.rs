@@ -9,6 +9,7 @@ frame_benchmarking::define_benchmarks!(
     [pallet_sudo, Sudo]
     [pallet_collective, Council]
     [pallet_membership, ConsortiumMembership]
+    [pallet_preimage, Preimage]
     [pallet_medical_records, MedicalRecords]
     [pallet_access, Access]
 );

@@ -6,8 +6,10 @@
 //! Pallets, by the names Polkadot.js shows (see `DESIGN.md`): `System`, `Timestamp`,
 //! `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo` (only dev chains set a
 //! key), `Council` (pallet-collective), `ConsortiumMembership` (pallet-membership,
-//! which feeds `Council` and `Access`), `MedicalRecords` (the record registry) and
-//! `Access` (roles, majority-approved sharing, key delivery, audit heads).
+//! which feeds `Council` and `Access`), `Preimage` (pallet-preimage: keeps the bytes of
+//! primed dictionaries, and any other preimage), `MedicalRecords` (the record registry
+//! and the registry of primed dictionaries) and `Access` (roles, majority-approved
+//! sharing, key delivery, audit heads).
 //!
 //! - [`configs`]: every pallet's configuration and the runtime's constants.
 //! - [`apis`]: the runtime APIs the node, the RPC and Polkadot.js use.
@@ -68,7 +70,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 101,
+    spec_version: 102,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -188,6 +190,8 @@ mod runtime {
     pub type Council = pallet_collective<Instance1>;
     #[runtime::pallet_index(11)]
     pub type ConsortiumMembership = pallet_membership<Instance1>;
+    #[runtime::pallet_index(12)]
+    pub type Preimage = pallet_preimage;
     #[runtime::pallet_index(20)]
     pub type MedicalRecords = pallet_medical_records;
     #[runtime::pallet_index(21)]

@@ -24,6 +24,16 @@
 //!   the runtime encodes it (`RuntimeEvent`), so that an exported event list can be
 //!   checked against one on-chain hash (see `medchain_primitives::audit_head_of`).
 //!
+//! - Primed dictionaries: the council ([`Config::DictionaryOrigin`]) registers dictionary
+//!   files whose bytes someone has put in the preimage store ([`Config::Preimages`],
+//!   `Preimage::note_preimage`); registering requests the preimage, so that the bytes stay
+//!   on-chain for as long as the chain lives and every record compressed with them stays
+//!   decodable. A dictionary's id is the blake2-256 hash of its file (the id a
+//!   `medchain-lzw` container names). Up to [`Config::MaxActiveDictionaries`] per language
+//!   are active, the newest last ([`Pallet::active_dictionary`]); a retired dictionary is no
+//!   longer offered but records naming it still register. A record may only name a
+//!   registered dictionary.
+//!
 //! - Each node runs an off-chain worker (see [`offchain`]): it compresses the raw records
 //!   its operator queued with `medchain-lzw` inside the runtime, keeps the blobs in the
 //!   node's off-chain storage, registers them with the node's `medr` key, and re-verifies
@@ -36,11 +46,16 @@
 //! - [`Pallet::retract_record`] — its owner withdraws a live record.
 //! - [`Pallet::report_integrity_failure`] — a record's owner or manager reports that the
 //!   blob it holds no longer matches the record (sent by the worker).
+//! - [`Pallet::register_dictionary`] — the council registers a primed dictionary whose
+//!   bytes are in the preimage store.
+//! - [`Pallet::retire_dictionary`] — the council retires a dictionary: it is no longer
+//!   active, its bytes stay.
 //!
 //! ## Runtime API
 //!
 //! `medchain_primitives::MedicalRecordsApi`: [`Pallet::record`], [`Pallet::records_of`]
-//! and [`Pallet::records_labelled`] (paged).
+//! and [`Pallet::records_labelled`] (paged). For the worker and clients:
+//! [`Pallet::active_dictionary`], [`Pallet::dictionary`] and [`Pallet::dictionary_bytes`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -66,17 +81,17 @@ use frame_support::{
     traits::{
         fungible::{Inspect, Mutate, MutateHold},
         tokens::Precision,
-        Time,
+        QueryPreimage, StorePreimage, Time,
     },
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
-    AuditLog, IntegrityFault, Record, RecordId, RecordInput, RecordProvider, RecordStatus, Role,
-    RoleProvider,
+    AuditLog, DictionaryInfo, DictionaryLanguage, IntegrityFault, Record, RecordId, RecordInput,
+    RecordProvider, RecordStatus, Role, RoleProvider,
 };
 use sp_core::H256;
 use sp_runtime::{
-    traits::{Saturating, Zero},
+    traits::{BlakeTwo256, Saturating, Zero},
     SaturatedConversion,
 };
 
@@ -101,6 +116,11 @@ pub type RecordOf<T> = Record<
     BlockNumberFor<T>,
 >;
 
+/// A registered primed dictionary as stored.
+pub type DictionaryInfoOf<T> = DictionaryInfo<BlockNumberFor<T>>;
+/// The active dictionaries of one language, oldest first.
+pub type ActiveDictionariesOf<T> = BoundedVec<H256, <T as Config>::MaxActiveDictionaries>;
+
 /// Most ids one call of a paged runtime API returns.
 pub const MAX_PAGE: u32 = 100;
 
@@ -116,7 +136,10 @@ impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::Mult
     type GenericSignature = sp_core::sr25519::Signature;
 }
 
-/// The storage layout version (see [`migrations`]).
+/// The storage layout version (see [`migrations`]). The dictionary registry
+/// ([`Dictionaries`], [`DictionaryCount`], [`ActiveDictionaries`]) added new items only,
+/// which start empty, and changed no existing one: it needs no migration and no new
+/// version.
 const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 #[frame_support::pallet]
@@ -199,6 +222,27 @@ pub mod pallet {
         #[pallet::constant]
         type VerifyBatch: Get<u32>;
 
+        /// Who registers and retires primed dictionaries (the council).
+        type DictionaryOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// Where dictionary files are kept: the preimage store (`pallet-preimage`). Its
+        /// hasher is blake2-256 whatever the runtime's, since a dictionary's id is the
+        /// blake2-256 hash of its file. Registering a dictionary requests its preimage;
+        /// the pallet only notes bytes itself in its benchmarks.
+        type Preimages: QueryPreimage<H = BlakeTwo256> + StorePreimage;
+
+        /// Largest dictionary file, in bytes (at most what the preimage store keeps).
+        #[pallet::constant]
+        type MaxDictionaryLen: Get<u32>;
+
+        /// Most dictionaries ever registered (retired ones included).
+        #[pallet::constant]
+        type MaxDictionaries: Get<u32>;
+
+        /// Most active dictionaries per language.
+        #[pallet::constant]
+        type MaxActiveDictionaries: Get<u32>;
+
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
     }
@@ -232,6 +276,20 @@ pub mod pallet {
     #[pallet::storage]
     pub type RecordByRawHash<T: Config> =
         StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, H256, RecordId>;
+
+    /// Every primed dictionary ever registered, by id (the blake2-256 hash of its file),
+    /// active or retired. Keys are hashes of files the council chose, so `Identity`.
+    #[pallet::storage]
+    pub type Dictionaries<T: Config> = StorageMap<_, Identity, H256, DictionaryInfoOf<T>>;
+
+    /// The number of entries in [`Dictionaries`] (at most [`Config::MaxDictionaries`]).
+    #[pallet::storage]
+    pub type DictionaryCount<T> = StorageValue<_, u32, ValueQuery>;
+
+    /// The active dictionaries of each language, oldest first, newest last.
+    #[pallet::storage]
+    pub type ActiveDictionaries<T: Config> =
+        StorageMap<_, Twox64Concat, DictionaryLanguage, ActiveDictionariesOf<T>, ValueQuery>;
 
     #[pallet::event]
     pub enum Event<T: Config> {
@@ -269,6 +327,17 @@ pub mod pallet {
             fault: IntegrityFault,
             at: u64,
         },
+        /// The council registered a primed dictionary; its preimage is now requested.
+        DictionaryRegistered {
+            hash: H256,
+            size: u32,
+            language: DictionaryLanguage,
+        },
+        /// The council retired a primed dictionary; its bytes stay.
+        DictionaryRetired {
+            hash: H256,
+            language: DictionaryLanguage,
+        },
     }
 
     #[pallet::error]
@@ -297,6 +366,24 @@ pub mod pallet {
         RecordIdOverflow,
         /// Only the record's owner or its manager may do this.
         NotOwnerOrManager,
+        /// The dictionary is longer than [`Config::MaxDictionaryLen`].
+        DictionaryTooLarge,
+        /// A dictionary must have at least one byte.
+        EmptyDictionary,
+        /// A dictionary with this hash is already registered.
+        DictionaryAlreadyRegistered,
+        /// [`Config::MaxDictionaries`] dictionaries are registered already.
+        TooManyDictionaries,
+        /// The language has [`Config::MaxActiveDictionaries`] active dictionaries already;
+        /// retire one first.
+        TooManyActiveDictionaries,
+        /// The preimage store does not hold bytes of this hash and size (note them first
+        /// with `Preimage::note_preimage`).
+        DictionaryBytesUnavailable,
+        /// No dictionary with this hash is registered.
+        UnknownDictionary,
+        /// The dictionary is retired already.
+        DictionaryAlreadyRetired,
     }
 
     #[pallet::hooks]
@@ -323,6 +410,26 @@ pub mod pallet {
             assert!(
                 T::VerifyInterval::get() == 0 || T::VerifyBatch::get() > 0,
                 "a verification schedule must verify something"
+            );
+            assert!(
+                T::MaxDictionaryLen::get() > 0,
+                "MaxDictionaryLen must allow a byte"
+            );
+            assert!(
+                T::MaxDictionaries::get() > 0,
+                "MaxDictionaries must allow a dictionary"
+            );
+            assert!(
+                T::MaxActiveDictionaries::get() > 0,
+                "MaxActiveDictionaries must allow a dictionary"
+            );
+            assert!(
+                T::MaxActiveDictionaries::get() <= T::MaxDictionaries::get(),
+                "MaxActiveDictionaries cannot exceed MaxDictionaries"
+            );
+            assert!(
+                T::MaxDictionaryLen::get() as usize <= <T::Preimages as StorePreimage>::MAX_LENGTH,
+                "MaxDictionaryLen must fit the preimage store"
             );
         }
 
@@ -456,10 +563,111 @@ pub mod pallet {
             );
             Ok(())
         }
+
+        /// Registers the primed dictionary `hash` (blake2-256 of its file) of `size` bytes,
+        /// trained on `language` text, and makes it the newest active one of its language.
+        /// Its bytes must be in the preimage store with exactly that size
+        /// (`Preimage::note_preimage` first); the preimage becomes requested, so that
+        /// nobody can remove it. Origin: [`Config::DictionaryOrigin`].
+        ///
+        /// Emits [`Event::DictionaryRegistered`].
+        #[pallet::call_index(4)]
+        #[pallet::weight(T::WeightInfo::register_dictionary())]
+        pub fn register_dictionary(
+            origin: OriginFor<T>,
+            hash: H256,
+            size: u32,
+            language: DictionaryLanguage,
+        ) -> DispatchResult {
+            T::DictionaryOrigin::ensure_origin(origin)?;
+            Self::do_register_dictionary(hash, size, language)
+        }
+
+        /// Retires the dictionary `hash`: it leaves the active list of its language. Its
+        /// bytes stay requested in the preimage store, and records naming it still
+        /// register, so that records compressed with it stay decodable. Origin:
+        /// [`Config::DictionaryOrigin`].
+        ///
+        /// Emits [`Event::DictionaryRetired`].
+        #[pallet::call_index(5)]
+        #[pallet::weight(T::WeightInfo::retire_dictionary())]
+        pub fn retire_dictionary(origin: OriginFor<T>, hash: H256) -> DispatchResult {
+            T::DictionaryOrigin::ensure_origin(origin)?;
+            let mut info = Dictionaries::<T>::get(hash).ok_or(Error::<T>::UnknownDictionary)?;
+            ensure!(
+                info.retired_at.is_none(),
+                Error::<T>::DictionaryAlreadyRetired
+            );
+
+            let language = info.language;
+            let mut active = ActiveDictionaries::<T>::get(language);
+            active.retain(|h| *h != hash);
+            if active.is_empty() {
+                ActiveDictionaries::<T>::remove(language);
+            } else {
+                ActiveDictionaries::<T>::insert(language, active);
+            }
+            info.retired_at = Some(frame_system::Pallet::<T>::block_number());
+            Dictionaries::<T>::insert(hash, info);
+            Self::deposit_event(Event::DictionaryRetired { hash, language });
+            Ok(())
+        }
     }
 }
 
 impl<T: Config> Pallet<T> {
+    /// [`Pallet::register_dictionary`] once its origin is checked.
+    fn do_register_dictionary(
+        hash: H256,
+        size: u32,
+        language: DictionaryLanguage,
+    ) -> DispatchResult {
+        ensure!(size > 0, Error::<T>::EmptyDictionary);
+        ensure!(
+            size <= T::MaxDictionaryLen::get(),
+            Error::<T>::DictionaryTooLarge
+        );
+        ensure!(
+            !Dictionaries::<T>::contains_key(hash),
+            Error::<T>::DictionaryAlreadyRegistered
+        );
+        let count = DictionaryCount::<T>::get();
+        ensure!(
+            count < T::MaxDictionaries::get(),
+            Error::<T>::TooManyDictionaries
+        );
+        let count = count
+            .checked_add(1)
+            .ok_or(Error::<T>::TooManyDictionaries)?;
+        let mut active = ActiveDictionaries::<T>::get(language);
+        active
+            .try_push(hash)
+            .map_err(|_| Error::<T>::TooManyActiveDictionaries)?;
+        ensure!(
+            T::Preimages::len(&hash) == Some(size),
+            Error::<T>::DictionaryBytesUnavailable
+        );
+
+        T::Preimages::request(&hash);
+        Dictionaries::<T>::insert(
+            hash,
+            DictionaryInfo {
+                size,
+                language,
+                registered_at: frame_system::Pallet::<T>::block_number(),
+                retired_at: None,
+            },
+        );
+        ActiveDictionaries::<T>::insert(language, active);
+        DictionaryCount::<T>::put(count);
+        Self::deposit_event(Event::DictionaryRegistered {
+            hash,
+            size,
+            language,
+        });
+        Ok(())
+    }
+
     /// The deposit a record with these labels and location holds.
     pub fn deposit_for(input: &RecordInputOf<T>) -> BalanceOf<T> {
         let bytes = input
@@ -510,6 +718,14 @@ impl<T: Config> Pallet<T> {
             ensure!(
                 !input.labels[..i].contains(label),
                 Error::<T>::DuplicateLabel
+            );
+        }
+        if let Some(dictionary) = input.codec.dictionary {
+            // A retired dictionary is allowed: a record compressed before it was retired
+            // must still register.
+            ensure!(
+                Dictionaries::<T>::contains_key(dictionary),
+                Error::<T>::UnknownDictionary
             );
         }
         let keeps_text = replacing.is_some_and(|old| old.input.raw_hash == input.raw_hash);
@@ -585,6 +801,33 @@ impl<T: Config> Pallet<T> {
         frame_system::Pallet::<T>::deposit_event(event);
     }
 
+    /// Deposits an event that names no record (no audit head to extend).
+    fn deposit_event(event: Event<T>) {
+        frame_system::Pallet::<T>::deposit_event(<T as frame_system::Config>::RuntimeEvent::from(
+            event,
+        ));
+    }
+
+    /// The newest active dictionary of `language`, if any, with its registration.
+    pub fn active_dictionary(language: DictionaryLanguage) -> Option<(H256, DictionaryInfoOf<T>)> {
+        let hash = *ActiveDictionaries::<T>::get(language).last()?;
+        Dictionaries::<T>::get(hash).map(|info| (hash, info))
+    }
+
+    /// A registered dictionary (active or retired).
+    pub fn dictionary(hash: H256) -> Option<DictionaryInfoOf<T>> {
+        Dictionaries::<T>::get(hash)
+    }
+
+    /// The bytes of a registered dictionary, from the preimage store (`None` for an
+    /// unregistered one).
+    pub fn dictionary_bytes(hash: H256) -> Option<Vec<u8>> {
+        let info = Dictionaries::<T>::get(hash)?;
+        T::Preimages::fetch(&hash, Some(info.size))
+            .ok()
+            .map(|bytes| bytes.into_owned())
+    }
+
     /// A record by id, for the runtime API.
     pub fn record(id: RecordId) -> Option<RecordOf<T>> {
         Records::<T>::get(id)
@@ -620,7 +863,8 @@ impl<T: Config> Pallet<T> {
     }
 
     /// The invariants: the indexes hold exactly the live records, ids are below
-    /// [`NextRecordId`], and each owner's held deposit is the sum of its live records'.
+    /// [`NextRecordId`], each owner's held deposit is the sum of its live records', and
+    /// the dictionary registry is consistent (see [`Self::dictionaries_try_state`]).
     #[cfg(any(feature = "try-runtime", test))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
         use alloc::collections::btree_map::BTreeMap;
@@ -651,6 +895,12 @@ impl<T: Config> Pallet<T> {
                         "a live record is missing from the label index"
                     );
                 }
+                if let Some(dictionary) = record.input.codec.dictionary {
+                    ensure!(
+                        Dictionaries::<T>::contains_key(dictionary),
+                        "a live record names an unregistered dictionary"
+                    );
+                }
                 let sum = held.entry(record.owner.clone()).or_default();
                 *sum = sum.saturating_add(record.deposit);
             } else {
@@ -675,6 +925,69 @@ impl<T: Config> Pallet<T> {
                 "an owner's held deposit differs from the sum of its live records' deposits"
             );
         }
+        Self::dictionaries_try_state()
+    }
+
+    /// The dictionary registry's invariants: [`DictionaryCount`] counts [`Dictionaries`]
+    /// and is within [`Config::MaxDictionaries`]; every active dictionary is registered
+    /// under its list's language, is not retired, is listed once, and the lists run
+    /// oldest first; every registered one that is not retired is active, and none was
+    /// registered (or retired) in a future block or retired before it was registered.
+    #[cfg(any(feature = "try-runtime", test))]
+    fn dictionaries_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+        let now = frame_system::Pallet::<T>::block_number();
+        let mut registered = 0u32;
+        let mut unretired = 0usize;
+        for (_, info) in Dictionaries::<T>::iter() {
+            registered = registered.saturating_add(1);
+            ensure!(
+                info.registered_at <= now,
+                "a dictionary was registered in a future block"
+            );
+            match info.retired_at {
+                None => unretired = unretired.saturating_add(1),
+                Some(retired) => ensure!(
+                    info.registered_at <= retired && retired <= now,
+                    "a dictionary was retired before its registration or in a future block"
+                ),
+            }
+        }
+        ensure!(
+            DictionaryCount::<T>::get() == registered,
+            "DictionaryCount differs from the number of registered dictionaries"
+        );
+        ensure!(
+            registered <= T::MaxDictionaries::get(),
+            "more dictionaries than MaxDictionaries"
+        );
+        let mut active = 0usize;
+        for (language, list) in ActiveDictionaries::<T>::iter() {
+            ensure!(!list.is_empty(), "an empty active list is stored");
+            let mut previous: Option<BlockNumberFor<T>> = None;
+            for (i, hash) in list.iter().enumerate() {
+                ensure!(
+                    !list[..i].contains(hash),
+                    "a dictionary is listed twice as active"
+                );
+                let info =
+                    Dictionaries::<T>::get(hash).ok_or("an active dictionary is not registered")?;
+                ensure!(
+                    info.language == language,
+                    "an active dictionary is listed under another language"
+                );
+                ensure!(info.retired_at.is_none(), "a retired dictionary is active");
+                ensure!(
+                    previous.is_none_or(|previous| previous <= info.registered_at),
+                    "an active list is not ordered oldest first"
+                );
+                previous = Some(info.registered_at);
+            }
+            active = active.saturating_add(list.len());
+        }
+        ensure!(
+            active == unretired,
+            "a dictionary that is not retired is missing from the active lists"
+        );
         Ok(())
     }
 }

@@ -1,12 +1,16 @@
-//! A test runtime: System, Balances (for the deposit holds), Timestamp (for `at`) and
-//! this pallet, with roles and the audit log kept in thread-local maps. The off-chain
+//! A test runtime: System, Balances (for the deposit holds), Timestamp (for `at`),
+//! Preimage (which keeps the primed dictionaries' bytes) and this pallet, with roles and the audit log kept in thread-local maps. The off-chain
 //! worker signs with `UintAuthorityId` test keys (the key of account `n` is `n`), and
 //! its transactions carry their nonce so that tests can check it.
 
 use crate as pallet_medical_records;
 use codec::Encode;
 use core::cell::RefCell;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{fungible::HoldConsideration, ConstU32, ConstU64, LinearStoragePrice},
+};
+use frame_system::EnsureRoot;
 use medchain_primitives::{audit_step, AuditLog, RecordId, Role, RoleProvider, RoleSet};
 use sp_core::H256;
 use sp_runtime::{
@@ -55,6 +59,8 @@ mod runtime {
     pub type Balances = pallet_balances;
     #[runtime::pallet_index(3)]
     pub type MedicalRecords = pallet_medical_records;
+    #[runtime::pallet_index(4)]
+    pub type Preimage = pallet_preimage;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -72,6 +78,27 @@ impl pallet_balances::Config for Test {
 
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
 impl pallet_timestamp::Config for Test {}
+
+parameter_types! {
+    pub const PreimageHoldReason: RuntimeHoldReason =
+        RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+}
+
+/// A preimage of `n` bytes holds `PREIMAGE_BASE_DEPOSIT + n` from whoever notes it.
+pub const PREIMAGE_BASE_DEPOSIT: Balance = 10;
+
+impl pallet_preimage::Config for Test {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type Currency = Balances;
+    type ManagerOrigin = EnsureRoot<AccountId>;
+    type Consideration = HoldConsideration<
+        AccountId,
+        Balances,
+        PreimageHoldReason,
+        LinearStoragePrice<ConstU64<PREIMAGE_BASE_DEPOSIT>, ConstU64<1>, Balance>,
+    >;
+}
 
 thread_local! {
     static ROLES: RefCell<BTreeMap<AccountId, RoleSet>> = const { RefCell::new(BTreeMap::new()) };
@@ -183,6 +210,11 @@ pub const WORKER_BYTE_BUDGET: u32 = 64 * 1024;
 pub const RESUBMIT_AFTER: u32 = 5;
 pub const VERIFY_INTERVAL: u32 = 4;
 
+/// Small dictionary bounds, so that every limit is reachable in a test.
+pub const MAX_DICTIONARY_LEN: u32 = 64;
+pub const MAX_DICTIONARIES: u32 = 5;
+pub const MAX_ACTIVE_DICTIONARIES: u32 = 2;
+
 parameter_types! {
     /// Settable per test.
     pub static WorkerTimeBudgetMs: u64 = 1_000;
@@ -209,6 +241,11 @@ impl pallet_medical_records::Config for Test {
     type ResubmitAfter = ConstU32<RESUBMIT_AFTER>;
     type VerifyInterval = ConstU32<VERIFY_INTERVAL>;
     type VerifyBatch = ConstU32<2>;
+    type DictionaryOrigin = EnsureRoot<AccountId>;
+    type Preimages = Preimage;
+    type MaxDictionaryLen = ConstU32<MAX_DICTIONARY_LEN>;
+    type MaxDictionaries = ConstU32<MAX_DICTIONARIES>;
+    type MaxActiveDictionaries = ConstU32<MAX_ACTIVE_DICTIONARIES>;
     type WeightInfo = ();
 }
 

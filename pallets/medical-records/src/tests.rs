@@ -7,6 +7,7 @@ use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use medchain_primitives::{audit_head_of, Codec, CodecMethod};
 use sp_runtime::DispatchError;
 
+mod dictionaries;
 mod worker;
 
 fn label(text: &str) -> LabelOf<Test> {

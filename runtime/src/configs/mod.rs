@@ -4,12 +4,19 @@
 //! `Council`. Changing the membership takes root (sudo on dev chains) or a motion of
 //! more than half of the council ([`EnsureRootOrCouncilMajority`]). A majority motion also
 //! authorises runtime upgrades (`System::authorize_upgrade`, see [`CouncilProposal`]).
+//! The same origin registers and retires primed dictionaries
+//! (`MedicalRecords::register_dictionary`), whose bytes anyone may put in `Preimage` first
+//! (`Preimage::note_preimage`, for a deposit the noter can take back once the dictionary
+//! is registered: registering requests the preimage, so the bytes stay).
 
 use frame_support::{
     derive_impl,
     dispatch::DispatchClass,
     parameter_types,
-    traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOfDiverse, VariantCountOf},
+    traits::{
+        fungible::HoldConsideration, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8,
+        EitherOfDiverse, LinearStoragePrice, VariantCountOf,
+    },
     weights::{
         constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
         IdentityFee, Weight,
@@ -30,9 +37,9 @@ use medchain_primitives::offchain as offchain_layout;
 
 use super::{
     Access, AccountId, Aura, Balance, Balances, Block, BlockNumber, ConsortiumMembership, Council,
-    Hash, Instance1, MedicalRecords, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
-    RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System, Timestamp, DAYS,
-    EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, VERSION,
+    Hash, Instance1, MedicalRecords, Nonce, PalletInfo, Preimage, Runtime, RuntimeCall,
+    RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, System,
+    Timestamp, DAYS, EXISTENTIAL_DEPOSIT, MICRO_UNIT, MILLI_UNIT, MINUTES, SLOT_DURATION, VERSION,
 };
 
 /// Transactions may use up to 75 % of a block; the rest is kept for operational ones.
@@ -191,6 +198,35 @@ impl pallet_membership::Config<Instance1> for Runtime {
 }
 
 parameter_types! {
+    /// A noted preimage holds, from whoever noted it, the prices of a record's storage:
+    /// 10 mUNIT plus 10 µUNIT per byte (a 1 MiB dictionary ≈ 10.5 UNIT), until it is
+    /// unnoted (or, once a dictionary is registered, until the noter takes the deposit
+    /// back; the bytes stay). Noting a preimage that is already requested is free.
+    pub const PreimageBaseDeposit: Balance = 10 * MILLI_UNIT;
+    pub const PreimageByteDeposit: Balance = 10 * MICRO_UNIT;
+    pub const PreimageHoldReason: RuntimeHoldReason =
+        RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+}
+
+impl pallet_preimage::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = pallet_preimage::weights::SubstrateWeight<Runtime>;
+    type Currency = Balances;
+    type ManagerOrigin = EnsureRoot<AccountId>;
+    type Consideration = HoldConsideration<
+        AccountId,
+        Balances,
+        PreimageHoldReason,
+        LinearStoragePrice<PreimageBaseDeposit, PreimageByteDeposit, Balance>,
+    >;
+}
+
+/// Largest primed dictionary: 1 MiB, well within what `Preimage` keeps (4 MiB) and what
+/// one `note_preimage` transaction may carry (75 % of a 5 MiB block).
+pub const MAX_DICTIONARY_LEN: u32 = 1024 * 1024;
+const _: () = assert!(MAX_DICTIONARY_LEN <= pallet_preimage::MAX_SIZE);
+
+parameter_types! {
     /// A live record holds 10 mUNIT plus 10 µUNIT per byte of labels and location
     /// (at most 10 + 16·64·0.01 + 256·0.01 ≈ 23 mUNIT).
     pub const RecordDepositBase: Balance = 10 * MILLI_UNIT;
@@ -229,6 +265,13 @@ impl pallet_medical_records::Config for Runtime {
     /// Every minute, four held records.
     type VerifyInterval = ConstU32<{ MINUTES }>;
     type VerifyBatch = ConstU32<4>;
+    /// Root or a council majority registers and retires primed dictionaries.
+    type DictionaryOrigin = EnsureRootOrCouncilMajority;
+    type Preimages = Preimage;
+    type MaxDictionaryLen = ConstU32<MAX_DICTIONARY_LEN>;
+    /// 256 ever (retired ones included), at most four active per language.
+    type MaxDictionaries = ConstU32<256>;
+    type MaxActiveDictionaries = ConstU32<4>;
     type WeightInfo = pallet_medical_records::weights::SubstrateWeight<Runtime>;
 }
 
