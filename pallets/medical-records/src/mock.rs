@@ -211,7 +211,7 @@ pub const RESUBMIT_AFTER: u32 = 5;
 pub const VERIFY_INTERVAL: u32 = 4;
 
 /// Small dictionary bounds, so that every limit is reachable in a test.
-pub const MAX_DICTIONARY_LEN: u32 = 64;
+pub const MAX_DICTIONARY_LEN: u32 = 8192;
 pub const MAX_DICTIONARIES: u32 = 5;
 pub const MAX_ACTIVE_DICTIONARIES: u32 = 2;
 

@@ -10,7 +10,9 @@
 //! 2. finds the node's `medr` key, preferring one whose account holds the data-owner
 //!    role; without such a key or role nothing moves and the log says why;
 //! 3. walks the queue from its head: compresses new items with `medchain-lzw` in `auto`
-//!    mode (at most [`Config::WorkerByteBudget`] raw bytes per run, always at least one
+//!    mode, primed with the newest active dictionary of the text's language when the
+//!    council has registered one and it makes the blob smaller (the record then names
+//!    it; see [`LoadedDictionaries`]) (at most [`Config::WorkerByteBudget`] raw bytes per run, always at least one
 //!    item, and nothing new after [`Config::WorkerTimeBudgetMs`]), keeps each blob under
 //!    its `content_hash`, and notes items whose registration it sees on-chain
 //!    (`RecordByRawHash`); [`CONFIRMATIONS`] blocks later such an item leaves the queue
@@ -60,6 +62,56 @@ const LOCK_DEADLINE_MS: u64 = 20_000;
 const REPEAT_WARNING_EVERY: u32 = 10;
 /// How many times a compare-and-set on a shared key is retried.
 const CAS_ATTEMPTS: u32 = 16;
+
+/// The dictionary registry's language for the codec's reading of a text.
+fn dictionary_language(language: medchain_lzw::Language) -> DictionaryLanguage {
+    match language {
+        medchain_lzw::Language::Chinese => DictionaryLanguage::Chinese,
+        medchain_lzw::Language::English => DictionaryLanguage::English,
+        medchain_lzw::Language::Mixed => DictionaryLanguage::Mixed,
+    }
+}
+
+/// Primed dictionaries loaded during one run, each at most once: loading parses the
+/// file from the preimage store and builds its tables, which costs milliseconds, while
+/// compressing or checking a record with a loaded one costs nothing extra.
+#[derive(Default)]
+pub(crate) struct LoadedDictionaries {
+    /// By id; `None` when the bytes are missing or are not a dictionary with that id.
+    loaded: Vec<(H256, Option<medchain_lzw::Dictionary>)>,
+}
+
+impl LoadedDictionaries {
+    /// The registered dictionary `id`, loaded.
+    fn get<T: Config>(&mut self, id: H256) -> Option<&medchain_lzw::Dictionary> {
+        let index = match self.loaded.iter().position(|(loaded, _)| *loaded == id) {
+            Some(index) => index,
+            None => {
+                let dictionary = Pallet::<T>::dictionary_bytes(id).and_then(|bytes| {
+                    match medchain_lzw::Dictionary::from_bytes(&bytes) {
+                        Ok(dictionary) if dictionary.id() == id.0 => Some(dictionary),
+                        Ok(_) => None,
+                        Err(error) => {
+                            log::error!(
+                                target: LOG_TARGET,
+                                "registered dictionary {id:?} is not a valid dictionary: {error}"
+                            );
+                            None
+                        }
+                    }
+                });
+                if dictionary.is_none() {
+                    log::error!(target: LOG_TARGET, "dictionary {id:?} is not available");
+                }
+                self.loaded.push((id, dictionary));
+                self.loaded.len() - 1
+            }
+        };
+        self.loaded
+            .get(index)
+            .and_then(|(_, dictionary)| dictionary.as_ref())
+    }
+}
 
 type ItemStateOf<T> = ItemState<<T as frame_system::Config>::AccountId>;
 
@@ -291,6 +343,7 @@ impl<T: Config> Pallet<T> {
         let max_submissions = T::WorkerMaxSubmissions::get() as usize;
         let resubmit_after = T::ResubmitAfter::get();
         let mut ready: Vec<(u64, RecordInputOf<T>, Prepared, u8)> = Vec::new();
+        let mut dictionaries = LoadedDictionaries::default();
 
         for seq in meta.head..meta.tail {
             // Past the time budget, stop once this run has done some work (walking the
@@ -311,7 +364,7 @@ impl<T: Config> Pallet<T> {
                     {
                         break;
                     }
-                    let Some(prepared) = Self::prepare(seq) else {
+                    let Some(prepared) = Self::prepare(seq, &mut dictionaries) else {
                         continue;
                     };
                     progress.prepared += 1;
@@ -459,11 +512,16 @@ impl<T: Config> Pallet<T> {
         }
     }
 
-    /// Compresses the text of slot `seq`, keeps its blob and notes the result.
-    fn prepare(seq: u64) -> Option<Prepared> {
+    /// Compresses the text of slot `seq` (with the newest active dictionary of its
+    /// language, if any), keeps its blob and notes the result.
+    fn prepare(seq: u64, dictionaries: &mut LoadedDictionaries) -> Option<Prepared> {
         let started = now_ms();
         let raw = local_storage_get(StorageKind::PERSISTENT, &queue_raw_key(seq))?;
-        let blob = match medchain_lzw::compress(&raw, &medchain_lzw::Options::default()) {
+        let options = medchain_lzw::Options::default();
+        let language = dictionary_language(medchain_lzw::detect_language(&raw, options.encoding));
+        let dictionary =
+            Self::active_dictionary(language).and_then(|(id, _)| dictionaries.get::<T>(id));
+        let blob = match medchain_lzw::compress_with(&raw, &options, dictionary) {
             Ok(blob) => blob,
             Err(error) => {
                 log::error!(target: LOG_TARGET, "slot {seq} does not compress: {error:?}");
@@ -526,12 +584,20 @@ impl<T: Config> Pallet<T> {
             compressed_len: prepared.compressed_len,
             codec: Codec {
                 method: prepared.method,
-                dictionary: None,
+                dictionary: Self::blob_dictionary(&prepared.content_hash),
             },
             labels,
             location,
             manager: item.manager.clone(),
         })
+    }
+
+    /// The dictionary the kept blob `content_hash` names in its header. Read from the
+    /// blob rather than kept beside it, so that the worker's stored state keeps the
+    /// layout older runtimes wrote.
+    fn blob_dictionary(content_hash: &H256) -> Option<H256> {
+        let blob = local_storage_get(StorageKind::PERSISTENT, &blob_key(content_hash))?;
+        medchain_lzw::read_header(&blob).ok()?.dictionary.map(H256)
     }
 
     fn submit(key: &NodeKey<T>, call: Call<T>, nonce: u64) -> bool {
@@ -620,6 +686,7 @@ impl<T: Config> Pallet<T> {
         if meta.count == 0 {
             return;
         }
+        let mut dictionaries = LoadedDictionaries::default();
         let started = now_ms();
         let resubmit_after = T::ResubmitAfter::get();
         for _ in 0..u64::from(T::VerifyBatch::get()).min(meta.count) {
@@ -635,7 +702,7 @@ impl<T: Config> Pallet<T> {
                 continue;
             };
             progress.verified += 1;
-            let Some(fault) = Self::check_blob(&record) else {
+            let Some(fault) = Self::check_blob(&record, &mut dictionaries) else {
                 if held.report != ReportState::Clear {
                     log::info!(target: LOG_TARGET, "record #{} verifies again", held.id);
                     held.report = ReportState::Clear;
@@ -683,8 +750,13 @@ impl<T: Config> Pallet<T> {
         write(HELD_META_KEY, &meta);
     }
 
-    /// What is wrong with this node's blob of `record`, if anything.
-    pub(crate) fn check_blob(record: &RecordOf<T>) -> Option<IntegrityFault> {
+    /// What is wrong with this node's blob of `record`, if anything. A blob that needs a
+    /// dictionary is decoded with the one the record names; if the chain cannot give it,
+    /// or the blob names another, the blob is undecodable.
+    pub(crate) fn check_blob(
+        record: &RecordOf<T>,
+        dictionaries: &mut LoadedDictionaries,
+    ) -> Option<IntegrityFault> {
         let input = &record.input;
         let Some(blob) = local_storage_get(StorageKind::PERSISTENT, &blob_key(&input.content_hash))
         else {
@@ -696,7 +768,13 @@ impl<T: Config> Pallet<T> {
         let limit = usize::try_from(input.raw_len)
             .unwrap_or(usize::MAX)
             .min(medchain_lzw::MAX_ONE_SHOT_LEN);
-        let raw = match medchain_lzw::decompress_with_limit(&blob, limit) {
+        let named: Vec<&medchain_lzw::Dictionary> = input
+            .codec
+            .dictionary
+            .and_then(|id| dictionaries.get::<T>(id))
+            .into_iter()
+            .collect();
+        let raw = match medchain_lzw::decompress_with(&blob, &named, limit) {
             Ok(raw) => raw,
             // A sound container of a longer text.
             Err(medchain_lzw::Error::TooLarge) => return Some(IntegrityFault::RawMismatch),

@@ -549,7 +549,10 @@ fn check_blob_tells_each_fault() {
     with_worker(|pool, db| {
         let (id, _) = register_through_worker(pool, db, MIXED);
         let mut record = Records::<Test>::get(id).unwrap();
-        assert_eq!(MedicalRecords::check_blob(&record), None);
+        assert_eq!(
+            MedicalRecords::check_blob(&record, &mut Default::default()),
+            None
+        );
 
         // A blob that hashes right but is not a container.
         let junk = b"not a container".to_vec();
@@ -560,7 +563,7 @@ fn check_blob_tells_each_fault() {
             &junk,
         );
         assert_eq!(
-            MedicalRecords::check_blob(&record),
+            MedicalRecords::check_blob(&record, &mut Default::default()),
             Some(IntegrityFault::Undecodable)
         );
 
@@ -574,7 +577,7 @@ fn check_blob_tells_each_fault() {
                 &blob,
             );
             assert_eq!(
-                MedicalRecords::check_blob(&record),
+                MedicalRecords::check_blob(&record, &mut Default::default()),
                 Some(IntegrityFault::RawMismatch)
             );
         }
@@ -640,5 +643,82 @@ fn the_hook_runs_the_worker() {
                 ..
             })
         ));
+    });
+}
+
+/// With a dictionary registered for a text's language, the worker compresses with the
+/// newest active one when that is smaller, the record names it, and the held record
+/// verifies with it, also once it is retired; texts of other languages, and new texts
+/// after the retirement, go without.
+#[test]
+fn the_newest_active_dictionary_of_the_language_primes_the_worker() {
+    with_worker(|pool, db| {
+        let training: Vec<String> = (0..40).map(|i| format!("{ENGLISH} Visit {i}.")).collect();
+        let samples: Vec<&[u8]> = training.iter().map(|t| t.as_bytes()).collect();
+        let options = medchain_lzw::train::TrainOptions {
+            size: Some(400),
+            max_bits: 12,
+            ..Default::default()
+        };
+        let trained = medchain_lzw::train::train(&samples, &options).unwrap();
+        assert!(trained.bytes.len() <= MAX_DICTIONARY_LEN as usize);
+        let id = H256(trained.dictionary.id());
+        assert_ok!(Preimage::note_preimage(
+            RuntimeOrigin::signed(OTHER_OWNER),
+            trained.bytes.clone()
+        ));
+        assert_ok!(MedicalRecords::register_dictionary(
+            RuntimeOrigin::root(),
+            id,
+            trained.bytes.len() as u32,
+            DictionaryLanguage::English
+        ));
+
+        push(db, &queued(ENGLISH, &["en"]));
+        push(db, &queued(CHINESE, &["zh"]));
+        run_at(1);
+        let inputs = registered_inputs(pool);
+        assert_eq!(inputs.len(), 2);
+        assert_eq!(inputs[0].codec.dictionary, Some(id));
+        assert_eq!(inputs[1].codec.dictionary, None);
+        let blob = get(db, &blob_key(&inputs[0].content_hash)).expect("blob kept");
+        assert_eq!(
+            medchain_lzw::decompress(&blob),
+            Err(medchain_lzw::Error::MissingDictionary(id.0))
+        );
+        assert_eq!(
+            medchain_lzw::decompress_with(&blob, &[&trained.dictionary], 1 << 20).unwrap(),
+            ENGLISH.as_bytes()
+        );
+        let plain = medchain_lzw::compress(ENGLISH.as_bytes(), &Default::default()).unwrap();
+        assert!(
+            blob.len() < plain.len(),
+            "{} vs {}",
+            blob.len(),
+            plain.len()
+        );
+        assert_eq!(include_pool(pool), vec![Ok(()), Ok(())]);
+
+        assert_ok!(MedicalRecords::retire_dictionary(RuntimeOrigin::root(), id));
+        let record = Records::<Test>::get(0).expect("registered");
+        assert_eq!(record.input.codec.dictionary, Some(id));
+        assert_eq!(
+            MedicalRecords::check_blob(&record, &mut Default::default()),
+            None
+        );
+        // Without the dictionary's bytes the blob cannot be decoded, and says so.
+        let mut other = record.clone();
+        other.input.codec.dictionary = Some(H256::repeat_byte(7));
+        assert_eq!(
+            MedicalRecords::check_blob(&other, &mut Default::default()),
+            Some(IntegrityFault::Undecodable)
+        );
+
+        let again = format!("{ENGLISH} Seen again.");
+        push(db, &queued(&again, &["en"]));
+        run_at(2);
+        let inputs = registered_inputs(pool);
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].codec.dictionary, None);
     });
 }
