@@ -304,6 +304,38 @@ impl Chain {
         Ok(found.map(|v| v.decode()).transpose()?)
     }
 
+    /// The bytes of a registered primed dictionary: its size from
+    /// `MedicalRecords.Dictionaries`, then the file from `Preimage.PreimageFor`. `None`
+    /// when no dictionary with that id is registered.
+    pub async fn dictionary_bytes(&self, id: &H256) -> Result<Option<Vec<u8>>> {
+        let at = self.api.at_current_block().await?;
+        let Some(info) = at
+            .storage()
+            .try_fetch(
+                dynamic::storage::<(H256,), Value>("MedicalRecords", "Dictionaries"),
+                (*id,),
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let info: Value = info.decode()?;
+        let size = field_u64(&info, "size")
+            .and_then(|size| u32::try_from(size).ok())
+            .ok_or_else(|| anyhow!("dictionary {id:?} has no size on chain"))?;
+        let bytes = at
+            .storage()
+            .try_fetch(
+                dynamic::storage::<((H256, u32),), Vec<u8>>("Preimage", "PreimageFor"),
+                ((*id, size),),
+            )
+            .await?
+            .ok_or_else(|| {
+                anyhow!("dictionary {id:?} is registered but the preimage store lacks its bytes")
+            })?;
+        Ok(Some(bytes.decode()?))
+    }
+
     /// A sharing request.
     pub async fn request(&self, id: u64) -> Result<Request> {
         let at = self.api.at_current_block().await?;

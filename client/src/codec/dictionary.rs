@@ -103,6 +103,23 @@ pub struct TrainArgs {
     paths: Vec<PathBuf>,
 }
 
+#[cfg(test)]
+impl TrainArgs {
+    /// `train --out OUT --max-bits BITS --force PATH` with the other options at their defaults.
+    pub fn for_tests(out: &Path, path: &Path, max_bits: u8) -> Self {
+        Self {
+            out: out.to_owned(),
+            size: None,
+            max_bits,
+            language: None,
+            input_encoding: EncodingArg::Utf8,
+            set: TrainingSet::default(),
+            force: true,
+            paths: vec![path.to_owned()],
+        }
+    }
+}
+
 fn parse_language(name: &str) -> Result<Language, String> {
     Language::from_name(name).ok_or_else(|| format!("unknown language {name:?}: zh, en or mixed"))
 }
@@ -161,4 +178,32 @@ pub fn load_one(path: &Path) -> Result<Dictionary> {
     let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Dictionary::from_bytes(&bytes)
         .with_context(|| format!("{} is not a dictionary", path.display()))
+}
+
+/// The dictionaries a container needs, from the chain: none for a container that names
+/// none, else the registered one it names (its bytes from the preimage store).
+pub async fn for_container(
+    chain: &crate::chain::Chain,
+    container: &[u8],
+) -> Result<Vec<Dictionary>> {
+    let Some(id) = medchain_lzw::read_header(container)
+        .ok()
+        .and_then(|h| h.dictionary)
+    else {
+        return Ok(Vec::new());
+    };
+    let hash = subxt::utils::H256(id);
+    let bytes = chain.dictionary_bytes(&hash).await?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "the blob needs the primed dictionary 0x{}, which the chain has not registered",
+            medchain_lzw::hex32(&id)
+        )
+    })?;
+    let dictionary = Dictionary::from_bytes(&bytes).with_context(|| {
+        format!(
+            "the chain's dictionary 0x{} is not a dictionary",
+            medchain_lzw::hex32(&id)
+        )
+    })?;
+    Ok(vec![dictionary])
 }

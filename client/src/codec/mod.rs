@@ -273,8 +273,19 @@ pub fn compress_bytes(data: &[u8], options: &Options) -> Result<Vec<u8>> {
 
 /// Decompresses a container of either kind held in memory, refusing to produce more
 /// than `limit` bytes (a record's `raw_len`), so a hostile container cannot exhaust
-/// memory.
-pub fn decompress_bytes(container: &[u8], limit: usize) -> Result<Vec<u8>> {
+/// memory. A container that names a primed dictionary is decoded with the one of
+/// `dictionaries` that has its id.
+pub fn decompress_bytes(
+    container: &[u8],
+    limit: usize,
+    dictionaries: &[Dictionary],
+) -> Result<Vec<u8>> {
+    if medchain_lzw::read_header(container).is_ok_and(|h| h.dictionary.is_some()) {
+        let refs: Vec<&Dictionary> = dictionaries.iter().collect();
+        return medchain_lzw::decompress_with(container, &refs, limit).map_err(|e| {
+            anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}")
+        });
+    }
     let mut text = Vec::with_capacity(limit.min(container.len().saturating_mul(4)));
     stream::io::decompress(container, &mut text, limit).map_err(|e| {
         anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}")
@@ -341,13 +352,80 @@ mod tests {
         let text = "患者男，45岁，主诉胸痛3小时。ECG: ST elevation. ".repeat(200);
         let packed = compress_bytes(text.as_bytes(), &Options::default()).unwrap();
         assert_eq!(
-            decompress_bytes(&packed, text.len()).unwrap(),
+            decompress_bytes(&packed, text.len(), &[]).unwrap(),
             text.as_bytes()
         );
-        let refused = decompress_bytes(&packed, text.len() - 1).unwrap_err();
+        let refused = decompress_bytes(&packed, text.len() - 1, &[]).unwrap_err();
         assert!(
             refused.to_string().contains("cannot decompress"),
             "{refused}"
         );
+    }
+
+    /// Files written by `train` are read back by `compress --dict` and `decompress
+    /// --dict`; a container that names a dictionary says which one when it is missing or
+    /// another was given.
+    #[test]
+    fn dictionary_files_round_trip_through_the_commands() {
+        let dir = std::env::temp_dir().join(format!("medchain-dict-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let records: Vec<String> = (0..30)
+            .map(|i| format!("Patient {i} presents with chest pain and shortness of breath.\n\n"))
+            .collect();
+        let training = dir.join("train.txt");
+        fs::write(&training, records.concat()).unwrap();
+        let dict_path = dir.join("en.mlzd");
+        dictionary::run_train(&dictionary::TrainArgs::for_tests(&dict_path, &training, 12))
+            .unwrap();
+        let other_path = dir.join("other.mlzd");
+        dictionary::run_train(&dictionary::TrainArgs::for_tests(
+            &other_path,
+            &training,
+            13,
+        ))
+        .unwrap();
+
+        let note = dir.join("note.txt");
+        let text = "Patient 77 presents with chest pain and shortness of breath.";
+        fs::write(&note, text).unwrap();
+        let dict = dictionary::load_one(&dict_path).unwrap();
+        let packed = dir.join("note.txt.mlzw");
+        compress(&note, &packed, &Options::default(), Some(&dict), true).unwrap();
+        let container = fs::read(&packed).unwrap();
+        assert_eq!(
+            medchain_lzw::read_header(&container).unwrap().dictionary,
+            Some(dict.id())
+        );
+        let out = dir.join("note.out");
+        decompress(
+            &packed,
+            &out,
+            &dictionary::load(&[other_path.clone(), dict_path.clone()]).unwrap(),
+            true,
+        )
+        .unwrap();
+        assert_eq!(fs::read(&out).unwrap(), text.as_bytes());
+
+        let missing = decompress(&packed, &out, &[], true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.contains(&medchain_lzw::hex32(&dict.id())),
+            "{missing}"
+        );
+        let wrong = decompress(
+            &packed,
+            &out,
+            &dictionary::load(&[other_path]).unwrap(),
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(wrong.contains("none of the 1 supplied"), "{wrong}");
+        assert_eq!(
+            decompress_bytes(&container, text.len(), &[dict]).unwrap(),
+            text.as_bytes()
+        );
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

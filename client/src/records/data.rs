@@ -265,7 +265,8 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
         .map_err(|e| anyhow!("cannot open record {}'s blob: {e}", args.record))?;
     let limit = usize::try_from(record.input.raw_len)
         .map_err(|_| anyhow!("record {} is too large for this machine", args.record))?;
-    let raw = decompress_bytes(&container, limit)?;
+    let dictionaries = crate::codec::dictionary::for_container(&chain, &container).await?;
+    let raw = decompress_bytes(&container, limit, &dictionaries)?;
     if blake2_256(&raw) != raw_hash || raw.len() as u64 != record.input.raw_len {
         bail!(
             "record {}: the decompressed text does not match the chain's raw_hash and length; nothing written",

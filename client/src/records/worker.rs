@@ -188,7 +188,20 @@ pub async fn blob(args: BlobArgs) -> Result<()> {
     let bytes = if args.compressed {
         container
     } else {
-        medchain_lzw::decompress(&container).context("the blob does not decompress")?
+        // A blob compressed with a primed dictionary is decoded with the chain's copy.
+        let dictionaries = match medchain_lzw::read_header(&container) {
+            Ok(header) if header.dictionary.is_some() => {
+                let chain = crate::chain::Chain::connect(&args.node.node).await?;
+                crate::codec::dictionary::for_container(&chain, &container).await?
+            }
+            _ => Vec::new(),
+        };
+        crate::codec::decompress_bytes(
+            &container,
+            medchain_lzw::DEFAULT_OUTPUT_LIMIT,
+            &dictionaries,
+        )
+        .context("the blob does not decompress")?
     };
     fs::write(&args.output, &bytes)
         .with_context(|| format!("cannot write {}", args.output.display()))?;

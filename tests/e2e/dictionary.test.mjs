@@ -1,0 +1,146 @@
+// Primed dictionaries on a --dev node (issue #8): a dictionary trained with
+// `medchain codec train` is stored with `preimage.notePreimage`, registered by a council
+// motion (3 of the 4 dev members), and the off-chain worker compresses a new English
+// record with it; the record names it, the CLI restores the blob with the chain's copy
+// and names it when it is missing. Retired by root, it is no longer used for new records
+// while the old record still decodes.
+//
+// Dev genesis: Alice, Bob, Charlie and Dave are the council; Alice is sudo and a data
+// owner (the worker signs with her `medr` key); Bob is the data manager.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex, hexToU8a, stringToU8a } from '@polkadot/util';
+import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
+import { startDevNode, waitFor, sendAndFinalize, councilMotion, cli, runCli } from '../lib/nodes.mjs';
+
+const COMPLAINTS = ['chest pain', 'shortness of breath', 'abdominal pain', 'headache', 'fever and cough'];
+const HISTORY = ['hypertension', 'type 2 diabetes mellitus', 'coronary artery disease', 'asthma'];
+
+/** An English note made from fixed phrases; `i` varies the details. */
+function note(i) {
+  return `HISTORY OF PRESENT ILLNESS: The patient is a ${30 + (i % 50)}-year-old `
+    + `${i % 2 ? 'male' : 'female'} who presents with ${COMPLAINTS[i % COMPLAINTS.length]} for ${1 + (i % 9)} days. `
+    + `PAST MEDICAL HISTORY: Significant for ${HISTORY[i % HISTORY.length]} and ${HISTORY[(i + 1) % HISTORY.length]}. `
+    + `PHYSICAL EXAMINATION: Blood pressure ${110 + (i % 40)}/${70 + (i % 20)}, pulse ${60 + (i % 30)}. `
+    + 'ASSESSMENT AND PLAN: The patient was discharged home in stable condition. '
+    + 'Follow up with the primary care physician in two weeks.\n';
+}
+
+let node;
+let api;
+let alice, bob, charlie, dave;
+let workdir;
+let dictionaryId;
+let dictionaryBytes;
+const registered = new Map(); // raw_hash → RecordRegistered data
+let unsubscribe = () => {};
+
+before(async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  [alice, bob, charlie, dave] = ['Alice', 'Bob', 'Charlie', 'Dave'].map((n) => keyring.addFromUri(`//${n}`));
+  workdir = mkdtempSync(join(tmpdir(), 'medchain-dictionary-'));
+  node = await startDevNode();
+  api = await node.api();
+  unsubscribe = await api.query.system.events((events) => {
+    for (const { event } of events) {
+      if (api.events.medicalRecords.RecordRegistered.is(event)) {
+        registered.set(event.data.rawHash.toHex(), event.data);
+      }
+    }
+  });
+});
+
+after(async () => {
+  unsubscribe();
+  await node?.stop();
+  if (workdir) rmSync(workdir, { recursive: true, force: true });
+});
+
+/** Queues `text` on the node and waits for its registration; returns the record. */
+async function throughWorker(text) {
+  const raw = stringToU8a(text);
+  const { rawHash } = await node.rpc('medchain_submitRaw', [u8aToHex(raw), ['en'], null, bob.address]);
+  await waitFor('the RecordRegistered event', () => registered.has(rawHash), 90_000, 500);
+  const id = registered.get(rawHash).id;
+  return { id, record: (await api.query.medicalRecords.records(id)).unwrap(), raw };
+}
+
+test('a council-registered dictionary primes the worker, and the CLI restores its blobs', async () => {
+  // Train on 60 notes (records separated by blank lines).
+  const training = join(workdir, 'training.txt');
+  writeFileSync(training, Array.from({ length: 60 }, (_, i) => note(i)).join('\n'));
+  const dictFile = join(workdir, 'en.mlzd');
+  const trained = await runCli(['codec', 'train', '--out', dictFile, '--size', '600', '--max-bits', '12', training]);
+  assert.equal(trained.code, 0, trained.stderr);
+  dictionaryBytes = readFileSync(dictFile);
+  dictionaryId = blake2AsHex(dictionaryBytes, 256);
+  assert.match(trained.stdout, new RegExp(`id +${dictionaryId}`), 'train prints the id, the blake2-256 of the file');
+  assert.match(trained.stdout, /language +en/);
+
+  // Registration without the bytes on chain is refused; with them a 3-of-4 motion passes.
+  const register = api.tx.medicalRecords.registerDictionary(dictionaryId, dictionaryBytes.length, 'English');
+  const refused = await councilMotion(api, register, 3, alice, [alice, bob, charlie]);
+  const executed = refused.find(({ event }) => api.events.council.Executed.is(event));
+  assert.ok(executed, 'the motion executed');
+  assert.equal(api.registry.findMetaError(executed.event.data.result.asErr.asModule).name, 'DictionaryBytesUnavailable');
+
+  await sendAndFinalize(api, api.tx.preimage.notePreimage(u8aToHex(dictionaryBytes)), dave);
+  const events = await councilMotion(api, register, 3, alice, [alice, bob, charlie]);
+  // Polkadot.js names the fields `hash_` and `size_` (`hash` is a method of its types).
+  assert.ok(events.some(({ event }) => api.events.medicalRecords.DictionaryRegistered.is(event)
+    && event.data[0].toHex() === dictionaryId && event.data[2].toString() === 'English'),
+  JSON.stringify(events.map(({ event }) => event.toHuman())));
+  const active = await api.query.medicalRecords.activeDictionaries('English');
+  assert.deepEqual(active.map((h) => h.toHex()), [dictionaryId]);
+  const info = (await api.query.medicalRecords.dictionaries(dictionaryId)).unwrap();
+  assert.equal(info.toJSON().size, dictionaryBytes.length);
+  assert.ok((await api.query.preimage.requestStatusFor(dictionaryId)).isSome, 'the bytes are requested');
+
+  // The worker compresses a new English note with it.
+  await node.rpc('author_insertKey', ['medr', '//Alice', u8aToHex(alice.publicKey)]);
+  const text = note(1000);
+  const { record, raw } = await throughWorker(text);
+  assert.equal(record.input.codec.dictionary.unwrap().toHex(), dictionaryId);
+  const contentHash = record.input.contentHash.toHex();
+  const blob = hexToU8a(await node.rpc('medchain_getBlob', [contentHash]));
+  assert.ok(blob.length < raw.length / 2, `primed: ${blob.length} of ${raw.length} bytes`);
+
+  // The CLI fetches the dictionary from the chain; without it, it names the one needed.
+  const fetched = join(workdir, 'note.fetched');
+  await cli(['records', 'blob', contentHash, '-o', fetched, '--node', node.wsUrl]);
+  assert.deepEqual(readFileSync(fetched), Buffer.from(raw));
+  const blobFile = join(workdir, 'note.mlzw');
+  writeFileSync(blobFile, blob);
+  const missing = await runCli(['codec', 'decompress', blobFile, '-o', join(workdir, 'x.out')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, new RegExp(dictionaryId.slice(2)));
+  const restored = join(workdir, 'note.out');
+  await cli(['codec', 'decompress', '--dict', dictFile, blobFile, '-o', restored]);
+  assert.deepEqual(readFileSync(restored), Buffer.from(raw));
+});
+
+test('a retired dictionary is not used for new records, and old ones still decode', async () => {
+  const { events } = await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.medicalRecords.retireDictionary(dictionaryId)), alice);
+  assert.ok(events.some(({ event }) => api.events.medicalRecords.DictionaryRetired.is(event)));
+  assert.equal((await api.query.medicalRecords.activeDictionaries('English')).length, 0);
+
+  const { record, raw } = await throughWorker(note(2000));
+  assert.ok(record.input.codec.dictionary.isNone, 'no active dictionary: none named');
+  const fetched = join(workdir, 'new.fetched');
+  await cli(['records', 'blob', record.input.contentHash.toHex(), '-o', fetched, '--node', node.wsUrl]);
+  assert.deepEqual(readFileSync(fetched), Buffer.from(raw));
+
+  // The first record, compressed with the now retired dictionary, still restores.
+  const first = [...registered.values()][0];
+  const old = (await api.query.medicalRecords.records(first.id)).unwrap();
+  assert.equal(old.input.codec.dictionary.unwrap().toHex(), dictionaryId);
+  const again = join(workdir, 'old.fetched');
+  await cli(['records', 'blob', old.input.contentHash.toHex(), '-o', again, '--node', node.wsUrl]);
+  assert.deepEqual(readFileSync(again), Buffer.from(note(1000)));
+});
