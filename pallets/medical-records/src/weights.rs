@@ -1,12 +1,8 @@
 //! Weights of `pallet_medical_records`, measured by `frame-benchmarking` (do not edit by hand:
 //! regenerate with `scripts/benchmark-pallets.sh`).
 //!
-//! PROVISIONAL: `register_dictionary` and `retire_dictionary`, and the dictionary read of
-//! `register_record` and `amend_record`, were written by hand (storage reads and writes
-//! counted, times estimated) until the benchmarks are run again.
-//!
-//! Benchmark CLI 64.0.0, 2026-11-29; steps 50, repeat 20;
-//! host `vm`, CPU `Intel(R) Xeon(R) Processor`; execution Compiled, chain `Some("dev")`.
+//! Benchmark CLI 64.0.0, 2026-12-05; steps 50, repeat 20;
+//! host `vm`, CPU `AMD EPYC`; execution Compiled, chain `Some("dev")`.
 //!
 //! Command:
 //! /root/.cache/medchain-target/release/medchain-node
@@ -61,7 +57,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -79,16 +75,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:1)
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Records` (r:0 w:1)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
 	fn register_record() -> Weight {
-		// Proof size: measured `450`, estimated `6038`.
-		// Minimum execution time: 162_405_000 ps.
-		Weight::from_parts(172_906_000, 6038)
+		// Proof size: measured `610`, estimated `6038`.
+		// Minimum execution time: 318_287_000 ps.
+		Weight::from_parts(350_287_000, 6038)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:2)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Roles` (r:2 w:0)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Dictionaries` (r:1 w:0)
@@ -100,7 +96,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -118,18 +114,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:2)
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn amend_record() -> Weight {
-		// Proof size: measured `2321`, estimated `6038`.
-		// Minimum execution time: 267_386_000 ps.
-		Weight::from_parts(282_052_000, 6038)
+		// Proof size: measured `2485`, estimated `6038`.
+		// Minimum execution time: 521_588_000 ps.
+		Weight::from_parts(572_794_000, 6038)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(45_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:1)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -149,14 +145,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordByRawHash` (r:0 w:1)
 	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn retract_record() -> Weight {
-		// Proof size: measured `1996`, estimated `5016`.
-		// Minimum execution time: 130_059_000 ps.
-		Weight::from_parts(139_856_000, 5016)
+		// Proof size: measured `2104`, estimated `5021`.
+		// Minimum execution time: 252_514_000 ps.
+		Weight::from_parts(278_753_000, 5021)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1551), added: 4026, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
@@ -170,9 +166,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn report_integrity_failure() -> Weight {
-		// Proof size: measured `1761`, estimated `5016`.
-		// Minimum execution time: 30_989_000 ps.
-		Weight::from_parts(34_394_000, 5016)
+		// Proof size: measured `1869`, estimated `5021`.
+		// Minimum execution time: 67_687_000 ps.
+		Weight::from_parts(78_888_000, 5021)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -195,11 +191,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn register_dictionary() -> Weight {
-		// PROVISIONAL (not measured): estimated from `report_integrity_failure` and
-		// `Access::assign_role`; regenerate with `scripts/benchmark-pallets.sh`.
-		// Proof size: measured `300`, estimated `3603`.
-		// Minimum execution time: 40_000_000 ps.
-		Weight::from_parts(45_000_000, 3603)
+		// Proof size: measured `499`, estimated `3603`.
+		// Minimum execution time: 89_057_000 ps.
+		Weight::from_parts(92_804_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -216,11 +210,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn retire_dictionary() -> Weight {
-		// PROVISIONAL (not measured): estimated from `report_integrity_failure` and
-		// `Access::assign_role`; regenerate with `scripts/benchmark-pallets.sh`.
-		// Proof size: measured `300`, estimated `3603`.
-		// Minimum execution time: 28_000_000 ps.
-		Weight::from_parts(32_000_000, 3603)
+		// Proof size: measured `387`, estimated `3603`.
+		// Minimum execution time: 62_578_000 ps.
+		Weight::from_parts(65_743_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -229,32 +221,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn register_record() -> Weight {
-		Weight::from_parts(172_906_000, 6038)
+		Weight::from_parts(350_287_000, 6038)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(282_052_000, 6038)
+		Weight::from_parts(572_794_000, 6038)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(45_u64))
 	}
 	fn retract_record() -> Weight {
-		Weight::from_parts(139_856_000, 5016)
+		Weight::from_parts(278_753_000, 5021)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(24_u64))
 	}
 	fn report_integrity_failure() -> Weight {
-		Weight::from_parts(34_394_000, 5016)
+		Weight::from_parts(78_888_000, 5021)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_dictionary() -> Weight {
-		Weight::from_parts(45_000_000, 3603)
+		Weight::from_parts(92_804_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn retire_dictionary() -> Weight {
-		Weight::from_parts(32_000_000, 3603)
+		Weight::from_parts(65_743_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
