@@ -32,6 +32,12 @@ impl<'a> BitWriter<'a> {
         }
     }
 
+    /// Writes the low `width` bits of `value` (`width` ≤ 32), lowest first.
+    #[inline(always)]
+    pub fn put_bits(&mut self, value: u32, width: u32) {
+        self.put(value, width)
+    }
+
     #[inline(always)]
     fn put(&mut self, value: u32, width: u32) {
         self.acc |= (value as u64) << self.used;
@@ -126,6 +132,23 @@ impl<'a> BitReader<'a> {
         self.acc >>= k + 1;
         self.avail -= k + 1;
         Ok(((v << 1) | low) - u)
+    }
+
+    /// The next bits (first bit lowest) and how many of them are data, at least `want`
+    /// (≤ 25) unless the data ends first; bits past the data read as 0.
+    #[inline(always)]
+    pub fn peek(&mut self, want: u32) -> (u64, u32) {
+        if self.avail < want {
+            self.refill();
+        }
+        (self.acc, self.avail)
+    }
+
+    /// Drops `n` bits that [`Self::peek`] showed to be data.
+    #[inline(always)]
+    pub fn consume(&mut self, n: u32) {
+        self.acc >>= n;
+        self.avail -= n;
     }
 
     /// After the last code: only zero padding up to the end of the data may remain.

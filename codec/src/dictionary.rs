@@ -10,17 +10,26 @@
 //! ```text
 //! offset  size  field
 //! 0       4     magic "MLZD"
-//! 4       1     version (1)
+//! 4       1     version (1 or 2)
 //! 5       1     method: 1 bytes, 2 hanzi (the units the phrases are made of)
 //! 6       1     language: 0 Chinese, 1 English, 2 mixed (what it was trained on)
 //! 7       1     max code width in bits of the containers made with it
 //! 8       4     number of phrases P, LE
 //! 12            P phrases, each: prefix code (LEB128), last unit (LEB128)
+//! ..            version 2 only: code lengths of the S = roots + 2 + P + 1 symbols, as
+//!               runs of (length byte 0..=24, run LEB128 ≥ 1)
 //! ```
 //!
 //! Phrase `i` gets code `roots + 2 + i` (after the roots, CLEAR and END). Its prefix is a
 //! root or an earlier phrase, so the set is prefix-closed like any LZW dictionary, and no
-//! two phrases are equal. Nothing may follow the last phrase.
+//! two phrases are equal. Nothing may follow the last phrase (version 1) or the lengths.
+//!
+//! With version 1 a record's codes are written with phased-in fixed widths. With version
+//! 2 they are written with the canonical Huffman code of the lengths ([`crate::huffman`]):
+//! symbols `0..roots + 2 + P` are the codes of the roots, END and the phrases, and the
+//! last symbol, ESCAPE, announces one of the record's own phrases, whose index follows
+//! with a phased-in width. CLEAR, never sent with a dictionary, must have length 0;
+//! every other symbol must have a code, and the lengths must form a prefix code.
 
 use alloc::vec::Vec;
 
@@ -29,14 +38,16 @@ use blake2::{digest::consts::U32, Blake2b, Digest};
 use crate::{
     alphabet::{self, Alphabet, HanziGbk, HanziUtf8},
     container::{read_varint, write_varint, Method},
+    huffman::{read_lengths, write_lengths, Coding},
     lzw::{pack, unit_bits, PhraseTable},
     Error, TextEncoding, MAX_BITS_LIMIT,
 };
 
 /// First bytes of every dictionary file.
 pub const DICTIONARY_MAGIC: [u8; 4] = *b"MLZD";
-/// Dictionary format version written by this build.
-pub const DICTIONARY_VERSION: u8 = 1;
+/// Dictionary format version written by [`crate::train`]: 2, with code lengths. Version 1
+/// (phased-in widths, no lengths) is still read, so records made with one stay readable.
+pub const DICTIONARY_VERSION: u8 = 2;
 /// Largest dictionary file accepted (4 MiB, the largest preimage a chain keeps).
 pub const MAX_DICTIONARY_LEN: usize = 4 << 20;
 const FIXED_LEN: usize = 12;
@@ -163,6 +174,8 @@ pub struct Dictionary {
     pub(crate) utf8: Rendering,
     /// `None` for byte dictionaries, whose phrases are the same bytes in both encodings.
     pub(crate) gbk: Option<Rendering>,
+    /// Version 2: the code the records' codes are written with.
+    pub(crate) coding: Option<Coding>,
 }
 
 impl core::fmt::Debug for Dictionary {
@@ -173,6 +186,7 @@ impl core::fmt::Debug for Dictionary {
             .field("language", &self.language)
             .field("max_bits", &self.max_bits)
             .field("phrases", &self.keys.len())
+            .field("huffman", &self.coding.is_some())
             .finish()
     }
 }
@@ -190,17 +204,20 @@ fn roots_of(method: Method) -> Result<u32, Error> {
     }
 }
 
-/// Serialises a dictionary: `phrases` are `(prefix code, last unit)` in code order. The
-/// result is checked by [`Dictionary::from_bytes`] like any other file.
+/// Serialises a dictionary: `phrases` are `(prefix code, last unit)` in code order, and
+/// `code_lengths` (one per symbol, see the module docs) make it a version-2 file; without
+/// them it is version 1. The result is checked by [`Dictionary::from_bytes`] like any
+/// other file.
 pub fn encode_dictionary(
     method: Method,
     language: Language,
     max_bits: u8,
     phrases: &[(u32, u32)],
+    code_lengths: Option<&[u8]>,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(FIXED_LEN + phrases.len() * 4);
     out.extend_from_slice(&DICTIONARY_MAGIC);
-    out.push(DICTIONARY_VERSION);
+    out.push(if code_lengths.is_some() { 2 } else { 1 });
     out.push(method as u8);
     out.push(language as u8);
     out.push(max_bits);
@@ -209,7 +226,15 @@ pub fn encode_dictionary(
         write_varint(&mut out, parent as u64);
         write_varint(&mut out, unit as u64);
     }
+    if let Some(lengths) = code_lengths {
+        write_lengths(&mut out, lengths);
+    }
     out
+}
+
+/// Number of symbols a version-2 dictionary of `phrases` phrases has code lengths for.
+pub(crate) fn symbol_count(method: Method, phrases: usize) -> usize {
+    roots_of(method).unwrap_or(0) as usize + 2 + phrases + 1
 }
 
 impl Dictionary {
@@ -224,7 +249,8 @@ impl Dictionary {
         if bytes[..4] != DICTIONARY_MAGIC {
             return Err(Error::BadDictionary("not a dictionary (bad magic bytes)"));
         }
-        if bytes[4] != DICTIONARY_VERSION {
+        let version = bytes[4];
+        if !(1..=DICTIONARY_VERSION).contains(&version) {
             return Err(Error::BadDictionary("unsupported dictionary version"));
         }
         let method =
@@ -276,8 +302,27 @@ impl Dictionary {
             }
             keys.push(key);
         }
+        let coding = if version >= 2 {
+            let lengths = read_lengths(bytes, &mut pos, symbol_count(method, count))
+                .map_err(Error::BadDictionary)?;
+            if lengths[roots as usize] != 0 {
+                return Err(Error::BadDictionary("a code for CLEAR"));
+            }
+            if lengths
+                .iter()
+                .enumerate()
+                .any(|(symbol, &len)| len == 0 && symbol != roots as usize)
+            {
+                return Err(Error::BadDictionary("a symbol without a code"));
+            }
+            Some(Coding::from_lengths(&lengths).map_err(Error::BadDictionary)?)
+        } else {
+            None
+        };
         if pos != bytes.len() {
-            return Err(Error::BadDictionary("bytes after the last phrase"));
+            return Err(Error::BadDictionary(
+                "bytes after the end of the dictionary",
+            ));
         }
         let (utf8, gbk) = match method {
             Method::Hanzi => (
@@ -298,7 +343,13 @@ impl Dictionary {
             table,
             utf8,
             gbk,
+            coding,
         })
+    }
+
+    /// Whether records' codes are Huffman-coded (version 2) rather than fixed-width.
+    pub fn is_huffman(&self) -> bool {
+        self.coding.is_some()
     }
 
     /// The dictionary's id: blake2-256 of its file.
@@ -365,6 +416,7 @@ mod tests {
             Language::English,
             12,
             &[(b'a' as u32, b'b' as u32), (258, b'c' as u32)],
+            None,
         );
         let dict = Dictionary::from_bytes(&bytes).unwrap();
         assert_eq!(dict.len(), 2);
@@ -372,18 +424,24 @@ mod tests {
         assert_eq!(dict.id(), dictionary_id(&bytes));
         assert_eq!(dict.end_code(), 260);
 
-        let bad = encode_dictionary(Method::Bytes, Language::English, 12, &[(259, 1)]);
+        let bad = encode_dictionary(Method::Bytes, Language::English, 12, &[(259, 1)], None);
         assert!(matches!(
             Dictionary::from_bytes(&bad),
             Err(Error::BadDictionary(_))
         ));
-        let control = encode_dictionary(Method::Bytes, Language::English, 12, &[(256, 1)]);
+        let control = encode_dictionary(Method::Bytes, Language::English, 12, &[(256, 1)], None);
         assert!(Dictionary::from_bytes(&control).is_err());
-        let twice = encode_dictionary(Method::Bytes, Language::English, 12, &[(1, 2), (1, 2)]);
+        let twice = encode_dictionary(
+            Method::Bytes,
+            Language::English,
+            12,
+            &[(1, 2), (1, 2)],
+            None,
+        );
         assert!(Dictionary::from_bytes(&twice).is_err());
-        let unit = encode_dictionary(Method::Bytes, Language::English, 12, &[(1, 256)]);
+        let unit = encode_dictionary(Method::Bytes, Language::English, 12, &[(1, 256)], None);
         assert!(Dictionary::from_bytes(&unit).is_err());
-        let full = encode_dictionary(Method::Bytes, Language::English, 9, &[(1, 2); 254]);
+        let full = encode_dictionary(Method::Bytes, Language::English, 9, &[(1, 2); 254], None);
         assert!(Dictionary::from_bytes(&full).is_err());
         let mut trailing = bytes.clone();
         trailing.push(0);
@@ -397,13 +455,65 @@ mod tests {
     }
 
     #[test]
+    fn version_2_code_lengths_are_checked() {
+        let phrases = [(b'a' as u32, b'b' as u32), (258, b'c' as u32)];
+        let symbols = symbol_count(Method::Bytes, phrases.len());
+        assert_eq!(symbols, 256 + 2 + 2 + 1);
+        let mut lengths = alloc::vec![9u8; symbols];
+        lengths[256] = 0;
+        let with = |lengths: &[u8]| {
+            encode_dictionary(
+                Method::Bytes,
+                Language::English,
+                12,
+                &phrases,
+                Some(lengths),
+            )
+        };
+        let good = with(&lengths);
+        assert_eq!(good[4], 2);
+        assert!(Dictionary::from_bytes(&good).unwrap().is_huffman());
+        let mut clear = lengths.clone();
+        clear[256] = 9;
+        assert_eq!(
+            Dictionary::from_bytes(&with(&clear)).unwrap_err(),
+            Error::BadDictionary("a code for CLEAR")
+        );
+        let mut missing = lengths.clone();
+        missing[symbols - 1] = 0;
+        assert_eq!(
+            Dictionary::from_bytes(&with(&missing)).unwrap_err(),
+            Error::BadDictionary("a symbol without a code")
+        );
+        let mut crowded = alloc::vec![1u8; symbols];
+        crowded[256] = 0;
+        assert_eq!(
+            Dictionary::from_bytes(&with(&crowded)).unwrap_err(),
+            Error::BadDictionary("code lengths no prefix code can have")
+        );
+        assert!(Dictionary::from_bytes(&with(&lengths[..symbols - 1])).is_err());
+        let mut extra = lengths.clone();
+        extra.push(9);
+        assert!(Dictionary::from_bytes(&with(&extra)).is_err());
+        for cut in 0..good.len() {
+            assert!(
+                Dictionary::from_bytes(&good[..cut]).is_err(),
+                "cut at {cut}"
+            );
+        }
+        let mut future = good.clone();
+        future[4] = 3;
+        assert!(Dictionary::from_bytes(&future).is_err());
+    }
+
+    #[test]
     fn hanzi_phrases_render_in_both_encodings() {
         // 患 and 者 as units, then the phrase 患者.
         let text = "患者";
         let mut t = HanziUtf8;
         let (a, _) = alphabet::Tokenizer::next_unit(&mut t, text.as_bytes(), 0);
         let (b, _) = alphabet::Tokenizer::next_unit(&mut t, text.as_bytes(), 3);
-        let bytes = encode_dictionary(Method::Hanzi, Language::Chinese, 16, &[(a, b)]);
+        let bytes = encode_dictionary(Method::Hanzi, Language::Chinese, 16, &[(a, b)], None);
         let dict = Dictionary::from_bytes(&bytes).unwrap();
         assert_eq!(dict.phrase(0, TextEncoding::Utf8), Some(text.as_bytes()));
         assert_eq!(

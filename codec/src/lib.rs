@@ -55,6 +55,7 @@ pub mod dictionary;
 mod error;
 mod gb2312;
 mod gb2312_table;
+mod huffman;
 mod lzw;
 mod mixed;
 mod primed;
@@ -65,6 +66,7 @@ pub mod train;
 use alloc::vec::Vec;
 
 use alphabet::{Bytes, HanziGbk, HanziUtf8, Tokenizer};
+pub use alphabet::{BYTE_ROOTS, HANZI_ROOTS};
 pub use container::{read_header, Header, Method};
 pub use dictionary::{detect_language, dictionary_id, Dictionary, Language};
 pub use error::Error;

@@ -2,8 +2,12 @@
 //!
 //! Code space of a primed body: roots, CLEAR, END as in [`crate::lzw`], then the
 //! dictionary's phrases, then the record's own phrases up to `2^max_bits`, added the
-//! usual LZW way. Codes use the same phased-in widths, counted from the dictionary's end,
-//! so a record pays for the dictionary's size in code width and nothing else.
+//! usual LZW way. With a version-1 dictionary codes use the same phased-in widths,
+//! counted from the dictionary's end, so a record pays for the dictionary's size in code
+//! width and nothing else. With a version-2 dictionary the codes of the roots, END and the
+//! primed phrases are written with the dictionary's Huffman code ([`crate::huffman`]), so
+//! the phrases records use most cost the fewest bits, and a record's own phrase is ESCAPE
+//! followed by its index among the record's phrases in a phased-in width.
 //!
 //! The dictionary's tables are shared and never written: the encoder keeps the record's
 //! own phrases in a small table of their own that grows with them, and the decoder keeps
@@ -30,16 +34,56 @@ struct OwnPhrases {
 
 /// Appends the primed LZW body of `input` to `out`. The tokenizer's alphabet must be the
 /// dictionary's (checked by the caller).
+pub fn encode<T: Tokenizer>(
+    input: &[u8],
+    tokenizer: T,
+    dictionary: &Dictionary,
+    out: &mut Vec<u8>,
+) {
+    let primed_end = dictionary.end_code();
+    let mut writer = BitWriter::new(out);
+    parse(input, tokenizer, dictionary, |code, n| {
+        match &dictionary.coding {
+            Some(coding) if code < primed_end => coding.put(&mut writer, code),
+            Some(coding) => {
+                // ESCAPE, then which of the record's own phrases.
+                coding.put(&mut writer, primed_end);
+                writer.put_code(code - primed_end, n - primed_end);
+            }
+            None => writer.put_code(code, n),
+        }
+    });
+    writer.finish();
+}
+
+/// Adds how often each code of the dictionary (and ESCAPE, for the record's own phrases,
+/// at index `end_code`) is sent for `input` to `counts`, which the trainer turns into code
+/// lengths. `counts` must have a slot per symbol.
+#[cfg(feature = "std")]
+pub fn count_codes<T: Tokenizer>(
+    input: &[u8],
+    tokenizer: T,
+    dictionary: &Dictionary,
+    counts: &mut [u64],
+) {
+    let primed_end = dictionary.end_code();
+    parse(input, tokenizer, dictionary, |code, _| {
+        counts[code.min(primed_end) as usize] += 1;
+    });
+}
+
+/// Parses `input` into the codes of a primed body, END included, handing each to `emit`
+/// with the number of codes the decoder can tell apart at that point.
 ///
 /// The parse is flexible rather than greedy: of the phrases that match at a point (every
 /// prefix of the longest match, the dictionary being prefix-closed), it sends the one
-/// after which the next match reaches furthest. The decoder cannot tell: it adds a phrase
+/// after which the next match reaches furthest, and of those the cheapest. The decoder cannot tell: it adds a phrase
 /// after every code, whatever the encoder chose, and the encoder mirrors that.
-pub fn encode<T: Tokenizer>(
+fn parse<T: Tokenizer>(
     input: &[u8],
     mut tokenizer: T,
     dictionary: &Dictionary,
-    out: &mut Vec<u8>,
+    mut emit: impl FnMut(u32, u32),
 ) {
     let end = T::ROOTS + 1;
     let primed_end = dictionary.end_code();
@@ -56,9 +100,16 @@ pub fn encode<T: Tokenizer>(
         table: PhraseTable::with_capacity(64),
         count: 0,
     };
+    // Bits a code costs with the dictionary's Huffman code (without one: all alike).
+    let cost = |code: u32, own: &OwnPhrases| -> u32 {
+        match &dictionary.coding {
+            Some(coding) if code < primed_end => coding.code_len(code),
+            Some(coding) => coding.code_len(primed_end) + usize::BITS - own.count.leading_zeros(),
+            None => 0,
+        }
+    };
     // The code of the next phrase to be defined (by the decoder, after each code).
     let mut next = primed_end;
-    let mut writer = BitWriter::new(out);
     let mut path: Vec<u32> = Vec::new();
     let mut i = 0;
     while i < units.len() {
@@ -71,14 +122,18 @@ pub fn encode<T: Tokenizer>(
             for shorter in (1..longest).rev() {
                 let r =
                     shorter + match_len(&units[i + shorter..], dictionary, &own, primed_end, ubits);
-                if r > reach {
+                // Of two choices that reach as far, the cheaper code (1 % smaller with
+                // Huffman codes, whose lengths differ by many bits).
+                if r > reach
+                    || (r == reach && cost(path[shorter - 1], &own) < cost(path[take - 1], &own))
+                {
                     reach = r;
                     take = shorter;
                 }
             }
         }
         let code = path[take - 1];
-        writer.put_code(code, next.min(max));
+        emit(code, next.min(max));
         i += take;
         // The decoder defines a phrase after every code but the last; mirror its count.
         if let Some(&unit) = units.get(i) {
@@ -98,8 +153,7 @@ pub fn encode<T: Tokenizer>(
         }
         next += 1;
     }
-    writer.put_code(end, next.min(max));
-    writer.finish();
+    emit(end, next.min(max));
 }
 
 /// The code of the phrase `following` extends, if it is in the dictionary or the record's
@@ -206,7 +260,19 @@ pub fn decode<A: Alphabet>(
     let result = loop {
         let known = primed_end + own.len() as u32;
         let n = (known + pending.is_some() as u32).min(max);
-        let code = match reader.read_code(n) {
+        let code = match &dictionary.coding {
+            None => reader.read_code(n),
+            Some(coding) => match coding.get(&mut reader) {
+                Ok(symbol) if symbol < primed_end => Ok(symbol),
+                // ESCAPE: one of the record's own phrases, if it has any yet.
+                Ok(_) if n > primed_end => {
+                    reader.read_code(n - primed_end).map(|own| primed_end + own)
+                }
+                Ok(_) => Err(Error::InvalidCode),
+                Err(e) => Err(e),
+            },
+        };
+        let code = match code {
             Ok(code) => code,
             Err(e) => break Err(e),
         };

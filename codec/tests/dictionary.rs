@@ -115,21 +115,40 @@ fn records(kind: Language, count: usize, seed: u64) -> Vec<String> {
         .collect()
 }
 
-fn trained(kind: Language, options: TrainOptions) -> Dictionary {
+fn trained_bytes(kind: Language, options: TrainOptions) -> Vec<u8> {
     let training = records(kind, 300, 1);
     let samples: Vec<&[u8]> = training.iter().map(|s| s.as_bytes()).collect();
-    train(&samples, &options).unwrap().dictionary
+    train(&samples, &options).unwrap().bytes
+}
+
+fn trained(kind: Language, options: TrainOptions) -> Dictionary {
+    Dictionary::from_bytes(&trained_bytes(kind, options)).unwrap()
+}
+
+fn small_options() -> TrainOptions {
+    TrainOptions {
+        size: Some(3000),
+        max_bits: 14,
+        ..Default::default()
+    }
 }
 
 fn small(kind: Language) -> Dictionary {
-    trained(
-        kind,
-        TrainOptions {
-            size: Some(3000),
-            max_bits: 14,
-            ..Default::default()
-        },
-    )
+    trained(kind, small_options())
+}
+
+/// The same phrases as a version-1 file (fixed-width codes): the code lengths dropped, as
+/// the documented layout allows.
+fn as_version_1(bytes: &[u8]) -> Vec<u8> {
+    assert_eq!(bytes[4], 2);
+    let count = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    let mut pos = 12;
+    for _ in 0..count * 2 {
+        medchain_lzw::container::read_varint(bytes, &mut pos).unwrap();
+    }
+    let mut v1 = bytes[..pos].to_vec();
+    v1[4] = 1;
+    v1
 }
 
 #[test]
@@ -191,6 +210,44 @@ fn held_out_records_gain_and_never_lose() {
         let without = compress(record.as_bytes(), &Options::default()).unwrap();
         let with = compress_with(record.as_bytes(), &Options::default(), Some(&english)).unwrap();
         assert!(with.len() <= without.len());
+    }
+}
+
+/// Records made with a version-1 dictionary (fixed-width codes) still decode, and the
+/// Huffman-coded version 2 of the same phrases makes held-out records smaller.
+#[test]
+fn version_1_dictionaries_still_decode_and_version_2_is_smaller() {
+    for kind in [Language::English, Language::Chinese, Language::Mixed] {
+        let v2_bytes = trained_bytes(kind, small_options());
+        let v2 = Dictionary::from_bytes(&v2_bytes).unwrap();
+        let v1 = Dictionary::from_bytes(&as_version_1(&v2_bytes)).unwrap();
+        assert!(v2.is_huffman() && !v1.is_huffman());
+        assert_eq!(v1.len(), v2.len());
+        assert_ne!(v1.id(), v2.id());
+        let (mut fixed, mut huffman) = (0, 0);
+        for record in records(kind, 60, 77) {
+            let old = compress_primed(record.as_bytes(), TextEncoding::Utf8, &v1);
+            let new = compress_primed(record.as_bytes(), TextEncoding::Utf8, &v2);
+            assert_eq!(
+                decompress_with(&old, &[&v2, &v1], LIMIT).unwrap(),
+                record.as_bytes()
+            );
+            assert_eq!(
+                decompress_with(&new, &[&v1, &v2], LIMIT).unwrap(),
+                record.as_bytes()
+            );
+            // Each record names its own file.
+            assert_eq!(
+                decompress_with(&old, &[&v2], LIMIT),
+                Err(Error::WrongDictionary {
+                    needed: v1.id(),
+                    given: 1
+                })
+            );
+            fixed += old.len();
+            huffman += new.len();
+        }
+        assert!(huffman * 100 < fixed * 95, "{kind:?}: {huffman} vs {fixed}");
     }
 }
 
@@ -385,6 +442,12 @@ fn dictionaries() -> &'static [Dictionary] {
         vec![
             small(Language::English),
             small(Language::Chinese),
+            // Fixed-width codes (version 1).
+            Dictionary::from_bytes(&as_version_1(&trained_bytes(
+                Language::Chinese,
+                small_options(),
+            )))
+            .unwrap(),
             // A tiny code space that fills up within a record.
             trained(
                 Language::Mixed,

@@ -1,36 +1,16 @@
 //! Replays the inputs kept from fuzzing the decompressor (`codec/fuzz/regressions/
 //! decompress/`: minimized findings and a few inputs that reach deep into the decoder)
-//! with the checks of the fuzz target `decompress`: no panic, the one-shot and the
-//! streamed decoder agree, and whatever decodes compresses and decodes back to itself.
+//! with the checks of the fuzz target `decompress` (`codec/fuzz/harness.rs`): no panic,
+//! the one-shot and the streamed decoder agree, whatever decodes compresses and decodes
+//! back to itself, and the same with two fixed primed dictionaries.
 
-use medchain_lzw::{compress, decompress, decompress_with_limit, stream::Decompressor, Options};
 use std::path::Path;
 
-const LIMIT: usize = 16 << 20;
+#[path = "../fuzz/harness.rs"]
+mod harness;
 
-fn check(data: &[u8]) {
-    let one_shot = decompress_with_limit(data, LIMIT);
-    let mut streamed = Vec::new();
-    let mut decoder = Decompressor::with_limit(LIMIT);
-    let split = data.len() / 2;
-    let result = decoder
-        .write(&data[..split], &mut streamed)
-        .and_then(|()| decoder.write(&data[split..], &mut streamed))
-        .and_then(|()| decoder.finish(&mut streamed));
-    assert_eq!(
-        one_shot.is_ok(),
-        result.is_ok(),
-        "one-shot and streamed disagree"
-    );
-    if let Ok(original) = one_shot {
-        assert_eq!(
-            original, streamed,
-            "one-shot and streamed give different data"
-        );
-        let again = compress(&original, &Options::default()).expect("compress");
-        assert_eq!(decompress(&again).expect("round trip"), original);
-    }
-}
+use harness::check;
+use medchain_lzw::{compress_primed, decompress_with, TextEncoding};
 
 #[test]
 fn fuzz_regressions() {
@@ -50,4 +30,31 @@ fn fuzz_regressions() {
         }
     }
     assert!(failed.is_empty(), "inputs that fail: {failed:#?}");
+}
+
+/// Inputs standing for primed containers reach the primed decoder: the harness splices
+/// the dictionary id back in, and the result decodes.
+#[test]
+fn primed_inputs_reach_the_primed_decoder() {
+    for (pick, dictionary) in harness::dictionaries().into_iter().enumerate() {
+        for encoding in [TextEncoding::Utf8, TextEncoding::Gbk] {
+            // The dictionary's own phrases, repeated, and some text of the record's own.
+            let mut original = b"CT 3 days; ".to_vec();
+            for i in (0..200).chain(0..200) {
+                original.extend_from_slice(dictionary.phrase(i * 7, encoding).unwrap());
+            }
+            let container = compress_primed(&original, encoding, dictionary);
+            let mut input = container[..8].to_vec();
+            input[6] |= if pick == 1 { 0x80 } else { 0 };
+            input.extend_from_slice(&container[40..]);
+            let (spliced, chosen) = harness::primed_container(&input).expect("dictionary flag");
+            assert_eq!(spliced, container);
+            assert_eq!(chosen.id(), dictionary.id());
+            assert_eq!(
+                decompress_with(&spliced, &harness::dictionaries(), harness::LIMIT).unwrap(),
+                original
+            );
+            check(&input);
+        }
+    }
 }

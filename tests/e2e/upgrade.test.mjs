@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 102 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 103 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, the migration ran (storage version 2, old records
 // carry `registeredBlock: null`, new ones their block), and every record, request, grant,
 // role, key and audit head from before reads exactly as it did, through Polkadot.js and
@@ -197,8 +197,8 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 102 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 102, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 102);
+  await waitFor('spec_version 103 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 103, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 103);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
@@ -211,7 +211,7 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 102);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 103);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`.
   const now = await snapshot(records, requests, [ferdie]);

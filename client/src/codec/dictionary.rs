@@ -166,6 +166,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         report.rounds,
         elapsed.as_secs_f64()
     );
+    println!(
+        "samples     {} bytes of codes with the dictionary's Huffman code ({} at fixed widths)",
+        report.huffman_bytes, report.estimated_bytes
+    );
     Ok(())
 }
 
