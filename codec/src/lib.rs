@@ -22,6 +22,14 @@
 //! phrases in use instead of freezing it ([`FullPolicy::Prune`]; freeze, reset and
 //! Unix `compress`'s adaptive reset remain as options).
 //!
+//! ## Primed dictionaries
+//! A single record of 1–8 KB is too short for an adaptive dictionary to learn much. A
+//! [`Dictionary`], trained on a consortium's own records (`train`, std only), preloads
+//! the phrases they share and, from version 2 of its file, a Huffman code for the codes
+//! of a record ([`dictionary`] documents the file). [`compress_with`] uses one when that
+//! is smaller; the container names it by its blake2-256 id, and [`decompress_with`]
+//! finds it among those it is given.
+//!
 //! ## Guarantees
 //! - Lossless on any bytes: UTF-8 or GB2312/GBK text ([`TextEncoding`]), valid or not.
 //! - Decoding never panics and never allocates by the length a header claims; it is

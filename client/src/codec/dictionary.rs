@@ -27,10 +27,13 @@ pub struct TrainingSet {
     pub exclude: Vec<PathBuf>,
 }
 
+/// The training files' bytes, and the texts of the held-out records.
+pub type LoadedSet = (Vec<Vec<u8>>, HashSet<Vec<u8>>);
+
 impl TrainingSet {
-    /// Reads `paths` and returns the training files' bytes, and how many records were
-    /// left out.
-    pub fn load(&self, paths: &[PathBuf]) -> Result<(Vec<Vec<u8>>, HashSet<Vec<u8>>)> {
+    /// Reads `paths` and the excluded files: the training files' bytes, and the texts
+    /// of the records to leave out (see [`samples`]).
+    pub fn load(&self, paths: &[PathBuf]) -> Result<LoadedSet> {
         let mut files = Vec::new();
         for path in paths {
             collect(path, true, true, &mut files)?;
