@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex, hexToU8a, stringToU8a } from '@polkadot/util';
 import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
-import { startDevNode, waitFor, sendAndFinalize, councilMotion, cli, runCli } from '../lib/nodes.mjs';
+import { startDevNode, waitFor, sendAndFinalize, councilMotion, cli, runCli, collectRegistrations } from '../lib/nodes.mjs';
 
 const COMPLAINTS = ['chest pain', 'shortness of breath', 'abdominal pain', 'headache', 'fever and cough'];
 const HISTORY = ['hypertension', 'type 2 diabetes mellitus', 'coronary artery disease', 'asthma'];
@@ -47,13 +47,7 @@ before(async () => {
   workdir = mkdtempSync(join(tmpdir(), 'medchain-dictionary-'));
   node = await startDevNode();
   api = await node.api();
-  unsubscribe = await api.query.system.events((events) => {
-    for (const { event } of events) {
-      if (api.events.medicalRecords.RecordRegistered.is(event)) {
-        registered.set(event.data.rawHash.toHex(), event.data);
-      }
-    }
-  });
+  unsubscribe = await collectRegistrations(api, registered);
 });
 
 after(async () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex, hexToU8a, stringToU8a } from '@polkadot/util';
 import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
-import { startDevNode, waitFor, cliBinary } from '../lib/nodes.mjs';
+import { startDevNode, waitFor, cliBinary, collectRegistrations } from '../lib/nodes.mjs';
 
 const RECORDS = {
   zh: '患者，男，58岁。主诉：胸闷、气短三天，活动后加重。既往高血压病史十年。查体：血压一百五十/九十五毫米汞柱，'
@@ -45,13 +45,7 @@ before(async () => {
   workdir = mkdtempSync(join(tmpdir(), 'medchain-worker-'));
   node = await startDevNode();
   api = await node.api();
-  unsubscribe = await api.query.system.events((events) => {
-    for (const { event } of events) {
-      if (api.events.medicalRecords.RecordRegistered.is(event)) {
-        registered.set(event.data.rawHash.toHex(), event.data);
-      }
-    }
-  });
+  unsubscribe = await collectRegistrations(api, registered);
 });
 
 after(async () => {

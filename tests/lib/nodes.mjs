@@ -249,6 +249,20 @@ export async function stopAll(nodes) {
   await Promise.all(nodes.map((node) => node.stop()));
 }
 
+/**
+ * Collects every `MedicalRecords.RecordRegistered` event the node imports into
+ * `registered` (raw hash hex → event data); returns the function that stops it.
+ */
+export function collectRegistrations(api, registered) {
+  return api.query.system.events((events) => {
+    for (const { event } of events) {
+      if (api.events.medicalRecords.RecordRegistered.is(event)) {
+        registered.set(event.data.rawHash.toHex(), event.data);
+      }
+    }
+  });
+}
+
 /** Waits until the node's finalized head reaches `number`; returns the head. */
 export async function waitForFinalized(node, number, timeoutMs = 120_000) {
   return waitFor(`${node.name} to finalize block #${number}`, async () => {
