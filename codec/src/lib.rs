@@ -386,15 +386,7 @@ pub fn compress_primed(input: &[u8], encoding: TextEncoding, dictionary: &Dictio
         Some(&dictionary.id()),
         Some((input.len() as u64, checksum(input))),
     );
-    match (dictionary.method(), encoding) {
-        (Method::Hanzi, TextEncoding::Utf8) => {
-            primed::encode(input, HanziUtf8, dictionary, &mut out)
-        }
-        (Method::Hanzi, TextEncoding::Gbk) => {
-            primed::encode(input, HanziGbk::default(), dictionary, &mut out)
-        }
-        _ => primed::encode(input, Bytes, dictionary, &mut out),
-    }
+    primed::encode(input, encoding, dictionary, &mut out);
     out
 }
 

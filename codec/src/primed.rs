@@ -19,11 +19,11 @@
 use alloc::vec::Vec;
 
 use crate::{
-    alphabet::{Alphabet, Tokenizer},
+    alphabet::{Alphabet, Bytes, HanziGbk, HanziUtf8, Tokenizer},
     bits::{BitReader, BitWriter},
     dictionary::{Dictionary, Rendering},
     lzw::{pack, unit_bits, unpack, Output, PhraseTable, MAX_BODY_LEN, SLACK},
-    Error,
+    Error, Method, TextEncoding,
 };
 
 /// The record's own phrases, in a table that starts small and grows with them.
@@ -32,17 +32,11 @@ struct OwnPhrases {
     count: usize,
 }
 
-/// Appends the primed LZW body of `input` to `out`. The tokenizer's alphabet must be the
-/// dictionary's (checked by the caller).
-pub fn encode<T: Tokenizer>(
-    input: &[u8],
-    tokenizer: T,
-    dictionary: &Dictionary,
-    out: &mut Vec<u8>,
-) {
+/// Appends the primed LZW body of `input`, text in `encoding`, to `out`.
+pub fn encode(input: &[u8], encoding: TextEncoding, dictionary: &Dictionary, out: &mut Vec<u8>) {
     let primed_end = dictionary.end_code();
     let mut writer = BitWriter::new(out);
-    parse(input, tokenizer, dictionary, |code, n| {
+    parse_text(input, encoding, dictionary, |code, n| {
         match &dictionary.coding {
             Some(coding) if code < primed_end => coding.put(&mut writer, code),
             Some(coding) => {
@@ -60,16 +54,30 @@ pub fn encode<T: Tokenizer>(
 /// at index `end_code`) is sent for `input` to `counts`, which the trainer turns into code
 /// lengths. `counts` must have a slot per symbol.
 #[cfg(feature = "std")]
-pub fn count_codes<T: Tokenizer>(
+pub fn count_codes(
     input: &[u8],
-    tokenizer: T,
+    encoding: TextEncoding,
     dictionary: &Dictionary,
     counts: &mut [u64],
 ) {
     let primed_end = dictionary.end_code();
-    parse(input, tokenizer, dictionary, |code, _| {
+    parse_text(input, encoding, dictionary, |code, _| {
         counts[code.min(primed_end) as usize] += 1;
     });
+}
+
+/// [`parse`] with the tokenizer of the dictionary's units for text in `encoding`.
+fn parse_text(
+    input: &[u8],
+    encoding: TextEncoding,
+    dictionary: &Dictionary,
+    emit: impl FnMut(u32, u32),
+) {
+    match (dictionary.method(), encoding) {
+        (Method::Hanzi, TextEncoding::Utf8) => parse(input, HanziUtf8, dictionary, emit),
+        (Method::Hanzi, TextEncoding::Gbk) => parse(input, HanziGbk::default(), dictionary, emit),
+        _ => parse(input, Bytes, dictionary, emit),
+    }
 }
 
 /// Parses `input` into the codes of a primed body, END included, handing each to `emit`
@@ -77,8 +85,9 @@ pub fn count_codes<T: Tokenizer>(
 ///
 /// The parse is flexible rather than greedy: of the phrases that match at a point (every
 /// prefix of the longest match, the dictionary being prefix-closed), it sends the one
-/// after which the next match reaches furthest, and of those the cheapest. The decoder cannot tell: it adds a phrase
-/// after every code, whatever the encoder chose, and the encoder mirrors that.
+/// after which the next match reaches furthest, and of those the cheapest. The decoder
+/// cannot tell: it adds a phrase after every code, whatever the encoder chose, and the
+/// encoder mirrors that.
 fn parse<T: Tokenizer>(
     input: &[u8],
     mut tokenizer: T,

@@ -502,13 +502,7 @@ pub fn train(samples: &[&[u8]], options: &TrainOptions) -> Result<Trained, Error
     let symbols = symbol_count(method, phrases.len());
     let mut sent = vec![0u64; symbols];
     for sample in samples {
-        match (method, options.encoding) {
-            (Method::Bytes, _) => count_codes(sample, Bytes, &fixed_width, &mut sent),
-            (_, TextEncoding::Utf8) => count_codes(sample, HanziUtf8, &fixed_width, &mut sent),
-            (_, TextEncoding::Gbk) => {
-                count_codes(sample, HanziGbk::default(), &fixed_width, &mut sent)
-            }
-        }
+        count_codes(sample, options.encoding, &fixed_width, &mut sent);
     }
     let lengths = code_lengths_for(&sent, roots as usize);
     let huffman_bytes = sent
