@@ -49,7 +49,7 @@ for suite in tests/e2e/*.test.mjs; do
   (cd tests && node --test "${suite#tests/}")
 done
 
-step "codec builds for wasm32-unknown-unknown without std"
-cargo build --release --locked -p medchain-lzw --no-default-features --target wasm32-unknown-unknown
+step "codec, crypto and record pipeline build for wasm32-unknown-unknown without std"
+cargo build --release --locked -p medchain-lzw -p medchain-crypto -p medchain-record --no-default-features --target wasm32-unknown-unknown
 
 step "done"

@@ -168,7 +168,10 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
                         address_of(&found.demander)
                     )
                 })?;
-            let key = account.keys().data_key(&record.input.raw_hash.0);
+            let key = account
+                .keys()
+                .data_root()
+                .data_key(&record.input.raw_hash.0);
             let binding = KeyBinding {
                 record: found.record,
                 content_hash: record.input.content_hash.0,

@@ -40,6 +40,14 @@ pub struct AccountArgs {
 }
 
 impl AccountArgs {
+    /// The account if one was given, or why it cannot be loaded.
+    pub fn load_optional(&self) -> Result<Option<Account>> {
+        if self.suri.is_none() && self.key_file.is_none() {
+            return Ok(None);
+        }
+        self.load().map(Some)
+    }
+
     /// The account, or why it cannot be loaded.
     pub fn load(&self) -> Result<Account> {
         match (&self.suri, &self.key_file) {

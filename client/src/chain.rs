@@ -304,6 +304,31 @@ impl Chain {
         Ok(found.map(|v| v.decode()).transpose()?)
     }
 
+    /// The id of the newest active primed dictionary of `language`
+    /// (`MedicalRecords.ActiveDictionaries`, newest last), as the worker picks it.
+    pub async fn active_dictionary(
+        &self,
+        language: medchain_lzw::Language,
+    ) -> Result<Option<H256>> {
+        let variant = match language {
+            medchain_lzw::Language::Chinese => "Chinese",
+            medchain_lzw::Language::English => "English",
+            medchain_lzw::Language::Mixed => "Mixed",
+        };
+        let at = self.api.at_current_block().await?;
+        let active = at
+            .storage()
+            .try_fetch(
+                dynamic::storage::<(Value,), Vec<H256>>("MedicalRecords", "ActiveDictionaries"),
+                (Value::unnamed_variant(variant, []),),
+            )
+            .await?;
+        Ok(active
+            .map(|v| v.decode())
+            .transpose()?
+            .and_then(|ids| ids.last().copied()))
+    }
+
     /// The bytes of a registered primed dictionary: its size from
     /// `MedicalRecords.Dictionaries`, then the file from `Preimage.PreimageFor`. `None`
     /// when no dictionary with that id is registered.

@@ -20,7 +20,8 @@
 //! - history overwritten: a record or request removed or its fixed fields changed, a
 //!   status moving backwards, votes taken back or counted after a request closed, a
 //!   record superseded by one that does not amend it; a record or request not stamped
-//!   with the block (timestamp, number) that made it;
+//!   with the block (timestamp, number) that made it; a new record not marked as keyed,
+//!   or registered with a label that looks like personal data (an ID or phone number);
 //! - an audit head that differs from the fold of the events naming its record
 //!   (`head' = blake2_256(head ++ SCALE(RuntimeEvent))`);
 //! - a runtime-API read that contradicts the registry (a page longer than asked, a
@@ -204,7 +205,7 @@ impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestA
 /// Deposit of a record: `DEPOSIT_BASE` plus one per label and location byte.
 pub const DEPOSIT_BASE: Balance = 100;
 pub const MAX_LABELS: u32 = 4;
-pub const MAX_LABEL_LEN: u32 = 8;
+pub const MAX_LABEL_LEN: u32 = 24;
 pub const MAX_LOCATION_LEN: u32 = 16;
 pub const REQUEST_TTL: BlockNumber = 6;
 pub const GRANT_TTL: BlockNumber = 12;
@@ -437,13 +438,16 @@ impl Reader<'_> {
     }
 
     fn label(&mut self) -> Vec<u8> {
-        match self.byte() % 6 {
+        match self.byte() % 8 {
             0 => Vec::new(),
             1 => b"a".to_vec(),
             2 => b"b".to_vec(),
             3 => b"cardio".to_vec(),
             4 => filled(MAX_LABEL_LEN as usize, b'x'),
-            _ => filled(MAX_LABEL_LEN as usize + 1, b'x'),
+            5 => filled(MAX_LABEL_LEN as usize + 1, b'x'),
+            // Personal data the chain must refuse.
+            6 => b"tel 13812345678".to_vec(),
+            _ => b"11010519491231002X".to_vec(),
         }
     }
 
@@ -939,6 +943,18 @@ impl Harness {
                     assert!(id < next_record, "record {id} is not below NextRecordId");
                     assert_eq!(r.registered_at, self.now, "record {id}: registered_at");
                     assert_eq!(r.registered_block, Some(n), "record {id}: registered_block");
+                    assert_eq!(
+                        r.raw_hash_kind,
+                        medchain_primitives::RawHashKind::Keyed,
+                        "record {id}: a new record's raw_hash_kind"
+                    );
+                    assert!(
+                        r.input
+                            .labels
+                            .iter()
+                            .all(|l| medchain_primitives::labels::personal_data_in(l).is_none()),
+                        "record {id} was registered with a label that looks personal"
+                    );
                 }
                 Some((was, status)) => {
                     assert_eq!(was, fixed, "record {id} changed");

@@ -22,6 +22,8 @@ pub struct FullDeps<C, P, S> {
     pub pool: Arc<P>,
     /// The node's off-chain database (queue and blobs of the off-chain worker).
     pub offchain_storage: Option<records::SharedOffchainStorage<S>>,
+    /// The node's keystore (the worker's `medr` keys).
+    pub keystore: Option<Arc<sc_keystore::LocalKeystore>>,
 }
 
 /// All RPC extensions of a full node.
@@ -49,11 +51,12 @@ where
         client,
         pool,
         offchain_storage,
+        keystore,
     } = deps;
     module.merge(System::new(client.clone(), pool).into_rpc())?;
     module.merge(TransactionPayment::new(client).into_rpc())?;
     module.merge(records::RecordsApiServer::<AccountId>::into_rpc(
-        records::Records::new(offchain_storage),
+        records::Records::new(offchain_storage, keystore),
     ))?;
     Ok(module)
 }

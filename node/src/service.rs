@@ -228,11 +228,13 @@ pub fn new_full<
         let offchain_storage = backend
             .offchain_storage()
             .map(|storage| Arc::new(std::sync::Mutex::new(storage)));
+        let keystore = keystore_container.local_keystore();
         Box::new(move |_| {
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
                 offchain_storage: offchain_storage.clone(),
+                keystore: Some(keystore.clone()),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

@@ -26,6 +26,7 @@
 
 extern crate alloc;
 
+pub mod labels;
 pub mod offchain;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -345,6 +346,34 @@ pub struct Record<AccountId, Balance, Labels, Location, BlockNumber> {
     /// by `registered_at`. `None` for records registered before storage version 2 of
     /// `pallet-medical-records`.
     pub registered_block: Option<BlockNumber>,
+    /// What `input.raw_hash` is: [`RawHashKind::Plain`] for records registered before
+    /// storage version 3 of `pallet-medical-records`, [`RawHashKind::Keyed`] after.
+    pub raw_hash_kind: RawHashKind,
+}
+
+/// What a record's `raw_hash` is.
+///
+/// The runtime cannot check a hash, so the kind says under which rule a record was
+/// registered; a reader verifies the text by the format of the sealed blob it opens.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum RawHashKind {
+    /// blake2-256 of the text: anyone can test a guess of the text against it. Records
+    /// registered before keyed commitments (storage version 3).
+    Plain,
+    /// The owner's keyed commitment to the text (`medchain-crypto`): only the owner and
+    /// whoever it gives the record's key can recompute it.
+    Keyed,
 }
 
 /// Where an access request stands.

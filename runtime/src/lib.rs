@@ -70,7 +70,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 103,
+    spec_version: 104,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -144,7 +144,10 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Storage migrations run on the next runtime upgrade (by `frame_system`'s
 /// `SingleBlockMigrations`, see `configs`). Each runs only when its pallet's on-chain
 /// storage version matches, so a chain already past it skips it.
-pub type Migrations = (pallet_medical_records::migrations::v2::MigrateV1ToV2<Runtime>,);
+pub type Migrations = (
+    pallet_medical_records::migrations::v2::MigrateV1ToV2<Runtime>,
+    pallet_medical_records::migrations::v3::MigrateV2ToV3<Runtime>,
+);
 
 /// Dispatches blocks to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -5,7 +5,7 @@ use futures::StreamExt;
 use reqwest::StatusCode;
 
 use crate::protocol::{
-    blob_path, from_hex, signed_message, to_hex, Challenge, ErrorBody, Info, Stored,
+    blob_path, from_hex, to_hex, Challenge, ChallengeRefusal, ErrorBody, Info, Stored,
     ACCOUNT_HEADER, CHALLENGE_HEADER, SIGNATURE_HEADER,
 };
 
@@ -130,22 +130,25 @@ impl StoreClient {
             .send()
             .await?;
         let answer: Challenge = json(checked(response).await?).await?;
-        let (Some(challenge), Some(manager)) = (
-            from_hex::<32>(&answer.challenge),
-            from_hex::<32>(&answer.manager),
-        ) else {
-            return Err(StoreError::Transport(
-                "the store sent a malformed challenge".into(),
-            ));
+        let manager = match self.manager {
+            Some(expected) => expected,
+            None => from_hex::<32>(&answer.manager).ok_or_else(|| {
+                StoreError::Transport("the store sent a malformed challenge".into())
+            })?,
         };
-        if self.manager.is_some_and(|expected| expected != manager) {
-            return Err(StoreError::Transport(format!(
-                "{} is the store of {}, not of the record's manager",
-                self.base,
-                to_hex(&manager)
-            )));
-        }
-        let signature = signer.sign(&signed_message(&manager, method, path, &challenge));
+        let (message, challenge) =
+            answer
+                .signed_message_for(&manager, method, path)
+                .map_err(|refusal| match refusal {
+                    ChallengeRefusal::Malformed => {
+                        StoreError::Transport("the store sent a malformed challenge".into())
+                    }
+                    ChallengeRefusal::OtherManager(other) => StoreError::Transport(format!(
+                        "{} is the store of {other}, not of the record's manager",
+                        self.base
+                    )),
+                })?;
+        let signature = signer.sign(&message);
         Ok(request
             .header(ACCOUNT_HEADER, to_hex(&signer.account()))
             .header(CHALLENGE_HEADER, to_hex(&challenge))

@@ -23,7 +23,8 @@
 //! - [`objects`]: the object store behind it — a local directory by default (nothing
 //!   else to run; restarts lose nothing), S3-compatible storage by configuration.
 //! - [`client`]: the same protocol from the client's side, used by the `medchain` CLI.
-//! - [`protocol`]: paths, headers, the signed message and JSON bodies shared by both.
+//! - [`protocol`] (crate `medchain-store-protocol`, `no_std`): paths, headers, the signed
+//!   message and JSON bodies shared by both, and by the node's worker when it uploads.
 //!
 //! The chain connection itself lives in the CLI (`medchain store serve`), which
 //! implements [`server::ChainView`] with subxt; this crate's tests use a fake chain.
@@ -34,7 +35,7 @@
 pub mod auth;
 pub mod client;
 pub mod objects;
-pub mod protocol;
+pub use medchain_store_protocol as protocol;
 pub mod server;
 
 pub use client::{RequestSigner, StoreClient, StoreError};

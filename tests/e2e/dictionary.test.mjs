@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex, hexToU8a, stringToU8a } from '@polkadot/util';
 import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
-import { startDevNode, waitFor, sendAndFinalize, councilMotion, cli, runCli, collectRegistrations } from '../lib/nodes.mjs';
+import { startDevNode, startStore, waitFor, waitForFinalizedRecord, sendAndFinalize, councilMotion, cli, runCli, collectRegistrations } from '../lib/nodes.mjs';
 
 const COMPLAINTS = ['chest pain', 'shortness of breath', 'abdominal pain', 'headache', 'fever and cough'];
 const HISTORY = ['hypertension', 'type 2 diabetes mellitus', 'coronary artery disease', 'asthma'];
@@ -32,6 +32,7 @@ function note(i) {
 }
 
 let node;
+let store;
 let api;
 let alice, bob, charlie, dave;
 let workdir;
@@ -52,6 +53,7 @@ before(async () => {
 
 after(async () => {
   unsubscribe();
+  await store?.stop();
   await node?.stop();
   if (workdir) rmSync(workdir, { recursive: true, force: true });
 });
@@ -62,7 +64,8 @@ async function throughWorker(text) {
   const { rawHash } = await node.rpc('medchain_submitRaw', [u8aToHex(raw), ['en'], null, bob.address]);
   await waitFor('the RecordRegistered event', () => registered.has(rawHash), 90_000, 500);
   const id = registered.get(rawHash).id;
-  return { id, record: (await api.query.medicalRecords.records(id)).unwrap(), raw };
+  await waitForFinalizedRecord(api, id);
+  return { id: id.toNumber(), record: (await api.query.medicalRecords.records(id)).unwrap(), raw };
 }
 
 test('a council-registered dictionary primes the worker, and the CLI restores its blobs', async () => {
@@ -96,27 +99,72 @@ test('a council-registered dictionary primes the worker, and the CLI restores it
   assert.equal(info.toJSON().size, dictionaryBytes.length);
   assert.ok((await api.query.preimage.requestStatusFor(dictionaryId)).isSome, 'the bytes are requested');
 
-  // The worker compresses a new English note with it.
+  // The worker compresses (and seals) a new English note with it.
   await node.rpc('author_insertKey', ['medr', '//Alice', u8aToHex(alice.publicKey)]);
+  await cli(['records', 'provision-worker', '--suri', '//Alice', '--node', node.wsUrl]);
   const text = note(1000);
-  const { record, raw } = await throughWorker(text);
+  const { id, record, raw } = await throughWorker(text);
   assert.equal(record.input.codec.dictionary.unwrap().toHex(), dictionaryId);
   const contentHash = record.input.contentHash.toHex();
   const blob = hexToU8a(await node.rpc('medchain_getBlob', [contentHash]));
-  assert.ok(blob.length < raw.length / 2, `primed: ${blob.length} of ${raw.length} bytes`);
+  const compressed = record.input.compressedLen.toNumber();
+  assert.equal(blob.length, compressed + 77, 'sealed: the container and 77 bytes');
+  assert.ok(compressed < raw.length / 2, `primed: ${compressed} of ${raw.length} bytes`);
 
-  // The CLI fetches the dictionary from the chain; without it, it names the one needed.
+  // The owner's CLI opens the blob with the chain's copy of the dictionary.
   const fetched = join(workdir, 'note.fetched');
-  await cli(['records', 'blob', contentHash, '-o', fetched, '--node', node.wsUrl]);
+  await cli(['records', 'blob', String(id), '-o', fetched, '--suri', '//Alice', '--node', node.wsUrl]);
   assert.deepEqual(readFileSync(fetched), Buffer.from(raw));
-  const blobFile = join(workdir, 'note.mlzw');
-  writeFileSync(blobFile, blob);
-  const missing = await runCli(['codec', 'decompress', blobFile, '-o', join(workdir, 'x.out')]);
+  // A container made with the dictionary file names it: without it, decompression says
+  // which one it needs; with it, the text comes back.
+  const textFile = join(workdir, 'note.txt');
+  writeFileSync(textFile, raw);
+  const container = join(workdir, 'note.mlzw');
+  await cli(['codec', 'compress', '--dict', dictFile, textFile, '-o', container]);
+  const missing = await runCli(['codec', 'decompress', container, '-o', join(workdir, 'x.out')]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, new RegExp(dictionaryId.slice(2)));
   const restored = join(workdir, 'note.out');
-  await cli(['codec', 'decompress', '--dict', dictFile, blobFile, '-o', restored]);
+  await cli(['codec', 'decompress', '--dict', dictFile, container, '-o', restored]);
   assert.deepEqual(readFileSync(restored), Buffer.from(raw));
+});
+
+test('`records put` primes with the chain\'s dictionary too, and refuses one the chain has not registered', async () => {
+  store = await startStore({ manager: bob.address, node });
+  const put = async (file, ...extra) => cli(['--json', 'records', 'put', file, '--label', 'en', '--manager', store.url,
+    '--suri', '//Alice', '--node', node.wsUrl, ...extra]);
+  const primedFile = join(workdir, 'put-primed.txt');
+  writeFileSync(primedFile, note(3000));
+  const plainFile = join(workdir, 'put-plain.txt');
+  writeFileSync(plainFile, note(3001));
+
+  // `--dict auto` (the default) picks the newest active English dictionary, as the worker does.
+  const primed = await put(primedFile);
+  assert.equal(primed.dictionary, dictionaryId);
+  const onChain = (await api.query.medicalRecords.records(primed.record)).unwrap();
+  assert.equal(onChain.input.codec.dictionary.unwrap().toHex(), dictionaryId);
+  assert.equal(onChain.input.rawHash.toHex(), primed.raw_hash);
+  assert.notEqual(primed.raw_hash, blake2AsHex(readFileSync(primedFile), 256), 'raw_hash is keyed');
+  const plain = await put(plainFile, '--dict', 'none');
+  assert.equal(plain.dictionary, null);
+  assert.ok(primed.compressed_len * 1.5 < plain.compressed_len, `primed ${primed.compressed_len}, plain ${plain.compressed_len}`);
+
+  // The owner gets it back with the chain's copy of the dictionary.
+  const got = join(workdir, 'put-primed.out');
+  await cli(['--json', 'records', 'get', String(primed.record), '-o', got, '--suri', '//Alice', '--node', node.wsUrl]);
+  assert.deepEqual(readFileSync(got), readFileSync(primedFile));
+
+  // A dictionary file the chain has not registered is refused before anything is sent.
+  const other = join(workdir, 'other.mlzd');
+  const training = join(workdir, 'training.txt');
+  const trained = await runCli(['codec', 'train', '--out', other, '--size', '600', '--max-bits', '13', training]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const next = (await api.query.medicalRecords.nextRecordId()).toNumber();
+  const refused = await runCli(['records', 'put', primedFile, '--label', 'en', '--manager', store.url, '--dict', other,
+    '--suri', '//Alice', '--node', node.wsUrl]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /is not registered on this chain/);
+  assert.equal((await api.query.medicalRecords.nextRecordId()).toNumber(), next, 'nothing was registered');
 });
 
 test('a retired dictionary is not used for new records, and old ones still decode', async () => {
@@ -124,10 +172,10 @@ test('a retired dictionary is not used for new records, and old ones still decod
   assert.ok(events.some(({ event }) => api.events.medicalRecords.DictionaryRetired.is(event)));
   assert.equal((await api.query.medicalRecords.activeDictionaries('English')).length, 0);
 
-  const { record, raw } = await throughWorker(note(2000));
+  const { id, record, raw } = await throughWorker(note(2000));
   assert.ok(record.input.codec.dictionary.isNone, 'no active dictionary: none named');
   const fetched = join(workdir, 'new.fetched');
-  await cli(['records', 'blob', record.input.contentHash.toHex(), '-o', fetched, '--node', node.wsUrl]);
+  await cli(['records', 'blob', String(id), '-o', fetched, '--suri', '//Alice', '--node', node.wsUrl]);
   assert.deepEqual(readFileSync(fetched), Buffer.from(raw));
 
   // The first record, compressed with the now retired dictionary, still restores.
@@ -135,6 +183,6 @@ test('a retired dictionary is not used for new records, and old ones still decod
   const old = (await api.query.medicalRecords.records(first.id)).unwrap();
   assert.equal(old.input.codec.dictionary.unwrap().toHex(), dictionaryId);
   const again = join(workdir, 'old.fetched');
-  await cli(['records', 'blob', old.input.contentHash.toHex(), '-o', again, '--node', node.wsUrl]);
+  await cli(['records', 'blob', first.id.toString(), '-o', again, '--suri', '//Alice', '--node', node.wsUrl]);
   assert.deepEqual(readFileSync(again), Buffer.from(note(1000)));
 });

@@ -6,43 +6,57 @@
 // revocation the first one gets 403 too; a blob altered on the store's disk is caught
 // by `get`. Polkadot.js checks what the chain recorded.
 //
-// Genesis roles (runtime/src/genesis_config_presets.rs): Alice is a data owner, Bob the
-// data manager, Ferdie a data demander; a council motion makes Eve a second demander.
+// On the same consortium and store, Charlie's hospital node does the paper's whole flow
+// itself (issue #18): its operator provisions the worker with Charlie's data-key root,
+// queues Chinese, English and mixed texts over `medchain_submitRaw`, and the worker
+// compresses, seals, registers and uploads them; Ferdie gets one after two ayes and
+// Charlie's key, and neither the store nor any storage value of the chain holds a text,
+// its container or its plain hash. A store that is down, answers 500 or hangs delays an
+// upload (retried, reported in `medchain_queue`) and loses nothing, also when the node is
+// killed meanwhile.
+//
+// Genesis roles (runtime/src/genesis_config_presets.rs): Alice and Charlie are data
+// owners, Bob the data manager, Ferdie a data demander; a council motion makes Eve a
+// second demander.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
-import { startConsortium, startStore, stopAll, cli, runCli, councilMotion } from '../lib/nodes.mjs';
+import { u8aToHex, hexToU8a } from '@polkadot/util';
+import { startConsortium, startStore, startBadStore, stopAll, cli, runCli, councilMotion, waitFor } from '../lib/nodes.mjs';
 
-const ZH_RECORD = fileURLToPath(new URL('../../codec/tests/fixtures/zh.txt', import.meta.url));
+const fixture = (name) => fileURLToPath(new URL(`../../codec/tests/fixtures/${name}`, import.meta.url));
+const ZH_RECORD = fixture('zh.txt');
 
 let nodes = [];
 let store;
 let api;
 let work;
-let alice, bob, eve, ferdie;
+let alice, bob, charlie, eve, ferdie;
+const storeDirs = [];
 
 before(async () => {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519' });
-  [alice, bob, eve, ferdie] = ['Alice', 'Bob', 'Eve', 'Ferdie'].map((name) => keyring.addFromUri(`//${name}`));
+  [alice, bob, charlie, eve, ferdie] = ['Alice', 'Bob', 'Charlie', 'Eve', 'Ferdie'].map((name) => keyring.addFromUri(`//${name}`));
   work = mkdtempSync(join(tmpdir(), 'medchain-store-e2e-'));
   nodes = await startConsortium({ chain: 'local' });
   api = await nodes[0].api();
   // Bob is the data manager; his store believes Alice's node.
   store = await startStore({ manager: bob.address, node: nodes[0] });
+  storeDirs.push(store.dir);
 });
 
 after(async () => {
   await store?.stop();
   await stopAll(nodes);
   rmSync(work, { recursive: true, force: true });
+  for (const dir of storeDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const node = () => ['--node', nodes[0].wsUrl];
@@ -71,7 +85,11 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
     '--manager', store.url, ...as('Alice'), ...node(),
   ]);
   const record = put.record;
-  assert.equal(put.raw_hash, blake2AsHex(original, 256));
+  // raw_hash is Alice's keyed commitment: nobody else can test a guess of the text
+  // against it, and the plain hash of the text is nowhere on-chain.
+  const plainHash = blake2AsHex(original, 256);
+  assert.notEqual(put.raw_hash, plainHash);
+  assert.match(put.raw_hash, /^0x[0-9a-f]{64}$/);
   assert.equal(put.raw_len, original.length);
   assert.ok(put.compressed_len < original.length, 'the record was not compressed');
   assert.equal(put.uploaded, true);
@@ -79,6 +97,7 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.equal(stored.owner.toString(), alice.address);
   assert.equal(stored.input.manager.toString(), bob.address);
   assert.equal(stored.input.contentHash.toHex(), put.content_hash);
+  assert.equal(stored.input.rawHash.toHex(), put.raw_hash);
   assert.equal(new TextDecoder().decode(stored.input.location), store.url);
   // The store holds the sealed blob under its content hash, and it is not the text.
   const onDisk = join(store.dir, 'blobs', u8aToHex(alice.publicKey), put.content_hash);
@@ -91,6 +110,8 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   const packed = readFileSync(container);
   assert.equal(packed.length, put.compressed_len);
   assert.ok(!sealed.includes(packed.subarray(32, 64)), 'the blob holds the compressed text in the clear');
+  assert.ok(!sealed.includes(original.subarray(0, 32)), 'the blob holds the text in the clear');
+  assert.ok(!sealed.includes(Buffer.from(plainHash.slice(2), 'hex')), 'the blob holds the plain hash');
   // Putting the same file again resumes instead of registering twice.
   const again = await cli(['--json', 'records', 'put', ZH_RECORD, '--label', 'cardiology', '--manager', store.url, ...as('Alice'), ...node()]);
   assert.equal(again.record, record);
@@ -163,4 +184,168 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.notEqual(caught.code, 0);
   assert.match(caught.stderr, /altered or damaged/);
   assert.ok(!existsSync(tampered));
+});
+
+/** Charlie's node: the hospital whose worker does the whole flow. */
+const hospital = () => nodes[2];
+
+/** Queues `text` on Charlie's node for the store at `location`; returns `{ slot, rawHash }`. */
+const ingest = (text, labels, location = store.url) => hospital().rpc('medchain_submitRaw', [u8aToHex(text), labels, location, bob.address]);
+
+/** The item of `slot` in Charlie's queue, if it is still there. */
+const queued = async (slot) => (await hospital().rpc('medchain_queue')).items.find((item) => item.slot === slot);
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+test("a hospital node's worker compresses, seals, registers and uploads; the record is shared like a put one and nothing reveals its text", async () => {
+  const texts = { zh: readFileSync(fixture('zh.txt')), en: readFileSync(fixture('en.txt')), mixed: readFileSync(fixture('mixed.txt')) };
+
+  // Not provisioned yet: a record queued now waits, with no commitment, and the node says why.
+  const early = await ingest(texts.zh, ['zh', 'worker']);
+  assert.equal(early.rawHash, null);
+  await hospital().rpc('author_insertKey', ['medr', '//Charlie', u8aToHex(charlie.publicKey)]);
+  await waitFor('the unprovisioned warning', () => /no data owner is provisioned on this node/.test(hospital().output), 60_000, 500);
+  let status = await hospital().rpc('medchain_queue');
+  assert.equal(status.owner, null);
+  assert.equal(status.items[0].state, 'queued');
+
+  // Provisioning: a root that is not Charlie's key's is refused, so is an owner whose key
+  // the node does not hold; Charlie's own succeeds.
+  await assert.rejects(hospital().rpc('medchain_provisionWorker', [charlie.address, '0x' + '11'.repeat(32)]), /does not belong/);
+  const alien = await runCli(['records', 'provision-worker', ...as('Alice'), '--node', hospital().wsUrl]);
+  assert.notEqual(alien.code, 0);
+  assert.match(alien.stderr, /no `medr` key of that account/);
+  const provisioned = await runCli(['records', 'provision-worker', ...as('Charlie'), '--node', hospital().wsUrl]);
+  assert.equal(provisioned.code, 0, provisioned.stderr);
+  assert.equal((await hospital().rpc('medchain_queue')).owner, charlie.address);
+
+  const slots = { zh: early.slot };
+  for (const language of ['en', 'mixed']) {
+    const { slot, rawHash } = await ingest(texts[language], [language, 'worker']);
+    assert.match(rawHash, /^0x[0-9a-f]{64}$/);
+    assert.notEqual(rawHash, blake2AsHex(texts[language], 256), 'never the plain hash');
+    slots[language] = slot;
+  }
+  await waitFor('the worker to register and upload all three', async () => (await hospital().rpc('medchain_queue')).items.length === 0, 240_000, 1000);
+
+  // Three records of Charlie's, each in the store under its content hash, sealed.
+  const ids = (await api.call.medicalRecordsApi.recordsOf(charlie.address, null, 100)).map((id) => id.toNumber());
+  assert.equal(ids.length, 3);
+  const byLanguage = {};
+  for (const id of ids) {
+    const record = (await api.call.medicalRecordsApi.record(id)).unwrap();
+    const language = record.input.labels.map((l) => l.toUtf8()).find((l) => l in texts);
+    byLanguage[language] = { id, record };
+    assert.equal(record.rawHashKind.toString(), 'Keyed');
+    assert.equal(record.input.location.toUtf8(), store.url);
+    assert.equal(record.input.rawLen.toNumber(), texts[language].length);
+    const file = join(store.dir, 'blobs', u8aToHex(charlie.publicKey), record.input.contentHash.toHex());
+    const sealed = readFileSync(file);
+    assert.equal(blake2AsHex(sealed, 256), record.input.contentHash.toHex());
+    assert.equal(sealed.length, record.input.compressedLen.toNumber() + 77);
+  }
+  assert.deepEqual(Object.keys(byLanguage).sort(), ['en', 'mixed', 'zh']);
+
+  // Shared exactly like a `put` record: Ferdie asks, two of four approve, Charlie delivers.
+  const { id } = byLanguage.zh;
+  const request = (await cli(['--json', 'access', 'request', String(id), '--purpose', 'worker flow', ...as('Ferdie'), ...node()])).request;
+  await cli(['--json', 'access', 'vote', String(request), '--aye', ...as('Alice'), ...node()]);
+  const approved = await cli(['--json', 'access', 'vote', String(request), '--aye', ...as('Bob'), ...node()]);
+  assert.equal(approved.status, 'approved');
+  await cli(['--json', 'access', 'deliver-key', String(request), ...as('Charlie'), ...node()]);
+  const copy = join(work, 'ferdie-worker.txt');
+  const got = await cli(['--json', 'records', 'get', String(id), '-o', copy, ...as('Ferdie'), ...node()]);
+  assert.equal(got.verified, true);
+  assert.ok(readFileSync(copy).equals(texts.zh), 'the demander got other bytes');
+
+  // Nothing in the store or in any storage value of the chain reveals a text: not its
+  // bytes, not its compressed container, not its plain blake2-256.
+  const needles = [];
+  for (const [language, text] of Object.entries(texts)) {
+    const source = join(work, `leak-${language}.txt`);
+    writeFileSync(source, text);
+    const container = join(work, `leak-${language}.mlzw`);
+    await cli(['codec', 'compress', source, '-o', container]);
+    const packed = readFileSync(container);
+    needles.push([`${language} text`, text.subarray(0, 32)]);
+    needles.push([`${language} container`, packed.subarray(packed.length >> 1, (packed.length >> 1) + 32)]);
+    needles.push([`${language} plain hash`, Buffer.from(hexToU8a(blake2AsHex(text, 256)))]);
+  }
+  const haystacks = filesUnder(store.dir).map((file) => [file, readFileSync(file)]);
+  const pairs = await nodes[0].rpc('state_getPairs', ['0x']);
+  assert.ok(pairs.length > 100, `${pairs.length} storage values`);
+  for (const [key, value] of pairs) haystacks.push([`storage ${key.slice(0, 66)}`, Buffer.from(hexToU8a(value))]);
+  for (const [what, needle] of needles) {
+    for (const [where, bytes] of haystacks) {
+      assert.ok(!bytes.includes(needle), `${what} found in ${where}`);
+    }
+  }
+});
+
+test('a store that is down delays the upload and loses nothing, also across a killed node; one that answers 500 or hangs is retried and reported', async () => {
+  // The store goes down before the record registers.
+  const port = Number(new URL(store.url).port);
+  const url = store.url;
+  await store.stop({ keepData: true });
+  const text = Buffer.from('Discharge summary written while the store was down: stable, follow up in two weeks.\n'.repeat(8));
+  const { slot, rawHash } = await ingest(text, ['en', 'outage'], url);
+  await waitFor('the registration', async () => (await api.query.medicalRecords.recordByRawHash(charlie.address, rawHash)).isSome, 120_000, 1000);
+  const failing = await waitFor('a failed upload', async () => {
+    const item = await queued(slot);
+    return item?.uploadAttempts >= 1 && item;
+  }, 120_000, 1000);
+  assert.match(failing.state, /^upload/);
+  assert.equal(failing.lastStatus, 0, 'no answer from a store that is down');
+  assert.equal(failing.rawLen, text.length);
+
+  // Charlie's node crashes meanwhile and comes back on its own data.
+  await hospital().kill();
+  nodes[2] = await hospital().restart();
+  assert.equal((await hospital().rpc('medchain_queue')).owner, charlie.address, 'provisioning survives');
+  assert.ok(await queued(slot), 'the upload is still due after the restart');
+
+  // The store returns (same address and folder): the upload goes through.
+  store = await startStore({ manager: bob.address, node: nodes[0], objects: storeDirs[0], port });
+  assert.equal(store.url, url);
+  await waitFor('the upload after the store returned', async () => !(await queued(slot)), 240_000, 1000);
+  const id = (await api.query.medicalRecords.recordByRawHash(charlie.address, rawHash)).unwrap().toNumber();
+  const record = (await api.call.medicalRecordsApi.record(id)).unwrap();
+  const file = join(store.dir, 'blobs', u8aToHex(charlie.publicKey), record.input.contentHash.toHex());
+  assert.equal(blake2AsHex(readFileSync(file), 256), record.input.contentHash.toHex());
+  const copy = join(work, 'outage.txt');
+  await cli(['--json', 'records', 'get', String(id), '-o', copy, ...as('Charlie'), ...node()]);
+  assert.ok(readFileSync(copy).equals(text));
+
+  // A store that answers 500 and one that hangs: retried with backoff and reported, while
+  // a record for the working store goes through; the operator drops the two.
+  const erring = await startBadStore('error');
+  const hanging = await startBadStore('hang');
+  try {
+    const bad = await ingest(Buffer.from('Record for a store that answers 500.'), ['en', 'bad-store'], erring.url);
+    const slow = await ingest(Buffer.from('Record for a store that never answers.'), ['en', 'bad-store'], hanging.url);
+    const good = await ingest(Buffer.from('Record for the working store, queued last.'), ['en', 'bad-store']);
+    await waitFor('the good upload', async () => !(await queued(good.slot)), 240_000, 1000);
+    const [erred, hung] = await waitFor('two failed upload attempts each', async () => {
+      const items = await Promise.all([queued(bad.slot), queued(slow.slot)]);
+      return items.every((item) => item?.uploadAttempts >= 2) && items;
+    }, 240_000, 1000);
+    assert.equal(erred.lastStatus, 500);
+    assert.equal(hung.lastStatus, 0);
+    assert.ok(erring.requests >= 2 && hanging.requests >= 2, `${erring.requests}, ${hanging.requests}`);
+    assert.ok(erred.nextUploadAt > 0);
+    assert.match(hospital().output, /upload of record #\d+ failed \(500: the disk is on fire\)/);
+    for (const item of [bad, slow]) {
+      await cli(['records', 'drop', String(item.slot), '--node', hospital().wsUrl]);
+    }
+    await waitFor('the dropped items to leave', async () => (await hospital().rpc('medchain_queue')).items.length === 0, 60_000, 1000);
+  } finally {
+    await erring.close();
+    await hanging.close();
+  }
 });

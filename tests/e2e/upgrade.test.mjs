@@ -5,9 +5,10 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 103 in Polkadot.js, all four nodes keep
-// producing and finalizing blocks, the migration ran (storage version 2, old records
-// carry `registeredBlock: null`, new ones their block), and every record, request, grant,
+// seat, applies it. Then: spec_version is 104 in Polkadot.js, all four nodes keep
+// producing and finalizing blocks, both migrations ran (storage version 3; old records
+// carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
+// `Keyed`), and every record, request, grant,
 // role, key and audit head from before reads exactly as it did, through Polkadot.js and
 // through the CLI's audit.
 
@@ -197,27 +198,29 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 103 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 103, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 103);
+  await waitFor('spec_version 104 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 104, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 104);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
   // runs, and migrates, from the block after the one that applied it.)
   for (const node of nodes) await waitForFinalized(node, upgradeBlock + 4, 90_000);
-  assert.equal(await recordsStorageVersion(), 2, 'the migration ran');
+  assert.equal(await recordsStorageVersion(), 3, 'the migrations ran');
 
   // A connection that lived through the upgrade reloads the metadata without the runtime
   // APIs (`api.call.medicalRecordsApi` is gone), so reconnect, as Apps does on a reload.
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 103);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 104);
 
-  // Everything from before reads as it did; old records gained `registeredBlock: null`.
+  // Everything from before reads as it did; old records gained `registeredBlock: null`
+  // and are marked as plain-hashed (registered before keyed commitments).
   const now = await snapshot(records, requests, [ferdie]);
   for (const id of records) {
-    const { registeredBlock, ...rest } = now.records[id];
+    const { registeredBlock, rawHashKind, ...rest } = now.records[id];
     assert.equal(registeredBlock, null, `record ${id} was registered before the chain kept the block`);
+    assert.equal(rawHashKind, 'Plain', `record ${id} keeps its plain raw_hash`);
     assert.deepEqual(rest, old.records[id], `record ${id} is unchanged`);
   }
   assert.deepEqual(
@@ -229,7 +232,9 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
 
   // The chain works on: a new record carries its block; the open request is voted on.
   const fourth = await register(charlie, 'Registered after the upgrade.');
-  assert.equal((await api.call.medicalRecordsApi.record(fourth.id)).unwrap().registeredBlock.unwrap().toNumber(), fourth.block);
+  const fresh = (await api.call.medicalRecordsApi.record(fourth.id)).unwrap();
+  assert.equal(fresh.registeredBlock.unwrap().toNumber(), fourth.block);
+  assert.equal(fresh.rawHashKind.toString(), 'Keyed');
   await sendAndInclude(api, api.tx.access.vote(open, true), alice);
   await sendAndFinalize(api, api.tx.access.vote(open, true), bob);
   assert.equal((await api.call.accessApi.request(open)).unwrap().status.type, 'Approved');

@@ -1,9 +1,10 @@
-// The off-chain worker on a --dev node: Alice's `medr` key is inserted over RPC, a
-// Chinese, an English and a mixed record are queued (two with `medchain_submitRaw`, one
-// with `medchain records ingest`), the worker compresses them in the runtime and
-// registers them; the `RecordRegistered` events carry the texts' hashes, the records
-// name the blobs the node serves with `medchain_getBlob`, and the CLI decompresses each
-// blob to the original bytes.
+// The off-chain worker on a --dev node: Alice's `medr` key is inserted over RPC and her
+// data-key root provisioned with the CLI, a Chinese, an English and a mixed record are
+// queued (two with `medchain_submitRaw`, one with `medchain records ingest`), the worker
+// compresses and seals them in the runtime and registers them; the `RecordRegistered`
+// events carry Alice's keyed commitments (never the texts' plain hashes), the records
+// name the sealed blobs the node serves with `medchain_getBlob`, and the owner's CLI
+// opens each blob to the original bytes.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,10 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex, hexToU8a, stringToU8a } from '@polkadot/util';
 import { cryptoWaitReady, blake2AsHex } from '@polkadot/util-crypto';
-import { startDevNode, waitFor, cliBinary, collectRegistrations } from '../lib/nodes.mjs';
+import { startDevNode, waitFor, waitForFinalizedRecord, cliBinary, runCli, collectRegistrations } from '../lib/nodes.mjs';
+
+/** Bytes a sealed blob adds to the compressed container (medchain-crypto, version 2). */
+const ENVELOPE_OVERHEAD = 77;
 
 const RECORDS = {
   zh: '患者，男，58岁。主诉：胸闷、气短三天，活动后加重。既往高血压病史十年。查体：血压一百五十/九十五毫米汞柱，'
@@ -55,6 +59,31 @@ after(async () => {
 });
 
 test('bad input is refused with a clear error, and nothing is queued', async () => {
+  // A location that is not a store's http(s) URL, and labels that look like personal data.
+  await assert.rejects(
+    node.rpc('medchain_submitRaw', [u8aToHex(stringToU8a('text')), ['en'], 's3://bucket/x', bob.address]),
+    /http:\/\/ or https:\/\/ URL/,
+  );
+  await assert.rejects(
+    node.rpc('medchain_submitRaw', [u8aToHex(stringToU8a('text')), ['tel 13812345678'], null, bob.address]),
+    /looks like a phone number/,
+  );
+  await assert.rejects(
+    node.rpc('medchain_submitRaw', [u8aToHex(stringToU8a('text')), ['11010519491231002X'], null, bob.address]),
+    /looks like a resident ID number/,
+  );
+  // Provisioning refuses a root that is not the `medr` key's, and an account without one.
+  await assert.rejects(
+    node.rpc('medchain_provisionWorker', [alice.address, '0x' + '11'.repeat(32)]),
+    /no `medr` key of that account/,
+  );
+  await node.rpc('author_insertKey', ['medr', '//Alice', u8aToHex(alice.publicKey)]);
+  await assert.rejects(
+    node.rpc('medchain_provisionWorker', [alice.address, '0x' + '11'.repeat(32)]),
+    /does not belong to the `medr` key's account/,
+  );
+  await assert.rejects(node.rpc('medchain_provisionWorker', [alice.address, '0x1234']), /32 bytes/);
+  assert.equal((await node.rpc('medchain_queue')).owner, null);
   await assert.rejects(
     node.rpc('medchain_submitRaw', [u8aToHex(stringToU8a('text')), [], null, bob.address]),
     /0 labels given/,
@@ -68,12 +97,17 @@ test('queued records are compressed, registered with their hashes and served byt
   // The node signs with a `medr` key; Alice holds the data-owner role in the dev genesis.
   await node.rpc('author_insertKey', ['medr', '//Alice', u8aToHex(alice.publicKey)]);
   assert.equal(await node.rpc('author_hasKey', [u8aToHex(alice.publicKey), 'medr']), true);
+  // The operator provisions Alice's data-key root (the node checks it against the key).
+  const provisioned = execFileSync(cliBinary(), ['records', 'provision-worker', '--suri', '//Alice', '--node', node.wsUrl]).toString();
+  assert.match(provisioned, new RegExp(`now works for ${alice.address}`));
+  assert.equal((await node.rpc('medchain_queue')).owner, alice.address);
 
   const hashes = {};
   for (const language of ['zh', 'en']) {
     const raw = stringToU8a(RECORDS[language]);
     const queued = await node.rpc('medchain_submitRaw', [u8aToHex(raw), [language, 'cardiology'], null, bob.address]);
-    assert.equal(queued.rawHash, blake2AsHex(raw, 256), 'the node reports the raw hash');
+    assert.match(queued.rawHash, /^0x[0-9a-f]{64}$/, 'the node reports the commitment');
+    assert.notEqual(queued.rawHash, blake2AsHex(raw, 256), 'never the plain hash of the text');
     hashes[language] = queued.rawHash;
   }
   const mixedFile = join(workdir, 'mixed.txt');
@@ -82,8 +116,8 @@ test('queued records are compressed, registered with their hashes and served byt
     'records', 'ingest', mixedFile, '--label', 'mixed', '--label', 'endocrinology',
     '--manager', bob.address, '--node', node.wsUrl,
   ]).toString();
-  hashes.mixed = blake2AsHex(stringToU8a(RECORDS.mixed), 256);
-  assert.match(printed, new RegExp(`raw_hash ${hashes.mixed}`));
+  hashes.mixed = printed.match(/raw_hash (0x[0-9a-f]{64})/)?.[1];
+  assert.ok(hashes.mixed, printed);
 
   await waitFor('three RecordRegistered events', () => Object.values(hashes).every((h) => registered.has(h)), 90_000, 500);
 
@@ -102,25 +136,29 @@ test('queued records are compressed, registered with their hashes and served byt
     const contentHash = record.input.contentHash.toHex();
     assert.equal(record.input.location.toUtf8(), `medchain-blob:${contentHash}`);
 
-    // The node serves the blob; its hash is the record's; the CLI restores the text.
+    // The node serves the sealed blob; its hash is the record's; it holds neither the
+    // text nor its container in the clear; the owner's CLI restores the text.
     const blob = hexToU8a(await node.rpc('medchain_getBlob', [contentHash]));
-    assert.equal(blob.length, event.compressedLen.toNumber());
+    assert.equal(blob.length, event.compressedLen.toNumber() + ENVELOPE_OVERHEAD);
     assert.equal(blake2AsHex(blob, 256), contentHash);
-    const blobFile = join(workdir, `${language}.mlzw`);
-    writeFileSync(blobFile, blob);
-    const restored = join(workdir, `${language}.out`);
-    execFileSync(cliBinary(), ['codec', 'decompress', blobFile, '-o', restored]);
-    assert.deepEqual(readFileSync(restored), Buffer.from(raw), `${language} byte-identical`);
+    assert.equal(Buffer.from(blob.subarray(0, 5)).toString('latin1'), 'MCB1\x02');
+    assert.ok(!Buffer.from(blob).includes(Buffer.from(raw.subarray(0, 24))), `${language}: text in the clear`);
 
     const fetched = join(workdir, `${language}.fetched`);
-    execFileSync(cliBinary(), ['records', 'blob', contentHash, '-o', fetched, '--node', node.wsUrl]);
-    assert.deepEqual(readFileSync(fetched), Buffer.from(raw));
+    await waitForFinalizedRecord(api, event.id);
+    execFileSync(cliBinary(), ['records', 'blob', String(event.id), '-o', fetched, '--suri', '//Alice', '--node', node.wsUrl]);
+    assert.deepEqual(readFileSync(fetched), Buffer.from(raw), `${language} byte-identical`);
   }
 
   // Registered items leave the queue; nothing is registered twice.
   await waitFor('the queue to empty', async () => (await node.rpc('medchain_queue')).items.length === 0, 30_000, 500);
   const live = await api.query.medicalRecords.recordsByOwner.keys(alice.address);
   assert.equal(live.length, 3);
+  // Without the owner's key the sealed blob is not opened.
+  const first = registered.get(hashes.zh).id.toString();
+  const nokey = await runCli(['records', 'blob', first, '-o', join(workdir, 'nokey.txt'), '--node', node.wsUrl]);
+  assert.notEqual(nokey.code, 0);
+  assert.match(nokey.stderr, /sealed: give --suri/);
   assert.equal(await node.rpc('medchain_getBlob', ['0x' + '00'.repeat(32)]), null);
 });
 

@@ -5,6 +5,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -352,9 +353,9 @@ export async function cli(args, options) {
  * Starts `medchain store serve` for `manager` (SS58) against `node`, keeping blobs in a
  * fresh directory; stopped by pid like the nodes.
  */
-export async function startStore({ manager, node, objects }) {
+export async function startStore({ manager, node, objects, port: fixedPort }) {
   const dir = objects ?? mkdtempSync(join(tmpdir(), 'medchain-store-'));
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child = spawn(cliBinary(), [
     'store', 'serve',
     '--manager', manager,
@@ -405,6 +406,46 @@ export async function startStore({ manager, node, objects }) {
     throw error;
   }
   return store;
+}
+
+/** Waits until record `id` is in the finalized state (what the CLI reads). */
+export function waitForFinalizedRecord(api, id, timeoutMs = 60_000) {
+  return waitFor(`record ${id} to be finalized`, async () => {
+    const head = await api.rpc.chain.getFinalizedHead();
+    return (await (await api.at(head)).query.medicalRecords.records(id)).isSome;
+  }, timeoutMs, 500);
+}
+
+/**
+ * A store that misbehaves, on a free port of 127.0.0.1 in this process: `error`
+ * answers every request with 500 and a JSON error; `hang` accepts every request and
+ * never answers. `requests` counts what reached it; `close()` stops it.
+ */
+export async function startBadStore(mode) {
+  const port = await freePort();
+  const sockets = new Set();
+  const server = createHttpServer((request, response) => {
+    bad.requests += 1;
+    request.resume();
+    if (mode === 'error') {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'the disk is on fire' }));
+    }
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolveListen) => server.listen(port, '127.0.0.1', resolveListen));
+  const bad = {
+    url: `http://127.0.0.1:${port}`,
+    requests: 0,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+  return bad;
 }
 
 /**

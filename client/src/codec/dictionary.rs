@@ -186,31 +186,3 @@ pub fn load_one(path: &Path) -> Result<Dictionary> {
     Dictionary::from_bytes(&bytes)
         .with_context(|| format!("{} is not a dictionary", path.display()))
 }
-
-/// The dictionaries a container needs, from the chain: none for a container that names
-/// none, else the registered one it names (its bytes from the preimage store).
-pub async fn for_container(
-    chain: &crate::chain::Chain,
-    container: &[u8],
-) -> Result<Vec<Dictionary>> {
-    let Some(id) = medchain_lzw::read_header(container)
-        .ok()
-        .and_then(|h| h.dictionary)
-    else {
-        return Ok(Vec::new());
-    };
-    let hash = subxt::utils::H256(id);
-    let bytes = chain.dictionary_bytes(&hash).await?.ok_or_else(|| {
-        anyhow::anyhow!(
-            "the blob needs the primed dictionary 0x{}, which the chain has not registered",
-            medchain_lzw::hex32(&id)
-        )
-    })?;
-    let dictionary = Dictionary::from_bytes(&bytes).with_context(|| {
-        format!(
-            "the chain's dictionary 0x{} is not a dictionary",
-            medchain_lzw::hex32(&id)
-        )
-    })?;
-    Ok(vec![dictionary])
-}

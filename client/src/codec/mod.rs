@@ -14,8 +14,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use medchain_lzw::{stream, Dictionary, FullPolicy, Mode, Options, TextEncoding};
 
 /// Files up to this size are compressed in one piece (best ratio); larger files and
-/// stdin go through the streaming API, whose memory is bounded by one frame.
-const ONE_SHOT_FILE_LIMIT: u64 = 64 << 20;
+/// stdin go through the streaming API, whose memory is bounded by one frame. The same
+/// bound as records (`records put`, the node's worker).
+const ONE_SHOT_FILE_LIMIT: u64 = medchain_record::FRAMED_ABOVE_LEN as u64;
 
 #[derive(Subcommand)]
 pub enum CodecCommand {
@@ -260,39 +261,6 @@ fn with_sink(
     }
 }
 
-/// Compresses text held in memory: one container up to [`ONE_SHOT_FILE_LIMIT`], the
-/// framed streaming container beyond (as `medchain codec compress` does for files).
-pub fn compress_bytes(data: &[u8], options: &Options) -> Result<Vec<u8>> {
-    if data.len() as u64 <= ONE_SHOT_FILE_LIMIT {
-        return Ok(medchain_lzw::compress(data, options)?);
-    }
-    let mut packed = Vec::with_capacity(data.len() / 2);
-    stream::io::compress(data, &mut packed, *options)?;
-    Ok(packed)
-}
-
-/// Decompresses a container of either kind held in memory, refusing to produce more
-/// than `limit` bytes (a record's `raw_len`), so a hostile container cannot exhaust
-/// memory. A container that names a primed dictionary is decoded with the one of
-/// `dictionaries` that has its id.
-pub fn decompress_bytes(
-    container: &[u8],
-    limit: usize,
-    dictionaries: &[Dictionary],
-) -> Result<Vec<u8>> {
-    if medchain_lzw::read_header(container).is_ok_and(|h| h.dictionary.is_some()) {
-        let refs: Vec<&Dictionary> = dictionaries.iter().collect();
-        return medchain_lzw::decompress_with(container, &refs, limit).map_err(|e| {
-            anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}")
-        });
-    }
-    let mut text = Vec::with_capacity(limit.min(container.len().saturating_mul(4)));
-    stream::io::decompress(container, &mut text, limit).map_err(|e| {
-        anyhow::anyhow!("cannot decompress (corrupt, or longer than {limit} bytes): {e}")
-    })?;
-    Ok(text)
-}
-
 fn compress(
     input: &Path,
     output: &Path,
@@ -346,21 +314,6 @@ fn decompress(input: &Path, output: &Path, dictionaries: &[Dictionary], force: b
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn in_memory_round_trip_is_bounded_by_the_expected_length() {
-        let text = "患者男，45岁，主诉胸痛3小时。ECG: ST elevation. ".repeat(200);
-        let packed = compress_bytes(text.as_bytes(), &Options::default()).unwrap();
-        assert_eq!(
-            decompress_bytes(&packed, text.len(), &[]).unwrap(),
-            text.as_bytes()
-        );
-        let refused = decompress_bytes(&packed, text.len() - 1, &[]).unwrap_err();
-        assert!(
-            refused.to_string().contains("cannot decompress"),
-            "{refused}"
-        );
-    }
 
     /// Files written by `train` are read back by `compress --dict` and `decompress
     /// --dict`; a container that names a dictionary says which one when it is missing or
@@ -423,7 +376,7 @@ mod tests {
         .to_string();
         assert!(wrong.contains("none of the 1 supplied"), "{wrong}");
         assert_eq!(
-            decompress_bytes(&container, text.len(), &[dict]).unwrap(),
+            medchain_lzw::decompress_with(&container, &[&dict], text.len()).unwrap(),
             text.as_bytes()
         );
         fs::remove_dir_all(&dir).unwrap();

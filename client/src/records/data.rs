@@ -10,7 +10,9 @@ use std::{
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use clap::Args;
-use medchain_crypto::{blake2_256, open, seal, KeyBinding};
+use medchain_crypto::{DataKey, KeyBinding};
+use medchain_lzw::{Dictionary, Options};
+use medchain_record::{open_record, seal_record, OpenError, RecordFacts};
 use medchain_store::{protocol::to_hex, StoreClient};
 use subxt::{
     dynamic::{self, Value},
@@ -18,9 +20,9 @@ use subxt::{
 };
 
 use crate::{
-    account::{address_of, AccountArgs},
-    chain::{call, Chain, DEFAULT_NODE},
-    codec::{compress_bytes, decompress_bytes, CodecArgs},
+    account::{address_of, Account, AccountArgs},
+    chain::{call, Chain, Record, DEFAULT_NODE},
+    codec::{dictionary::load_one, CodecArgs},
     output::Output,
 };
 
@@ -35,6 +37,11 @@ pub struct PutArgs {
     /// manager account and this URL as its location.
     #[arg(long)]
     manager: String,
+    /// The primed dictionary: `auto` (the chain's newest active dictionary of the text's
+    /// language, as the node's worker picks it; used only when it makes the record
+    /// smaller), `none`, or a dictionary file that the chain has registered.
+    #[arg(long = "dict", value_name = "auto|none|FILE", value_parser = parse_dict, default_value = "auto")]
+    dict: DictChoice,
     #[command(flatten)]
     codec: CodecArgs,
     #[command(flatten)]
@@ -42,6 +49,58 @@ pub struct PutArgs {
     /// The node's RPC endpoint.
     #[arg(long, default_value = DEFAULT_NODE)]
     node: String,
+}
+
+/// Which primed dictionary `records put` offers the codec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DictChoice {
+    /// The chain's newest active dictionary of the text's language.
+    Auto,
+    /// None.
+    None,
+    /// This file (the chain must have registered it).
+    File(PathBuf),
+}
+
+fn parse_dict(text: &str) -> Result<DictChoice, String> {
+    Ok(match text {
+        "auto" => DictChoice::Auto,
+        "none" => DictChoice::None,
+        "" => return Err("give auto, none or a dictionary file".into()),
+        path => DictChoice::File(PathBuf::from(path)),
+    })
+}
+
+/// The dictionary to offer for `raw`: only ones the chain has registered, since the
+/// chain refuses a record naming any other.
+async fn choose_dictionary(
+    chain: &Chain,
+    choice: &DictChoice,
+    raw: &[u8],
+    options: &Options,
+) -> Result<Option<Dictionary>> {
+    match choice {
+        DictChoice::None => Ok(None),
+        DictChoice::Auto => {
+            let language = medchain_record::language_of(raw, options);
+            match chain.active_dictionary(language).await? {
+                Some(id) => Ok(Some(registered_dictionary(chain, &id).await?)),
+                None => Ok(None),
+            }
+        }
+        DictChoice::File(path) => {
+            let dictionary = load_one(path)?;
+            let id = H256(dictionary.id());
+            if chain.dictionary_bytes(&id).await?.is_none() {
+                bail!(
+                    "{} (dictionary {id:?}) is not registered on this chain, which refuses \
+                     records naming it; use --dict auto or none, or ask the council to register it",
+                    path.display()
+                );
+            }
+            Ok(Some(dictionary))
+        }
+    }
 }
 
 #[derive(Args)]
@@ -79,13 +138,18 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
 
     let raw =
         fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let raw_hash = blake2_256(&raw);
+    let options = args.codec.options();
+    let dictionary = choose_dictionary(&chain, &args.dict, &raw, &options).await?;
     let step = out.step("compressing and sealing");
-    let container = compress_bytes(&raw, &args.codec.options())?;
-    let method = medchain_lzw::read_header(&container)?.method;
-    let key = account.keys().data_key(&raw_hash);
-    let blob = Bytes::from(seal(&key, &raw_hash, &container));
-    let content_hash = blake2_256(&blob);
+    let sealed = seal_record(
+        account.keys().data_root(),
+        &raw,
+        &options,
+        dictionary.as_ref(),
+    )?;
+    let (raw_hash, content_hash) = (sealed.raw_hash, sealed.content_hash);
+    let method = sealed.method;
+    let blob = Bytes::from(sealed.blob);
     step.finish_and_clear();
     let sealed_at = started.elapsed();
     if blob.len() as u64 > info.max_blob_bytes {
@@ -109,7 +173,7 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
             if found.input.content_hash.0 != content_hash {
                 bail!(
                     "you registered this text already as record {id}, with another blob \
-                     (other codec options?); get it with `medchain records get {id}`"
+                     (other codec options or dictionary?); get it with `medchain records get {id}`"
                 );
             }
             (id, None)
@@ -119,12 +183,15 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
                 ("raw_hash", call::bytes(raw_hash)),
                 ("content_hash", call::bytes(content_hash)),
                 ("raw_len", call::u64(raw.len() as u64)),
-                ("compressed_len", call::u64(container.len() as u64)),
+                ("compressed_len", call::u64(sealed.compressed_len)),
                 (
                     "codec",
                     Value::named_composite([
                         ("method", Value::unnamed_variant(method_name(method), [])),
-                        ("dictionary", call::option(None)),
+                        (
+                            "dictionary",
+                            call::option(sealed.dictionary.map(call::bytes)),
+                        ),
                     ]),
                 ),
                 (
@@ -164,19 +231,21 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
             "raw_hash": to_hex(&raw_hash),
             "content_hash": to_hex(&content_hash),
             "raw_len": raw.len(),
-            "compressed_len": container.len(),
+            "compressed_len": sealed.compressed_len,
             "blob_len": blob.len(),
             "method": method_name(method),
+            "dictionary": sealed.dictionary.map(|id| to_hex(&id)),
             "registered_in_block": block,
             "uploaded": stored.created,
             "seconds": { "compress_seal": sealed_at.as_secs_f64(), "register": (registered_at - sealed_at).as_secs_f64(), "upload": (total - registered_at).as_secs_f64(), "total": total.as_secs_f64() },
         }),
         || {
             format!(
-                "record {record}: {} bytes → {} compressed ({:.3}), sealed {} bytes, {} at {}",
+                "record {record}: {} bytes → {} compressed ({:.3}{}), sealed {} bytes, {} at {}",
                 raw.len(),
-                container.len(),
-                container.len() as f64 / raw.len().max(1) as f64,
+                sealed.compressed_len,
+                sealed.compressed_len as f64 / raw.len().max(1) as f64,
+                if sealed.dictionary.is_some() { ", primed" } else { "" },
                 blob.len(),
                 if stored.created { "uploaded" } else { "already held" },
                 store.base()
@@ -205,7 +274,7 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
             "record {} is kept at {location:?}, not in a store; if your node's worker holds it, \
              use `medchain records blob {}`",
             args.record,
-            to_hex(&record.input.content_hash.0)
+            args.record
         ),
     };
 
@@ -227,52 +296,8 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
         .await?;
     bar.finish_and_clear();
 
-    let content_hash = blake2_256(&blob);
-    if content_hash != record.input.content_hash.0 {
-        bail!(
-            "record {}: the blob from {base} hashes to {}, the chain says {}: it was altered \
-             or damaged; nothing written",
-            args.record,
-            to_hex(&content_hash),
-            to_hex(&record.input.content_hash.0)
-        );
-    }
-    let raw_hash = record.input.raw_hash.0;
-    let key = if record.owner == account.id() {
-        account.keys().data_key(&raw_hash)
-    } else {
-        let grant = chain
-            .grant(args.record, &account.id())
-            .await?
-            .ok_or_else(|| anyhow!("no key was delivered to you for record {}", args.record))?;
-        account
-            .keys()
-            .unwrap_key(
-                &grant.wrapped_key,
-                &KeyBinding {
-                    record: args.record,
-                    content_hash,
-                },
-            )
-            .map_err(|e| {
-                anyhow!(
-                    "cannot open the key delivered for record {}: {e}",
-                    args.record
-                )
-            })?
-    };
-    let container = open(&key, &raw_hash, &blob)
-        .map_err(|e| anyhow!("cannot open record {}'s blob: {e}", args.record))?;
-    let limit = usize::try_from(record.input.raw_len)
-        .map_err(|_| anyhow!("record {} is too large for this machine", args.record))?;
-    let dictionaries = crate::codec::dictionary::for_container(&chain, &container).await?;
-    let raw = decompress_bytes(&container, limit, &dictionaries)?;
-    if blake2_256(&raw) != raw_hash || raw.len() as u64 != record.input.raw_len {
-        bail!(
-            "record {}: the decompressed text does not match the chain's raw_hash and length; nothing written",
-            args.record
-        );
-    }
+    let raw = open_blob(&chain, Some(&account), args.record, &record, &blob, &base).await?;
+    let (raw_hash, content_hash) = (record.input.raw_hash.0, record.input.content_hash.0);
     write_atomically(&args.output, &raw)?;
     out.emit(
         serde_json::json!({
@@ -296,6 +321,96 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     Ok(())
 }
 
+/// The text of record `id` from `blob` (fetched from `source`), checked against the
+/// chain: a sealed blob opened with `account`'s key for it (the owner's own, or the one
+/// delivered to a demander), or a bare container that a node's worker kept before
+/// records were sealed. Fails, naming the fault, on anything else.
+pub(super) async fn open_blob(
+    chain: &Chain,
+    account: Option<&Account>,
+    id: u64,
+    record: &Record,
+    blob: &[u8],
+    source: &str,
+) -> Result<Vec<u8>> {
+    let facts = RecordFacts {
+        raw_hash: record.input.raw_hash.0,
+        content_hash: record.input.content_hash.0,
+        raw_len: record.input.raw_len,
+    };
+    let dictionaries = match record.input.codec.dictionary {
+        Some(id) => vec![registered_dictionary(chain, &id).await?],
+        None => Vec::new(),
+    };
+    let refs: Vec<&Dictionary> = dictionaries.iter().collect();
+    let opened = if medchain_record::is_sealed(blob) {
+        let account = account.ok_or_else(|| {
+            anyhow!(
+                "record {id}'s blob is sealed: give --suri or --key-file (its owner, or a \
+                 demander it was delivered to)"
+            )
+        })?;
+        let key = data_key_for(chain, account, id, record, &facts).await?;
+        open_record(&key, &facts, blob, &refs)
+    } else {
+        medchain_record::open_bare_record(&facts, blob, &refs)
+    };
+    opened.map_err(|e| match e {
+        OpenError::ContentMismatch => anyhow!(
+            "record {id}: the blob from {source} hashes to {}, the chain says {}: it was \
+             altered or damaged; nothing written",
+            to_hex(&medchain_record::blake2_256(blob)),
+            to_hex(&facts.content_hash)
+        ),
+        OpenError::RawMismatch => anyhow!(
+            "record {id}: the decompressed text does not match the chain's raw_hash and \
+             length; nothing written"
+        ),
+        other => anyhow!("cannot open record {id}'s blob: {other}; nothing written"),
+    })
+}
+
+/// `account`'s data key of record `id`: derived by its owner, unwrapped from the grant
+/// by a demander.
+async fn data_key_for(
+    chain: &Chain,
+    account: &Account,
+    id: u64,
+    record: &Record,
+    facts: &RecordFacts,
+) -> Result<DataKey> {
+    if record.owner == account.id() {
+        return Ok(account.keys().data_root().data_key(&facts.raw_hash));
+    }
+    let grant = chain
+        .grant(id, &account.id())
+        .await?
+        .ok_or_else(|| anyhow!("no key was delivered to you for record {id}"))?;
+    account
+        .keys()
+        .unwrap_key(
+            &grant.wrapped_key,
+            &KeyBinding {
+                record: id,
+                content_hash: facts.content_hash,
+            },
+        )
+        .map_err(|e| anyhow!("cannot open the key delivered for record {id}: {e}"))
+}
+
+/// The registered dictionary `id`, from the chain (checked against its id).
+async fn registered_dictionary(chain: &Chain, id: &H256) -> Result<Dictionary> {
+    let bytes = chain.dictionary_bytes(id).await?.ok_or_else(|| {
+        anyhow!("the record names dictionary {id:?}, which the chain has not registered")
+    })?;
+    let dictionary = Dictionary::from_bytes(&bytes)
+        .with_context(|| format!("the chain's dictionary {id:?} is not a dictionary"))?;
+    if dictionary.id() != id.0 {
+        bail!("the chain's dictionary {id:?} does not hash to its id");
+    }
+    Ok(dictionary)
+}
+
 /// The `CodecMethod` variant (by name, as the runtime's metadata has it) of a container.
 fn method_name(method: medchain_lzw::Method) -> &'static str {
     match method {
@@ -309,7 +424,7 @@ fn method_name(method: medchain_lzw::Method) -> &'static str {
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
 /// failure never leaves half a record behind.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -1,15 +1,17 @@
 //! `medchain records …`: a data owner's and a demander's records.
 //!
 //! Through a data manager's store and the chain ([`data`], [`browse`]):
-//! - `put FILE --label L… --manager URL` — compress, hash, seal with the record's data
-//!   key, register on-chain, upload to the store; prints the record id.
+//! - `put FILE --label L… --manager URL [--dict auto|none|FILE]` — compress (with the
+//!   chain's dictionary), commit, seal with the record's data key, register on-chain,
+//!   upload to the store; prints the record id. The node's worker runs the same pipeline
+//!   (`medchain-record`).
 //! - `get RECORD -o FILE` — download from the store, check `content_hash`, open with
 //!   your data key (the owner's own, or the one delivered to you), decompress, check
 //!   `raw_hash`; writes the original bytes.
 //! - `list [--owner A] [--label L]` and `audit RECORD` (events and the audit-head check).
 //!
-//! Through your own node's off-chain worker ([`worker`]): `ingest`, `queue`, `drop`,
-//! `blob`.
+//! Through your own node's off-chain worker ([`worker`]): `provision-worker`, `ingest`,
+//! `queue`, `drop`, `blob`.
 
 mod browse;
 mod data;
@@ -30,13 +32,17 @@ pub enum RecordsCommand {
     List(browse::ListArgs),
     /// Export a record's on-chain history and check it against its audit head.
     Audit(browse::AuditArgs),
-    /// Queue files as raw records on your node; its off-chain worker registers them.
+    /// Provision your node's off-chain worker with the data owner it works for.
+    ProvisionWorker(worker::ProvisionArgs),
+    /// Queue files as raw records on your node; its off-chain worker seals, registers and
+    /// uploads them.
     Ingest(worker::IngestArgs),
     /// Show your node's ingestion queue.
     Queue(worker::NodeArg),
     /// Ask your node's worker to drop a queued record (by slot, as `queue` shows it).
     Drop(worker::DropArgs),
-    /// Fetch a blob your node holds and write the original text (or the container).
+    /// Fetch the blob your node holds of a record and write the original text (or the
+    /// sealed blob).
     Blob(worker::BlobArgs),
 }
 
@@ -52,6 +58,7 @@ pub fn run(command: RecordsCommand, out: &Output) -> Result<()> {
             RecordsCommand::Get(args) => data::get(args, out).await,
             RecordsCommand::List(args) => browse::list(args, out).await,
             RecordsCommand::Audit(args) => browse::audit(args, out).await,
+            RecordsCommand::ProvisionWorker(args) => worker::provision(args).await,
             RecordsCommand::Ingest(args) => worker::ingest(args).await,
             RecordsCommand::Queue(args) => worker::queue(args).await,
             RecordsCommand::Drop(args) => worker::drop_queued(args).await,

@@ -1,16 +1,21 @@
-//! `medchain records ingest|queue|drop|blob`: hand raw records to your own node's off-chain worker and read
-//! what it holds, over the node's `medchain_*` RPC (unsafe methods: your node's localhost
-//! endpoint, or one started with `--rpc-methods unsafe`).
+//! `medchain records provision-worker|ingest|queue|drop|blob`: hand raw records to your
+//! own node's off-chain worker and read what it holds, over the node's `medchain_*` RPC
+//! (unsafe methods: your node's localhost endpoint, or one started with `--rpc-methods
+//! unsafe`).
 //!
-//! - `ingest FILE... --label L --manager ACCOUNT [--location LOC]` queues each file as one
-//!   record; the worker compresses, stores and registers it (signed with the node's `medr`
-//!   key). Prints one line per file: its slot and `raw_hash`, which the chain's
-//!   `RecordRegistered` event repeats.
-//! - `queue` prints the queue and each item's progress.
+//! - `provision-worker --suri …` tells the worker which data owner it works for and gives
+//!   it that owner's data-key root (the node checks it against the owner's `medr` key in
+//!   its keystore); nothing is sealed or registered before.
+//! - `ingest FILE... --label L --manager ACCOUNT [--location URL]` queues each file as one
+//!   record; the worker compresses, seals, registers (signed with the node's `medr` key)
+//!   and uploads it to the store at `URL` (default: it stays in the node's own store).
+//!   Prints one line per file: its slot and `raw_hash` (the owner's keyed commitment),
+//!   which the chain's `RecordRegistered` event repeats.
+//! - `queue` prints the provisioned owner, the queue and each item's progress.
 //! - `drop SLOT` asks the worker to drop a queued record (one that stalled, or is not
 //!   wanted any more).
-//! - `blob CONTENT_HASH -o FILE [--compressed]` fetches a blob the node holds and writes
-//!   the original text (or the container as stored).
+//! - `blob RECORD -o FILE [--compressed]` fetches the blob the node holds of a record and
+//!   writes the original text (opened with `--suri`'s key) or the sealed blob as stored.
 
 use std::{fs, path::PathBuf};
 
@@ -23,6 +28,12 @@ use jsonrpsee::{
 };
 use medchain_store::protocol::to_hex;
 use serde_json::Value;
+
+use crate::{
+    account::AccountArgs,
+    chain::Chain,
+    records::data::{open_blob, write_atomically},
+};
 
 /// Where the node listens by default (a dev node's RPC).
 const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
@@ -47,7 +58,8 @@ pub struct IngestArgs {
     /// The data manager that keeps and serves the blobs (SS58 address).
     #[arg(long)]
     manager: String,
-    /// Where the manager keeps the blob; default: the node's own store
+    /// The data manager's store (`http://` or `https://` URL) the worker uploads the
+    /// sealed blob to; default: the blob stays in the node's own store
     /// (`medchain-blob:0x<content_hash>`).
     #[arg(long)]
     location: Option<String>,
@@ -65,17 +77,30 @@ pub struct DropArgs {
 
 #[derive(Args)]
 pub struct BlobArgs {
-    /// The blob's `content_hash` (0x + 64 hex digits), as in the record.
-    content_hash: String,
+    /// The record whose blob the node holds.
+    record: u64,
     /// Output file.
     #[arg(short, long)]
     output: PathBuf,
-    /// Write the compressed container as stored, not the original text.
+    /// Write the blob as the node keeps it (sealed), not the original text.
     #[arg(long)]
     compressed: bool,
     /// Overwrite the output file if it exists.
     #[arg(short, long)]
     force: bool,
+    /// Who opens it (the record's owner, or a demander it was delivered to); not needed
+    /// with `--compressed` or for blobs kept before records were sealed.
+    #[command(flatten)]
+    account: AccountArgs,
+    #[command(flatten)]
+    node: NodeArg,
+}
+
+#[derive(Args)]
+pub struct ProvisionArgs {
+    /// The data owner the worker works for: its `medr` key must be in the node's keystore.
+    #[command(flatten)]
+    account: AccountArgs,
     #[command(flatten)]
     node: NodeArg,
 }
@@ -117,7 +142,9 @@ pub async fn ingest(args: IngestArgs) -> Result<()> {
             "{}\tslot {}\traw_hash {}\t{} bytes",
             file.display(),
             queued["slot"],
-            queued["rawHash"].as_str().unwrap_or("?"),
+            queued["rawHash"]
+                .as_str()
+                .unwrap_or("- (no owner provisioned: `medchain records provision-worker`)"),
             raw.len()
         );
     }
@@ -131,6 +158,13 @@ pub async fn queue(args: NodeArg) -> Result<()> {
         .await
         .context("the node refused medchain_queue")?;
     let items = status["items"].as_array().cloned().unwrap_or_default();
+    match status["owner"].as_str() {
+        Some(owner) => println!("worker provisioned for {owner}"),
+        None => println!(
+            "no data owner provisioned: nothing is sealed or registered \
+             (`medchain records provision-worker`)"
+        ),
+    }
     println!(
         "{} items, {} bytes queued (slots {}..{})",
         items.len(),
@@ -140,7 +174,7 @@ pub async fn queue(args: NodeArg) -> Result<()> {
     );
     for item in items {
         println!(
-            "slot {}\t{}\t{} bytes\tlabels {}\traw_hash {}\tattempts {}{}",
+            "slot {}\t{}\t{} bytes\tlabels {}\traw_hash {}\tattempts {}{}{}",
             item["slot"],
             item["state"].as_str().unwrap_or("?"),
             item["rawLen"],
@@ -150,6 +184,20 @@ pub async fn queue(args: NodeArg) -> Result<()> {
             item["record"]
                 .as_u64()
                 .map(|id| format!("\trecord #{id}"))
+                .unwrap_or_default(),
+            item["uploadAttempts"]
+                .as_u64()
+                .map(|n| format!(
+                    "\tuploads tried {n}, last answer {}, next at block {}",
+                    item["lastStatus"]
+                        .as_u64()
+                        .map_or("-".to_string(), |s| if s == 0 {
+                            "none".into()
+                        } else {
+                            s.to_string()
+                        }),
+                    item["nextUploadAt"]
+                ))
                 .unwrap_or_default(),
         );
     }
@@ -169,42 +217,65 @@ pub async fn drop_queued(args: DropArgs) -> Result<()> {
     Ok(())
 }
 
+pub async fn provision(args: ProvisionArgs) -> Result<()> {
+    let account = args.account.load()?;
+    let client = connect(&args.node.node).await?;
+    let answer: Value = client
+        .request(
+            "medchain_provisionWorker",
+            rpc_params![
+                account.address(),
+                to_hex(account.keys().data_root().as_bytes())
+            ],
+        )
+        .await
+        .context("the node refused to provision its worker")?;
+    println!(
+        "the worker of {} {} for {}: it compresses, seals, registers and uploads its records",
+        args.node.node,
+        if answer["unchanged"].as_bool() == Some(true) {
+            "already works"
+        } else {
+            "now works"
+        },
+        account.address()
+    );
+    Ok(())
+}
+
 pub async fn blob(args: BlobArgs) -> Result<()> {
-    if from_hex(&args.content_hash)?.len() != 32 {
-        bail!("a content hash has 32 bytes (0x + 64 hex digits)");
-    }
     if args.output.exists() && !args.force {
         bail!("{} exists (use --force)", args.output.display());
     }
+    let account = args.account.load_optional()?;
+    let chain = Chain::connect(&args.node.node).await?;
+    let record = chain.existing_record(args.record).await?;
     let client = connect(&args.node.node).await?;
     let blob: Option<String> = client
-        .request("medchain_getBlob", rpc_params![&args.content_hash])
+        .request(
+            "medchain_getBlob",
+            rpc_params![to_hex(&record.input.content_hash.0)],
+        )
         .await
         .context("the node refused medchain_getBlob")?;
     let Some(blob) = blob else {
-        bail!("the node holds no blob {}", args.content_hash);
+        bail!("the node holds no blob of record {}", args.record);
     };
-    let container = from_hex(&blob)?;
+    let blob = from_hex(&blob)?;
     let bytes = if args.compressed {
-        container
+        blob
     } else {
-        // A blob compressed with a primed dictionary is decoded with the chain's copy.
-        let dictionaries = match medchain_lzw::read_header(&container) {
-            Ok(header) if header.dictionary.is_some() => {
-                let chain = crate::chain::Chain::connect(&args.node.node).await?;
-                crate::codec::dictionary::for_container(&chain, &container).await?
-            }
-            _ => Vec::new(),
-        };
-        crate::codec::decompress_bytes(
-            &container,
-            medchain_lzw::DEFAULT_OUTPUT_LIMIT,
-            &dictionaries,
+        open_blob(
+            &chain,
+            account.as_ref(),
+            args.record,
+            &record,
+            &blob,
+            &args.node.node,
         )
-        .context("the blob does not decompress")?
+        .await?
     };
-    fs::write(&args.output, &bytes)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    write_atomically(&args.output, &bytes)?;
     println!("{}\t{} bytes", args.output.display(), bytes.len());
     Ok(())
 }

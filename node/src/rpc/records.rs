@@ -1,34 +1,46 @@
 //! `medchain_*` RPC methods: the operator's door to this node's off-chain worker.
 //!
+//! - `medchain_provisionWorker(account, dataRoot)` tells the worker which data owner it
+//!   works for and gives it that owner's data-key root (kept in the node's persistent
+//!   local storage, never on-chain). Refused unless the keystore holds the account's
+//!   `medr` key and the root is the one derived from that key's secret, and while
+//!   records of another owner are queued.
 //! - `medchain_submitRaw(raw, labels, location?, manager)` queues a raw record in the
-//!   node's persistent off-chain storage; the worker compresses and registers it.
-//! - `medchain_getBlob(contentHash)` returns a compressed blob the node holds.
-//! - `medchain_queue()` shows the queue: each item's slot, size, labels and progress.
+//!   node's persistent off-chain storage; the worker compresses, seals, registers and
+//!   uploads it.
+//! - `medchain_getBlob(contentHash)` returns a sealed blob the node holds.
+//! - `medchain_queue()` shows the provisioned owner and the queue: each item's slot,
+//!   size, labels and progress, uploads included.
 //! - `medchain_dropQueued(slot)` asks the worker to drop a record at its next run (one
-//!   that cannot register, or is not wanted any more).
+//!   that cannot register or upload, or is not wanted any more).
 //!
-//! All four are unsafe RPC: the raw text and the blobs are the patient's data, so they
-//! are served only where unsafe methods are (by default the node's localhost listener;
-//! `--rpc-methods safe` turns them off, `--rpc-methods unsafe` exposes them).
+//! All five are unsafe RPC: the raw text, the blobs and the root are the patient's and
+//! the owner's secrets, so they are served only where unsafe methods are (by default the
+//! node's localhost listener; `--rpc-methods safe` turns them off, `--rpc-methods
+//! unsafe` exposes them).
 
 use std::sync::{Arc, Mutex};
 
-use codec::Decode;
+use codec::{Decode, Encode};
 use jsonrpsee::{
     core::RpcResult,
     proc_macros::rpc,
     types::{error::ErrorObject, ErrorObjectOwned},
     Extensions,
 };
+use medchain_crypto::{AccountKeys, DataKeyRoot};
 use medchain_primitives::offchain::{
-    blob_key, enqueue, queue_item_key, queue_state_key, request_drop, ItemState, QueueMeta,
-    QueuedItem, QueuedRecord, QUEUE_META_KEY,
+    blob_key, crypto::Pair as MedrPair, enqueue, provision_message, queue_item_key,
+    queue_state_key, request_drop, ItemState, QueueMeta, QueuedItem, QueuedRecord, WorkerOwner,
+    QUEUE_META_KEY, WORKER_OWNER_KEY,
 };
+use sc_keystore::LocalKeystore;
 use serde::{Deserialize, Serialize};
 use sp_core::{
     offchain::{OffchainStorage, STORAGE_PREFIX},
     Bytes, H256,
 };
+use zeroize::Zeroizing;
 
 /// Bytes given as hex (`0x` optional) with an even number of digits.
 ///
@@ -72,6 +84,7 @@ impl<'de> Deserialize<'de> for StrictHex {
 /// Error codes of the `medchain_*` methods.
 const INVALID_RECORD: i32 = 9001;
 const STORAGE_UNAVAILABLE: i32 = 9002;
+const PROVISION_REFUSED: i32 = 9003;
 
 /// What `medchain_submitRaw` answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,8 +92,9 @@ const STORAGE_UNAVAILABLE: i32 = 9002;
 pub struct Queued {
     /// The record's slot in the queue.
     pub slot: u64,
-    /// blake2-256 of the raw text: `RecordRegistered.raw_hash` once registered.
-    pub raw_hash: H256,
+    /// The provisioned owner's keyed commitment to the text: `RecordRegistered.raw_hash`
+    /// once registered. `null` while no owner is provisioned.
+    pub raw_hash: Option<H256>,
     /// Items in the queue now, this one included.
     pub queued: u64,
 }
@@ -92,14 +106,22 @@ pub struct QueueItem {
     pub slot: u64,
     pub raw_len: u64,
     pub labels: Vec<String>,
-    /// `queued` (not compressed yet), `prepared` (compressed, not submitted),
-    /// `submitted`, `registered` (on-chain, leaves the queue after a few blocks) or
-    /// `stalled` (registrations failed; see the node's log, then drop it).
+    /// `queued` (not compressed yet), `prepared` (compressed and sealed, not submitted),
+    /// `submitted`, `registered` (on-chain, confirmed after a few blocks), `uploading`
+    /// (its blob waits for the store), `upload-failing` (uploads keep failing; see
+    /// `lastStatus` and the node's log) or `stalled` (registrations failed; see the
+    /// node's log, then drop it).
     pub state: String,
     /// Registrations submitted so far.
     pub attempts: u8,
     /// The record, once registered.
     pub record: Option<u64>,
+    /// Uploads tried so far.
+    pub upload_attempts: Option<u16>,
+    /// The store's answer to the last upload (HTTP status; 0: no answer).
+    pub last_status: Option<u16>,
+    /// Block from which the next upload is tried.
+    pub next_upload_at: Option<u32>,
     pub raw_hash: Option<H256>,
     pub content_hash: Option<H256>,
     pub compressed_len: Option<u64>,
@@ -110,7 +132,10 @@ pub struct QueueItem {
 /// What `medchain_queue` answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueueStatus {
+pub struct QueueStatus<AccountId> {
+    /// The data owner the worker works for (`medchain_provisionWorker`); `null`: none,
+    /// and nothing is compressed, sealed or registered.
+    pub owner: Option<AccountId>,
     pub head: u64,
     pub tail: u64,
     pub bytes: u64,
@@ -133,14 +158,32 @@ pub trait RecordsApi<AccountId> {
     #[method(name = "medchain_getBlob", with_extensions)]
     fn get_blob(&self, content_hash: H256) -> RpcResult<Option<Bytes>>;
 
-    /// The ingestion queue.
+    /// The provisioned owner and the ingestion queue.
     #[method(name = "medchain_queue", with_extensions)]
-    fn queue(&self) -> RpcResult<QueueStatus>;
+    fn queue(&self) -> RpcResult<QueueStatus<AccountId>>;
+
+    /// Provisions the worker with the data owner `account` and its data-key root.
+    #[method(name = "medchain_provisionWorker", with_extensions)]
+    fn provision_worker(
+        &self,
+        account: AccountId,
+        data_root: StrictHex,
+    ) -> RpcResult<Provisioned<AccountId>>;
 
     /// Asks the worker to drop the record in `slot` at its next run; false if the slot
     /// holds none.
     #[method(name = "medchain_dropQueued", with_extensions)]
     fn drop_queued(&self, slot: u64) -> RpcResult<bool>;
+}
+
+/// What `medchain_provisionWorker` answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provisioned<AccountId> {
+    /// The data owner the worker works for now.
+    pub owner: AccountId,
+    /// Whether the same owner was provisioned already.
+    pub unchanged: bool,
 }
 
 /// The node's off-chain database behind the one lock that serialises appends, shared by
@@ -151,12 +194,18 @@ pub type SharedOffchainStorage<S> = Arc<Mutex<S>>;
 pub struct Records<S> {
     /// `None` when the node keeps no off-chain database.
     storage: Option<SharedOffchainStorage<S>>,
+    /// The node's keystore, where the `medr` keys are (`None`: none is kept).
+    keystore: Option<Arc<LocalKeystore>>,
 }
 
 impl<S> Records<S> {
-    /// Methods over `storage` (the backend's off-chain storage, shared).
-    pub fn new(storage: Option<SharedOffchainStorage<S>>) -> Self {
-        Self { storage }
+    /// Methods over `storage` (the backend's off-chain storage, shared) and the node's
+    /// keystore.
+    pub fn new(
+        storage: Option<SharedOffchainStorage<S>>,
+        keystore: Option<Arc<LocalKeystore>>,
+    ) -> Self {
+        Self { storage, keystore }
     }
 }
 
@@ -182,10 +231,45 @@ fn decoded<V: Decode, S: OffchainStorage>(storage: &S, key: &[u8]) -> Option<V> 
         .and_then(|bytes| V::decode(&mut &bytes[..]).ok())
 }
 
+/// The `medr` key of `account` in `keystore`, and its data-key root, derived from the
+/// key's secret exactly as the CLI derives it from the account's secret URI.
+fn medr_key_and_root(
+    keystore: &LocalKeystore,
+    account: &[u8],
+) -> Result<(MedrPair, DataKeyRoot), String> {
+    use sp_core::{crypto::ByteArray, Pair};
+    let public = <MedrPair as sp_core::crypto::Pair>::Public::from_slice(account)
+        .map_err(|_| "the account is not a 32-byte sr25519 public key".to_string())?;
+    let pair = keystore
+        .key_pair::<MedrPair>(&public)
+        .map_err(|e| format!("the keystore cannot be read: {e}"))?
+        .ok_or_else(|| {
+            "this node's keystore has no `medr` key of that account: insert it first \
+             (author_insertKey or `medchain-node key insert --key-type medr`)"
+                .to_string()
+        })?;
+    let mut secret = pair.to_raw_vec();
+    let root = AccountKeys::from_secret(&secret).data_root().clone();
+    zeroize_vec(&mut secret);
+    Ok((pair, root))
+}
+
+fn zeroize_vec(bytes: &mut [u8]) {
+    use sp_core::crypto::Zeroize;
+    bytes.zeroize();
+}
+
 impl<S, AccountId> RecordsApiServer<AccountId> for Records<S>
 where
     S: OffchainStorage + 'static,
-    AccountId: codec::Codec + Clone + Send + Sync + 'static + for<'de> Deserialize<'de>,
+    AccountId: codec::Codec
+        + Clone
+        + PartialEq
+        + Send
+        + Sync
+        + 'static
+        + Serialize
+        + for<'de> Deserialize<'de>,
 {
     fn submit_raw(
         &self,
@@ -202,8 +286,9 @@ where
             location: location.map(String::into_bytes).unwrap_or_default(),
             manager,
         };
-        let raw_hash = H256(sp_io::hashing::blake2_256(&record.raw));
         let mut storage = self.storage()?;
+        let raw_hash = decoded::<WorkerOwner<AccountId>, _>(&*storage, WORKER_OWNER_KEY)
+            .map(|owner| H256(DataKeyRoot::from_bytes(owner.data_root).commit(&record.raw)));
         let slot = enqueue(&mut *storage, STORAGE_PREFIX, &record)
             .map_err(|e| error(INVALID_RECORD, e.to_string()))?;
         let meta: QueueMeta = decoded(&*storage, QUEUE_META_KEY).unwrap_or_default();
@@ -222,9 +307,11 @@ where
             .map(Bytes))
     }
 
-    fn queue(&self, ext: &Extensions) -> RpcResult<QueueStatus> {
+    fn queue(&self, ext: &Extensions) -> RpcResult<QueueStatus<AccountId>> {
         sc_rpc_api::check_if_safe(ext)?;
         let storage = self.storage()?;
+        let owner = decoded::<WorkerOwner<AccountId>, _>(&*storage, WORKER_OWNER_KEY)
+            .map(|owner| owner.account);
         let meta: QueueMeta = decoded(&*storage, QUEUE_META_KEY).unwrap_or_default();
         let mut items = Vec::new();
         for slot in meta.head..meta.tail {
@@ -232,7 +319,9 @@ where
             else {
                 continue;
             };
-            let state: Option<ItemState<AccountId>> = decoded(&*storage, &queue_state_key(slot));
+            let state = storage
+                .get(STORAGE_PREFIX, &queue_state_key(slot))
+                .and_then(|bytes| ItemState::<AccountId>::decode_stored(&bytes));
             let prepared = state.as_ref().map(|s| *s.prepared());
             items.push(QueueItem {
                 slot,
@@ -248,7 +337,23 @@ where
                     _ => 0,
                 },
                 record: match &state {
-                    Some(ItemState::Seen { id, .. }) => Some(*id),
+                    Some(ItemState::Seen { id, .. } | ItemState::Uploading { id, .. }) => Some(*id),
+                    _ => None,
+                },
+                upload_attempts: match &state {
+                    Some(ItemState::Uploading { attempts, .. }) => Some(*attempts),
+                    _ => None,
+                },
+                last_status: match &state {
+                    Some(ItemState::Uploading {
+                        attempts,
+                        last_status,
+                        ..
+                    }) if *attempts > 0 => Some(*last_status),
+                    _ => None,
+                },
+                next_upload_at: match &state {
+                    Some(ItemState::Uploading { next_at, .. }) => Some(*next_at),
                     _ => None,
                 },
                 raw_hash: prepared.map(|p| p.raw_hash),
@@ -261,10 +366,66 @@ where
             });
         }
         Ok(QueueStatus {
+            owner,
             head: meta.head,
             tail: meta.tail,
             bytes: meta.bytes,
             items,
+        })
+    }
+
+    fn provision_worker(
+        &self,
+        ext: &Extensions,
+        account: AccountId,
+        data_root: StrictHex,
+    ) -> RpcResult<Provisioned<AccountId>> {
+        sc_rpc_api::check_if_safe(ext)?;
+        let refuse = |message: String| error(PROVISION_REFUSED, message);
+        let mut data_root = data_root;
+        let given: Zeroizing<[u8; 32]> = Zeroizing::new(
+            data_root
+                .0
+                .as_slice()
+                .try_into()
+                .map_err(|_| refuse("a data-key root has 32 bytes".into()))?,
+        );
+        zeroize_vec(&mut data_root.0);
+        let keystore = self
+            .keystore
+            .as_ref()
+            .ok_or_else(|| refuse("this node keeps no keystore".into()))?;
+        let (key, expected) = medr_key_and_root(keystore, &account.encode()).map_err(refuse)?;
+        if expected.as_bytes() != &*given {
+            return Err(refuse(
+                "this data-key root does not belong to the `medr` key's account (derive it \
+                 from the same secret as the key: `medchain records provision-worker --suri`)"
+                    .into(),
+            ));
+        }
+        let mut storage = self.storage()?;
+        let current = decoded::<WorkerOwner<AccountId>, _>(&*storage, WORKER_OWNER_KEY);
+        let unchanged = current.as_ref().is_some_and(|c| c.account == account);
+        let meta: QueueMeta = decoded(&*storage, QUEUE_META_KEY).unwrap_or_default();
+        if current.is_some() && !unchanged && !meta.is_empty() {
+            return Err(refuse(format!(
+                "{} records are queued for the owner provisioned now: let them register and \
+                 upload, or drop them (`medchain records drop`), before changing the owner",
+                meta.items
+            )));
+        }
+        // The worker uses the root only with this signature of the owner's key, so a
+        // value written by other means (`offchain_localStorageSet`) is not used.
+        let proof = sp_core::Pair::sign(&key, &provision_message(&account.encode(), &given));
+        let owner = WorkerOwner {
+            account: account.clone(),
+            data_root: *given,
+            proof: proof.encode(),
+        };
+        storage.set(STORAGE_PREFIX, WORKER_OWNER_KEY, &owner.encode());
+        Ok(Provisioned {
+            owner: account,
+            unchanged,
         })
     }
 

@@ -49,8 +49,14 @@ fn worst_input<T: Config>(manager: &T::AccountId, seed: u32) -> RecordInputOf<T>
     let labels: Vec<LabelOf<T>> = (0..T::MaxLabels::get())
         .map(|i| {
             // Distinct labels of full length that differ only in their last bytes, so
-            // that the duplicate-label check compares them whole.
-            let mut label = alloc::vec![b'l'; label_len.saturating_sub(4)];
+            // that the duplicate-label check compares them whole; "1 1 1 …" makes the
+            // personal-data check try every span of digit groups (and is no phone number).
+            let mut label: Vec<u8> = b"1 "
+                .iter()
+                .copied()
+                .cycle()
+                .take(label_len.saturating_sub(4))
+                .collect();
             label.extend_from_slice(&i.to_be_bytes());
             label.truncate(label_len);
             LabelOf::<T>::truncate_from(label)

@@ -86,8 +86,9 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
-    AuditLog, DictionaryInfo, DictionaryLanguage, IntegrityFault, Record, RecordId, RecordInput,
-    RecordProvider, RecordStatus, Role, RoleProvider,
+    labels::{self, PersonalData},
+    AuditLog, DictionaryInfo, DictionaryLanguage, IntegrityFault, RawHashKind, Record, RecordId,
+    RecordInput, RecordProvider, RecordStatus, Role, RoleProvider,
 };
 use sp_core::H256;
 use sp_runtime::{
@@ -136,11 +137,11 @@ impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::Mult
     type GenericSignature = sp_core::sr25519::Signature;
 }
 
-/// The storage layout version (see [`migrations`]). The dictionary registry
-/// ([`Dictionaries`], [`DictionaryCount`], [`ActiveDictionaries`]) added new items only,
-/// which start empty, and changed no existing one: it needs no migration and no new
-/// version.
-const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+/// The storage layout version (see [`migrations`]): 3 since `Record.raw_hash_kind`. The
+/// dictionary registry ([`Dictionaries`], [`DictionaryCount`], [`ActiveDictionaries`])
+/// added new items only, which start empty, and changed no existing one: it needed no
+/// migration and no new version.
+const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -384,6 +385,12 @@ pub mod pallet {
         UnknownDictionary,
         /// The dictionary is retired already.
         DictionaryAlreadyRetired,
+        /// A label looks like a Chinese resident ID number. Labels are public: never put
+        /// personal data in one.
+        LabelLooksLikeIdNumber,
+        /// A label looks like a phone number. Labels are public: never put personal data
+        /// in one.
+        LabelLooksLikePhoneNumber,
     }
 
     #[pallet::hooks]
@@ -719,6 +726,11 @@ impl<T: Config> Pallet<T> {
                 !input.labels[..i].contains(label),
                 Error::<T>::DuplicateLabel
             );
+            match labels::personal_data_in(label) {
+                Some(PersonalData::IdNumber) => Err(Error::<T>::LabelLooksLikeIdNumber)?,
+                Some(PersonalData::PhoneNumber) => Err(Error::<T>::LabelLooksLikePhoneNumber)?,
+                None => {}
+            }
         }
         if let Some(dictionary) = input.codec.dictionary {
             // A retired dictionary is allowed: a record compressed before it was retired
@@ -765,6 +777,7 @@ impl<T: Config> Pallet<T> {
                 registered_at: T::Time::now(),
                 deposit,
                 registered_block: Some(frame_system::Pallet::<T>::block_number()),
+                raw_hash_kind: RawHashKind::Keyed,
             },
         );
         Ok(id)

@@ -228,7 +228,7 @@ impl pallet_medical_records::Config for Test {
     type RecordDepositBase = RecordDepositBase;
     type ByteDeposit = ByteDeposit;
     type MaxLabels = ConstU32<4>;
-    type MaxLabelLen = ConstU32<16>;
+    type MaxLabelLen = ConstU32<24>;
     // Room for the worker's own locations (`medchain-blob:0x` + 64 hex digits).
     type MaxLocationLen = ConstU32<96>;
     type Roles = MockRoles;

@@ -293,6 +293,25 @@ fn register_record_refusals() {
             MedicalRecords::register_record(signed(OWNER), input(1, &["a", "b", "a"])),
             Error::<Test>::DuplicateLabel
         );
+        // Labels are public: ones that look like personal data are refused by name.
+        assert_noop!(
+            MedicalRecords::register_record(signed(OWNER), input(1, &["a", "11010519491231002X"])),
+            Error::<Test>::LabelLooksLikeIdNumber
+        );
+        assert_noop!(
+            MedicalRecords::register_record(signed(OWNER), input(1, &["138-1234-5678"])),
+            Error::<Test>::LabelLooksLikePhoneNumber
+        );
+        let mut amended = input(8, &["a"]);
+        assert_ok!(MedicalRecords::register_record(
+            signed(OWNER),
+            amended.clone()
+        ));
+        amended.labels = input(8, &["+86 13812345678"]).labels;
+        assert_noop!(
+            MedicalRecords::amend_record(signed(OWNER), NextRecordId::<Test>::get() - 1, amended),
+            Error::<Test>::LabelLooksLikePhoneNumber
+        );
         let mut nowhere = input(1, &["a"]);
         nowhere.location = Default::default();
         assert_noop!(
@@ -328,7 +347,7 @@ fn register_record_refusals() {
 fn oversized_inputs_do_not_decode() {
     // Bounds are part of the call's type: a label, a label list or a location over the
     // limit is refused when the transaction is decoded, before any dispatch.
-    let long_label = vec![b'x'; 17];
+    let long_label = vec![b'x'; 25];
     assert!(LabelOf::<Test>::try_from(long_label.clone()).is_err());
     let raw = (vec![long_label], b"loc".to_vec()).encode();
     assert!(<(LabelsOf<Test>, LocationOf<Test>)>::decode(&mut &raw[..]).is_err());
@@ -497,13 +516,13 @@ fn decodes(call: &[u8]) -> bool {
 
 #[test]
 fn hostile_oversized_labels_and_locations_do_not_decode_as_calls() {
-    // At the bounds (4 labels of 16 bytes, 96 bytes of location) the call decodes, so the
+    // At the bounds (4 labels of 24 bytes, 96 bytes of location) the call decodes, so the
     // refusals below are about the sizes alone.
     let labels = |n: usize, len: usize| (0..n).map(|i| vec![b'a' + i as u8; len]).collect();
     for previous in [None, Some(0)] {
         assert!(decodes(&encoded_call(
             previous,
-            labels(4, 16),
+            labels(4, 24),
             vec![b'l'; 96]
         )));
         // Too many labels, a label too long, a location too long.
@@ -514,7 +533,7 @@ fn hostile_oversized_labels_and_locations_do_not_decode_as_calls() {
         )));
         assert!(!decodes(&encoded_call(
             previous,
-            labels(1, 17),
+            labels(1, 25),
             b"l".to_vec()
         )));
         assert!(!decodes(&encoded_call(

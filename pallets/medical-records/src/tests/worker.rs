@@ -12,11 +12,13 @@ use frame_support::{
     traits::{Hooks, UnfilteredDispatchable},
 };
 use medchain_primitives::offchain::{
-    blob_key, enqueue, held_key, own_location, queue_state_key, request_drop, HeldMeta, HeldRecord,
-    ItemState, QueueMeta, QueuedRecord, ReportState, CONFIRMATIONS, HELD_META_KEY, MAX_ATTEMPTS,
-    QUEUE_META_KEY, WORKER_LOCK_KEY,
+    blob_key, enqueue, held_key, own_location, provision_message, queue_raw_key, queue_state_key,
+    request_drop, HeldMeta, HeldRecord, ItemState, QueueMeta, QueuedRecord, ReportState,
+    WorkerOwner, CONFIRMATIONS, HELD_META_KEY, MAX_ATTEMPTS, QUEUE_META_KEY, WORKER_LOCK_KEY,
+    WORKER_OWNER_KEY,
 };
 use medchain_primitives::{CodecMethod, IntegrityFault};
+use medchain_record::{DataKeyRoot, RecordFacts};
 use parking_lot::RwLock;
 use sp_core::offchain::{
     testing::{OffchainState, PoolState},
@@ -24,6 +26,9 @@ use sp_core::offchain::{
 };
 use sp_runtime::{testing::UintAuthorityId, DispatchError};
 use std::sync::Arc;
+
+mod upload;
+mod verify;
 
 const CHINESE: &str =
     "患者主诉：反复咳嗽三天，伴发热，最高体温三十八度五。查体：咽部充血，双肺呼吸音粗。\
@@ -47,6 +52,50 @@ fn queued(raw: &str, labels: &[&str]) -> QueuedRecord<AccountId> {
         location: Vec::new(),
         manager: MANAGER,
     }
+}
+
+/// The data-key root of the owner the tests provision.
+const ROOT: [u8; 32] = [7; 32];
+
+fn root() -> DataKeyRoot {
+    DataKeyRoot::from_bytes(ROOT)
+}
+
+/// Provisions the worker for `owner` (as `medchain_provisionWorker` does).
+fn provision(db: &Db, owner: AccountId) {
+    let message = provision_message(&owner.encode(), &ROOT);
+    let proof = sp_runtime::RuntimeAppPublic::sign(&UintAuthorityId::from(owner), &message)
+        .unwrap()
+        .encode();
+    let owner = WorkerOwner {
+        account: owner,
+        data_root: ROOT,
+        proof,
+    };
+    db.write()
+        .persistent_storage
+        .set(STORAGE_PREFIX, WORKER_OWNER_KEY, &owner.encode());
+}
+
+/// The text of the sealed blob the worker kept for `input`, opened with the owner's key.
+fn opened(
+    db: &Db,
+    input: &RecordInputOf<Test>,
+    dictionaries: &[&medchain_lzw::Dictionary],
+) -> Vec<u8> {
+    let blob = get(db, &blob_key(&input.content_hash)).expect("blob kept");
+    let facts = RecordFacts {
+        raw_hash: input.raw_hash.0,
+        content_hash: input.content_hash.0,
+        raw_len: input.raw_len,
+    };
+    medchain_record::open_record(
+        &root().data_key(&facts.raw_hash),
+        &facts,
+        &blob,
+        dictionaries,
+    )
+    .expect("the blob opens and verifies")
 }
 
 fn push(db: &Db, record: &QueuedRecord<AccountId>) -> u64 {
@@ -116,6 +165,7 @@ fn with_worker(test: impl FnOnce(&Pool, &Db)) {
     let (mut ext, pool, db) = new_offchain_ext();
     ext.execute_with(|| {
         UintAuthorityId::set_all_keys(vec![OWNER]);
+        provision(&db, OWNER);
         test(&pool, &db);
         check_invariants();
     });
@@ -154,15 +204,33 @@ fn queued_records_are_compressed_and_registered_with_their_hashes() {
 
         for (input, text) in inputs.iter().zip([CHINESE, ENGLISH]) {
             let blob = get(db, &blob_key(&input.content_hash)).expect("blob kept");
-            assert_eq!(
+            // The owner's keyed commitment, never the plain hash of the text.
+            assert_eq!(input.raw_hash, H256(root().commit(text.as_bytes())));
+            assert_ne!(
                 input.raw_hash,
                 H256(sp_io::hashing::blake2_256(text.as_bytes()))
             );
             assert_eq!(input.content_hash, H256(sp_io::hashing::blake2_256(&blob)));
             assert_eq!(input.raw_len, text.len() as u64);
-            assert_eq!(input.compressed_len, blob.len() as u64);
-            assert!(blob.len() < text.len(), "compressed");
-            assert_eq!(medchain_lzw::decompress(&blob).unwrap(), text.as_bytes());
+            assert_eq!(
+                input.compressed_len + medchain_record::ENVELOPE_OVERHEAD as u64,
+                blob.len() as u64
+            );
+            assert!(input.compressed_len < input.raw_len, "compressed");
+            assert!(
+                !blob.windows(24).any(|w| text.as_bytes().starts_with(w)),
+                "sealed: the text is not in the blob"
+            );
+            assert_eq!(opened(db, input, &[]), text.as_bytes());
+            // The CLI's pipeline makes the same blob from the same text and owner.
+            let cli =
+                medchain_record::seal_record(&root(), text.as_bytes(), &Default::default(), None)
+                    .unwrap();
+            assert_eq!(
+                (cli.raw_hash, cli.content_hash),
+                (input.raw_hash.0, input.content_hash.0)
+            );
+            assert_eq!(cli.blob, blob);
             assert_eq!(input.location.to_vec(), own_location(&input.content_hash));
             assert_eq!(input.manager, MANAGER);
         }
@@ -197,10 +265,7 @@ fn queued_records_are_compressed_and_registered_with_their_hashes() {
         let held: HeldMeta = decoded(db, HELD_META_KEY).unwrap();
         assert_eq!(held.count, 3);
         let mixed = Records::<Test>::get(2).unwrap();
-        assert_eq!(
-            mixed.input.raw_hash,
-            H256(sp_io::hashing::blake2_256(MIXED.as_bytes()))
-        );
+        assert_eq!(mixed.input.raw_hash, H256(root().commit(MIXED.as_bytes())));
     });
 }
 
@@ -225,19 +290,45 @@ fn without_the_owner_role_items_stay_queued() {
 }
 
 #[test]
-fn without_a_medr_key_nothing_moves() {
+fn without_the_provisioned_owners_medr_key_nothing_moves() {
     with_worker(|pool, db| {
         UintAuthorityId::set_all_keys(Vec::<u64>::new());
         push(db, &queued(ENGLISH, &["en"]));
         assert_eq!(run_at(1), Progress::default());
         assert!(pool.read().transactions.is_empty());
 
-        // A key without the role is not used either; a second key with it is.
-        UintAuthorityId::set_all_keys(vec![STRANGER]);
-        assert_eq!(run_at(2), Progress::default());
+        // Other accounts' keys, even one with the role, do not sign for the owner.
         UintAuthorityId::set_all_keys(vec![STRANGER, OTHER_OWNER]);
+        assert_eq!(run_at(2), Progress::default());
+        assert!(state(db, 0).is_none(), "not even sealed");
+        // Provisioned for the owner whose key is there, it goes through, signed by it.
+        provision(db, OTHER_OWNER);
         assert_eq!(run_at(3).submitted, 1);
         assert_eq!(pool_calls(pool)[0].0, OTHER_OWNER);
+    });
+}
+
+#[test]
+fn an_unprovisioned_worker_seals_and_registers_nothing() {
+    let (mut ext, pool, db) = new_offchain_ext();
+    ext.execute_with(|| {
+        UintAuthorityId::set_all_keys(vec![OWNER]);
+        push(&db, &queued(CHINESE, &["zh"]));
+        for n in 1..=3 {
+            assert_eq!(run_at(n), Progress::default());
+        }
+        assert!(pool.read().transactions.is_empty());
+        assert!(state(&db, 0).is_none(), "not even compressed");
+        assert_eq!(queue(&db).len(), 1);
+        assert!(
+            get(&db, &queue_raw_key(0)).is_some(),
+            "the text waits in the queue"
+        );
+        provision(&db, OWNER);
+        assert_eq!(run_at(4).submitted, 1);
+        settle(&pool, &db, 5);
+        assert_eq!(RecordsByOwner::<Test>::iter_key_prefix(OWNER).count(), 1);
+        check_invariants();
     });
 }
 
@@ -333,6 +424,7 @@ fn a_record_that_keeps_failing_stalls_until_dropped() {
     with_worker(|pool, db| {
         // The poor owner cannot pay the deposit: every registration lands and fails.
         UintAuthorityId::set_all_keys(vec![POOR_OWNER]);
+        provision(db, POOR_OWNER);
         push(db, &queued(CHINESE, &["zh"]));
         let mut block = 1;
         for attempt in 1..=MAX_ATTEMPTS {
@@ -454,136 +546,6 @@ fn register_through_worker(pool: &Pool, db: &Db, text: &str) -> (RecordId, u64) 
     (held.id, next)
 }
 
-/// The first multiple of VERIFY_INTERVAL at or after `n`.
-fn verify_block(n: u64) -> u64 {
-    n.div_ceil(VERIFY_INTERVAL as u64) * VERIFY_INTERVAL as u64
-}
-
-fn reports(pool: &Pool) -> Vec<(RecordId, IntegrityFault)> {
-    pool_calls(pool)
-        .into_iter()
-        .map(|(who, _, call)| match call {
-            RuntimeCall::MedicalRecords(Call::report_integrity_failure { id, fault }) => {
-                assert_eq!(who, OWNER);
-                (id, fault)
-            }
-            other => panic!("unexpected call {other:?}"),
-        })
-        .collect()
-}
-
-#[test]
-fn a_corrupted_blob_is_reported_once() {
-    with_worker(|pool, db| {
-        let (id, next) = register_through_worker(pool, db, CHINESE);
-        let record = Records::<Test>::get(id).unwrap();
-        let key = blob_key(&record.input.content_hash);
-        let good = get(db, &key).unwrap();
-        let v = verify_block(next);
-        let every = VERIFY_INTERVAL as u64;
-
-        // Verification runs on multiples of VERIFY_INTERVAL; a sound blob passes.
-        let progress = run_at(v);
-        assert_eq!((progress.verified, progress.reported), (1, 0));
-
-        let mut bad = good.clone();
-        let last = bad.len() - 1;
-        bad[last] ^= 0x55;
-        db.write()
-            .persistent_storage
-            .set(STORAGE_PREFIX, &key, &bad);
-        assert_eq!(run_at(v + every).reported, 1);
-        assert_eq!(reports(pool), vec![(id, IntegrityFault::ContentMismatch)]);
-        assert_eq!(include_pool(pool), vec![Ok(())]);
-        System::assert_last_event(
-            Event::IntegrityFailed {
-                id,
-                reporter: OWNER,
-                fault: IntegrityFault::ContentMismatch,
-                at: (v + every) * BLOCK_MS,
-            }
-            .into(),
-        );
-
-        // Reported once, not every schedule.
-        assert_eq!(run_at(v + 2 * every).reported, 0);
-        assert_eq!(run_at(v + 3 * every).reported, 0);
-        assert!(pool.read().transactions.is_empty());
-
-        // Restored, then lost: reported again.
-        db.write()
-            .persistent_storage
-            .set(STORAGE_PREFIX, &key, &good);
-        run_at(v + 4 * every);
-        db.write().persistent_storage.remove(STORAGE_PREFIX, &key);
-        assert_eq!(run_at(v + 5 * every).reported, 1);
-        assert_eq!(reports(pool), vec![(id, IntegrityFault::BlobMissing)]);
-    });
-}
-
-#[test]
-fn a_dropped_report_is_sent_again() {
-    with_worker(|pool, db| {
-        let (id, next) = register_through_worker(pool, db, ENGLISH);
-        let record = Records::<Test>::get(id).unwrap();
-        db.write()
-            .persistent_storage
-            .remove(STORAGE_PREFIX, &blob_key(&record.input.content_hash));
-        let v = verify_block(next);
-        let every = VERIFY_INTERVAL as u64;
-        assert_eq!(run_at(v).reported, 1);
-        pool.write().transactions.clear();
-        // Within its window it is not repeated; after it, it is.
-        assert_eq!(run_at(v + every).reported, 0);
-        assert_eq!(run_at(v + 2 * every).reported, 1);
-        assert_eq!(include_pool(pool), vec![Ok(())]);
-        run_at(v + 3 * every);
-        let held: HeldRecord = decoded(db, &held_key(0)).unwrap();
-        assert_eq!(held.report, ReportState::Landed);
-        assert_eq!(run_at(v + 10 * every).reported, 0);
-    });
-}
-
-#[test]
-fn check_blob_tells_each_fault() {
-    with_worker(|pool, db| {
-        let (id, _) = register_through_worker(pool, db, MIXED);
-        let mut record = Records::<Test>::get(id).unwrap();
-        assert_eq!(
-            MedicalRecords::check_blob(&record, &mut Default::default()),
-            None
-        );
-
-        // A blob that hashes right but is not a container.
-        let junk = b"not a container".to_vec();
-        record.input.content_hash = H256(sp_io::hashing::blake2_256(&junk));
-        db.write().persistent_storage.set(
-            STORAGE_PREFIX,
-            &blob_key(&record.input.content_hash),
-            &junk,
-        );
-        assert_eq!(
-            MedicalRecords::check_blob(&record, &mut Default::default()),
-            Some(IntegrityFault::Undecodable)
-        );
-
-        // Sound blobs of another text, shorter and longer.
-        for other in [&MIXED.as_bytes()[1..], ENGLISH.as_bytes()] {
-            let blob = medchain_lzw::compress(other, &Default::default()).unwrap();
-            record.input.content_hash = H256(sp_io::hashing::blake2_256(&blob));
-            db.write().persistent_storage.set(
-                STORAGE_PREFIX,
-                &blob_key(&record.input.content_hash),
-                &blob,
-            );
-            assert_eq!(
-                MedicalRecords::check_blob(&record, &mut Default::default()),
-                Some(IntegrityFault::RawMismatch)
-            );
-        }
-    });
-}
-
 #[test]
 fn report_integrity_failure_is_for_the_owner_or_manager() {
     with_worker(|pool, db| {
@@ -681,20 +643,15 @@ fn the_newest_active_dictionary_of_the_language_primes_the_worker() {
         assert_eq!(inputs.len(), 2);
         assert_eq!(inputs[0].codec.dictionary, Some(id));
         assert_eq!(inputs[1].codec.dictionary, None);
-        let blob = get(db, &blob_key(&inputs[0].content_hash)).expect("blob kept");
         assert_eq!(
-            medchain_lzw::decompress(&blob),
-            Err(medchain_lzw::Error::MissingDictionary(id.0))
-        );
-        assert_eq!(
-            medchain_lzw::decompress_with(&blob, &[&trained.dictionary], 1 << 20).unwrap(),
+            opened(db, &inputs[0], &[&trained.dictionary]),
             ENGLISH.as_bytes()
         );
         let plain = medchain_lzw::compress(ENGLISH.as_bytes(), &Default::default()).unwrap();
         assert!(
-            blob.len() < plain.len(),
+            (inputs[0].compressed_len as usize) < plain.len(),
             "{} vs {}",
-            blob.len(),
+            inputs[0].compressed_len,
             plain.len()
         );
         assert_eq!(include_pool(pool), vec![Ok(()), Ok(())]);
@@ -703,14 +660,14 @@ fn the_newest_active_dictionary_of_the_language_primes_the_worker() {
         let record = Records::<Test>::get(0).expect("registered");
         assert_eq!(record.input.codec.dictionary, Some(id));
         assert_eq!(
-            MedicalRecords::check_blob(&record, &mut Default::default()),
+            MedicalRecords::check_blob(&record, &mut Default::default(), Some(&root())),
             None
         );
         // Without the dictionary's bytes the blob cannot be decoded, and says so.
         let mut other = record.clone();
         other.input.codec.dictionary = Some(H256::repeat_byte(7));
         assert_eq!(
-            MedicalRecords::check_blob(&other, &mut Default::default()),
+            MedicalRecords::check_blob(&other, &mut Default::default(), Some(&root())),
             Some(IntegrityFault::Undecodable)
         );
 
@@ -720,5 +677,96 @@ fn the_newest_active_dictionary_of_the_language_primes_the_worker() {
         let inputs = registered_inputs(pool);
         assert_eq!(inputs.len(), 1);
         assert_eq!(inputs[0].codec.dictionary, None);
+    });
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// The worker and `medchain records put` run one pipeline: for any text, the blob
+    /// the worker keeps and the record it registers are byte for byte what
+    /// `medchain_record::seal_record` makes for the same owner.
+    #[test]
+    fn the_worker_path_is_the_cli_path(
+        text in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..4096),
+        hanzi in proptest::prelude::any::<bool>(),
+    ) {
+        // Half the cases are Chinese text (with its bytes mixed in), to reach `hanzi`.
+        let text = if hanzi {
+            let mut zh = CHINESE.as_bytes().to_vec();
+            zh.extend_from_slice(&text[..text.len().min(64)]);
+            zh
+        } else {
+            text
+        };
+        with_worker(|pool, db| {
+            push(db, &QueuedRecord { raw: text.clone(), ..queued("", &["p"]) });
+            run_at(1);
+            let input = registered_inputs(pool).remove(0);
+            let cli = medchain_record::seal_record(&root(), &text, &Default::default(), None).unwrap();
+            assert_eq!(input.raw_hash.0, cli.raw_hash);
+            assert_eq!(input.content_hash.0, cli.content_hash);
+            assert_eq!(input.raw_len, cli.raw_len);
+            assert_eq!(input.compressed_len, cli.compressed_len);
+            assert_eq!(get(db, &blob_key(&input.content_hash)).unwrap(), cli.blob);
+        });
+    }
+}
+
+#[test]
+fn a_provisioning_not_signed_by_the_owners_key_is_not_used() {
+    with_worker(|pool, db| {
+        // Written around the RPC (as `offchain_localStorageSet` could): another root, a
+        // proof that does not verify.
+        let forged = WorkerOwner {
+            account: OWNER,
+            data_root: [9; 32],
+            proof: vec![0; 64],
+        };
+        db.write()
+            .persistent_storage
+            .set(STORAGE_PREFIX, WORKER_OWNER_KEY, &forged.encode());
+        push(db, &queued(ENGLISH, &["en"]));
+        assert_eq!(run_at(1), Progress::default());
+        assert!(pool.read().transactions.is_empty());
+        assert!(
+            state(db, 0).is_none(),
+            "nothing sealed with the forged root"
+        );
+        provision(db, OWNER);
+        assert_eq!(run_at(2).submitted, 1);
+    });
+}
+
+/// An item compressed before records were sealed (a bare container, a plain hash) and
+/// not yet sent goes through the pipeline again, so it registers sealed and keyed.
+#[test]
+fn an_item_prepared_before_sealing_is_sealed_before_it_is_sent() {
+    with_worker(|pool, db| {
+        push(db, &queued(MIXED, &["mixed"]));
+        let bare = medchain_lzw::compress(MIXED.as_bytes(), &Default::default()).unwrap();
+        let legacy = medchain_primitives::offchain::Prepared {
+            raw_hash: H256(sp_io::hashing::blake2_256(MIXED.as_bytes())),
+            content_hash: H256(sp_io::hashing::blake2_256(&bare)),
+            raw_len: MIXED.len() as u64,
+            compressed_len: bare.len() as u64,
+            method: CodecMethod::Hanzi,
+            dictionary: None,
+            sealed: false,
+        };
+        let mut state_db = db.write();
+        state_db
+            .persistent_storage
+            .set(STORAGE_PREFIX, &blob_key(&legacy.content_hash), &bare);
+        state_db.persistent_storage.set(
+            STORAGE_PREFIX,
+            &queue_state_key(0),
+            &ItemState::<AccountId>::Prepared(legacy).encode(),
+        );
+        drop(state_db);
+        assert_eq!(run_at(1).submitted, 1);
+        let input = registered_inputs(pool).remove(0);
+        assert_eq!(input.raw_hash, H256(root().commit(MIXED.as_bytes())));
+        assert_eq!(opened(db, &input, &[]), MIXED.as_bytes());
     });
 }

@@ -20,7 +20,11 @@
 //!   the RPC appends, the worker takes them at its next run.
 //! - [`WAVE_KEY`] → [`Wave`]: the worker's last transactions, so a new wave never reuses
 //!   a nonce still in flight.
-//! - [`blob_key`]`(content_hash)` → the compressed bytes (as stored, no encoding).
+//! - [`blob_key`]`(content_hash)` → the sealed blob (a `medchain-crypto` envelope; items
+//!   prepared before sealing, [`Prepared::sealed`] false, keep their bare container).
+//! - [`WORKER_OWNER_KEY`] → [`WorkerOwner`]: the data owner this node's worker acts for
+//!   and that owner's data-key root, provisioned by the operator
+//!   (`medchain_provisionWorker`); never on-chain, never in a block.
 //! - [`HELD_META_KEY`] / [`held_key`]`(n)` / [`held_id_key`]`(id)`: the records this node
 //!   holds, for verification.
 
@@ -68,6 +72,49 @@ pub const WORKER_LOCK_KEY: &[u8] = b"medchain::worker::lock";
 pub const DROPS_KEY: &[u8] = b"medchain::queue::drops";
 /// The worker's last wave of transactions.
 pub const WAVE_KEY: &[u8] = b"medchain::worker::wave";
+
+/// The data owner the worker acts for, and its data-key root.
+pub const WORKER_OWNER_KEY: &[u8] = b"medchain::worker::owner";
+
+/// The data owner a node's worker acts for: its account (whose `medr` key signs) and the
+/// data-key root that commits to and seals its records, with the `medr` key's signature
+/// over both ([`provision_message`]), so that a value written around
+/// `medchain_provisionWorker` (say, with `offchain_localStorageSet`) is not used.
+#[derive(Clone, PartialEq, Eq, Encode, Decode)]
+pub struct WorkerOwner<AccountId> {
+    /// The owner's account.
+    pub account: AccountId,
+    /// The owner's data-key root (`medchain_crypto::DataKeyRoot`).
+    pub data_root: [u8; 32],
+    /// The `medr` key's signature (SCALE) over [`provision_message`].
+    pub proof: Vec<u8>,
+}
+
+/// What the owner's `medr` key signs when the node provisions its worker: the account
+/// (SCALE) and the blake2-256 of the root, under a domain of its own.
+pub fn provision_message(account: &[u8], data_root: &[u8; 32]) -> Vec<u8> {
+    let mut message = b"medchain/worker-owner/v1".to_vec();
+    message.extend_from_slice(account);
+    message.extend_from_slice(
+        &<sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(data_root).0,
+    );
+    message
+}
+
+impl<AccountId: core::fmt::Debug> core::fmt::Debug for WorkerOwner<AccountId> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WorkerOwner")
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Uploads of one item are retried with a backoff that doubles from one block up to
+/// this many blocks, for as long as the item waits; after [`UPLOAD_FAILING_AFTER`]
+/// attempts the queue reports it as failing.
+pub const MAX_UPLOAD_BACKOFF_BLOCKS: u32 = 64;
+/// Attempts after which an upload is reported as failing (it is still retried).
+pub const UPLOAD_FAILING_AFTER: u16 = 5;
 
 /// Registration attempts that landed or expired without a record, after which an item
 /// stalls until the operator drops it (each attempt costs a fee).
@@ -139,16 +186,22 @@ pub struct QueuedItem<AccountId> {
 /// What the worker knows about a compressed item.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode)]
 pub struct Prepared {
-    /// blake2-256 of the raw text.
+    /// The record's `raw_hash`: the owner's keyed commitment to the text (blake2-256 of
+    /// the text for items prepared before sealing).
     pub raw_hash: H256,
-    /// blake2-256 of the compressed blob.
+    /// blake2-256 of the blob.
     pub content_hash: H256,
     /// Raw length in bytes.
     pub raw_len: u64,
-    /// Compressed length in bytes.
+    /// Compressed length in bytes (before sealing).
     pub compressed_len: u64,
     /// The container method the codec chose.
     pub method: CodecMethod,
+    /// The primed dictionary the container names.
+    pub dictionary: Option<H256>,
+    /// Whether the blob is sealed (false only for items prepared before sealing, which
+    /// register as they were and are never uploaded).
+    pub sealed: bool,
 }
 
 /// The worker's progress on one queued item.
@@ -184,7 +237,27 @@ pub enum ItemState<AccountId> {
     /// [`MAX_ATTEMPTS`] registrations did not produce a record (see the node's log);
     /// the worker leaves it until the operator drops it.
     Stalled(Prepared),
+    /// Registered as record `id` and confirmed; its sealed blob waits to be uploaded to
+    /// the store its location names (the text is gone from the queue already).
+    Uploading {
+        /// The compressed item.
+        prepared: Prepared,
+        /// The record's owner.
+        owner: AccountId,
+        /// The record.
+        id: RecordId,
+        /// Uploads tried so far.
+        attempts: u16,
+        /// The next try, not before this block.
+        next_at: u32,
+        /// Why the last try failed (HTTP status, or 0 when the store did not answer).
+        last_status: u16,
+    },
 }
+
+mod legacy;
+#[cfg(test)]
+use legacy::LegacyPrepared;
 
 impl<AccountId> ItemState<AccountId> {
     /// The compressed item.
@@ -193,7 +266,19 @@ impl<AccountId> ItemState<AccountId> {
             ItemState::Prepared(p)
             | ItemState::Stalled(p)
             | ItemState::Submitted { prepared: p, .. }
-            | ItemState::Seen { prepared: p, .. } => p,
+            | ItemState::Seen { prepared: p, .. }
+            | ItemState::Uploading { prepared: p, .. } => p,
+        }
+    }
+
+    /// The compressed item, to change.
+    pub fn prepared_mut(&mut self) -> &mut Prepared {
+        match self {
+            ItemState::Prepared(p)
+            | ItemState::Stalled(p)
+            | ItemState::Submitted { prepared: p, .. }
+            | ItemState::Seen { prepared: p, .. }
+            | ItemState::Uploading { prepared: p, .. } => p,
         }
     }
 
@@ -204,6 +289,10 @@ impl<AccountId> ItemState<AccountId> {
             ItemState::Submitted { .. } => "submitted",
             ItemState::Seen { .. } => "registered",
             ItemState::Stalled(_) => "stalled",
+            ItemState::Uploading { attempts, .. } if *attempts >= UPLOAD_FAILING_AFTER => {
+                "upload-failing"
+            }
+            ItemState::Uploading { .. } => "uploading",
         }
     }
 }
@@ -322,6 +411,11 @@ pub enum EnqueueError {
     DuplicateLabel(usize),
     /// The location is longer than [`MAX_LOCATION_LEN`].
     LocationTooLong(usize),
+    /// The location is neither empty (the node's own store) nor an `http://` or
+    /// `https://` URL of a data manager's store.
+    BadLocation,
+    /// A label looks like personal data (labels are public).
+    PersonalLabel(usize, crate::labels::PersonalData),
     /// The queue is full ([`MAX_QUEUE_ITEMS`] items or [`MAX_QUEUE_BYTES`] bytes).
     QueueFull(QueueMeta),
     /// The queue's bookkeeping cannot be decoded (a different layout wrote it).
@@ -344,6 +438,19 @@ impl core::fmt::Display for EnqueueError {
             Self::LocationTooLong(len) => write!(
                 f,
                 "the location has {len} bytes; at most {MAX_LOCATION_LEN} are allowed"
+            ),
+            Self::BadLocation => write!(
+                f,
+                "the location must be a store's http:// or https:// URL (or empty: this \
+                 node's own store)"
+            ),
+            Self::PersonalLabel(i, kind) => write!(
+                f,
+                "label {i} looks like {}: labels are public, never put personal data in one",
+                match kind {
+                    crate::labels::PersonalData::IdNumber => "a resident ID number",
+                    crate::labels::PersonalData::PhoneNumber => "a phone number",
+                }
             ),
             Self::QueueFull(meta) => write!(
                 f,
@@ -376,11 +483,26 @@ pub fn check_queueable<AccountId>(record: &QueuedRecord<AccountId>) -> Result<()
         if record.labels[..i].contains(label) {
             return Err(EnqueueError::DuplicateLabel(i));
         }
+        if let Some(kind) = crate::labels::personal_data_in(label) {
+            return Err(EnqueueError::PersonalLabel(i, kind));
+        }
     }
     if record.location.len() > MAX_LOCATION_LEN as usize {
         return Err(EnqueueError::LocationTooLong(record.location.len()));
     }
+    if !record.location.is_empty() && !is_store_url(&record.location) {
+        return Err(EnqueueError::BadLocation);
+    }
     Ok(())
+}
+
+/// Whether `location` names a store the worker uploads to (`http://` or `https://`
+/// followed by a host).
+pub fn is_store_url(location: &[u8]) -> bool {
+    [&b"http://"[..], b"https://"]
+        .iter()
+        .any(|scheme| location.len() > scheme.len() && location.starts_with(scheme))
+        && location.iter().all(|b| b.is_ascii_graphic())
 }
 
 /// Appends a record to the queue in a node's off-chain database (`prefix`: where the
@@ -470,146 +592,4 @@ pub fn request_drop<S: sp_core::offchain::OffchainStorage>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use sp_core::offchain::OffchainStorage;
-
-    const P: &[u8] = sp_core::offchain::STORAGE_PREFIX;
-
-    #[test]
-    fn keys_do_not_collide_and_sort_by_slot() {
-        assert_ne!(queue_item_key(1), queue_state_key(1));
-        assert!(queue_item_key(255) < queue_item_key(256));
-        assert_ne!(blob_key(&H256::zero()), held_key(0));
-    }
-
-    #[test]
-    fn queue_bounds() {
-        let mut meta = QueueMeta::default();
-        assert!(meta.is_empty());
-        assert!(meta.fits(MAX_QUEUE_BYTES));
-        assert!(!meta.fits(MAX_QUEUE_BYTES + 1));
-        meta.items = MAX_QUEUE_ITEMS;
-        assert!(!meta.fits(1));
-        meta.items -= 1;
-        assert!(meta.fits(1));
-        meta.tail = MAX_QUEUE_SLOTS;
-        assert!(!meta.fits(1));
-    }
-
-    fn record(raw: &[u8], labels: &[&[u8]]) -> QueuedRecord<u64> {
-        QueuedRecord {
-            raw: raw.to_vec(),
-            labels: labels.iter().map(|l| l.to_vec()).collect(),
-            location: Vec::new(),
-            manager: 7,
-        }
-    }
-
-    #[test]
-    fn enqueue_appends_in_order_and_counts_bytes() {
-        let mut db = sp_core::offchain::storage::InMemOffchainStorage::default();
-        assert_eq!(enqueue(&mut db, P, &record(b"first", &[b"en"])), Ok(0));
-        assert_eq!(
-            enqueue(&mut db, P, &record("第二".as_bytes(), &[b"zh"])),
-            Ok(1)
-        );
-        let meta = db
-            .get(P, QUEUE_META_KEY)
-            .map(|b| QueueMeta::decode(&mut &b[..]).unwrap())
-            .unwrap();
-        assert_eq!(
-            meta,
-            QueueMeta {
-                head: 0,
-                tail: 2,
-                items: 2,
-                bytes: 5 + 6
-            }
-        );
-        let item = db
-            .get(P, &queue_item_key(1))
-            .map(|b| QueuedItem::<u64>::decode(&mut &b[..]).unwrap())
-            .unwrap();
-        assert_eq!(item.labels, vec![b"zh".to_vec()]);
-        assert_eq!(item.raw_len, 6);
-        assert_eq!(db.get(P, &queue_raw_key(1)).unwrap(), "第二".as_bytes());
-    }
-
-    #[test]
-    fn enqueue_refuses_bad_records_and_a_full_queue() {
-        let mut db = sp_core::offchain::storage::InMemOffchainStorage::default();
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"", &[b"en"])),
-            Err(EnqueueError::EmptyRecord)
-        );
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"x", &[])),
-            Err(EnqueueError::LabelCount(0))
-        );
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"x", &[b"a", b""])),
-            Err(EnqueueError::BadLabel(1))
-        );
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"x", &[b"a", b"b", b"a"])),
-            Err(EnqueueError::DuplicateLabel(2))
-        );
-        let long = [b'l'; MAX_LABEL_LEN as usize + 1];
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"x", &[&long])),
-            Err(EnqueueError::BadLabel(0))
-        );
-        let mut far = record(b"x", &[b"a"]);
-        far.location = vec![b'/'; MAX_LOCATION_LEN as usize + 1];
-        assert_eq!(
-            enqueue(&mut db, P, &far),
-            Err(EnqueueError::LocationTooLong(MAX_LOCATION_LEN as usize + 1))
-        );
-        let full = QueueMeta {
-            head: 3,
-            tail: 3 + MAX_QUEUE_ITEMS,
-            items: MAX_QUEUE_ITEMS,
-            bytes: 10,
-        };
-        db.set(P, QUEUE_META_KEY, &full.encode());
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"x", &[b"a"])),
-            Err(EnqueueError::QueueFull(full))
-        );
-        // Nothing was left behind in the slot that did not open.
-        assert!(db.get(P, &queue_item_key(full.tail)).is_none());
-        assert!(db.get(P, &queue_raw_key(full.tail)).is_none());
-        // Records stuck far behind also close the queue, by slots.
-        let spread = QueueMeta {
-            head: 0,
-            tail: MAX_QUEUE_SLOTS,
-            items: 1,
-            bytes: 10,
-        };
-        db.set(P, QUEUE_META_KEY, &spread.encode());
-        assert_eq!(
-            enqueue(&mut db, P, &record(b"x", &[b"a"])),
-            Err(EnqueueError::QueueFull(spread))
-        );
-    }
-
-    #[test]
-    fn drops_are_requested_once_per_slot() {
-        let mut db = sp_core::offchain::storage::InMemOffchainStorage::default();
-        assert_eq!(request_drop(&mut db, P, 0), Ok(false));
-        enqueue(&mut db, P, &record(b"x", &[b"a"])).unwrap();
-        assert_eq!(request_drop(&mut db, P, 0), Ok(true));
-        assert_eq!(request_drop(&mut db, P, 0), Ok(true));
-        let drops = Vec::<u64>::decode(&mut &db.get(P, DROPS_KEY).unwrap()[..]).unwrap();
-        assert_eq!(drops, vec![0]);
-    }
-
-    #[test]
-    fn own_location_names_the_hash_in_hex() {
-        let location = own_location(&H256::repeat_byte(0xab));
-        assert_eq!(location.len(), 16 + 64);
-        assert!(location.ends_with(b"abab"));
-        assert!(location.starts_with(b"medchain-blob:0x"));
-    }
-}
+mod tests;

@@ -12,7 +12,15 @@
 //! [`CHALLENGE_HEADER`] and [`SIGNATURE_HEADER`]: the sr25519 signature of
 //! [`signed_message`] over the store's manager, the method, the path and the challenge.
 //! Errors are [`ErrorBody`] with the HTTP status that says what went wrong.
+//!
+//! `no_std` + `alloc`: the node's off-chain worker uploads with the same code.
 
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+use alloc::{format, string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 
 /// The account (hex of its 32-byte sr25519 public key) making a signed request.
@@ -32,12 +40,7 @@ pub fn blob_path(record: u64) -> String {
 /// What an account signs to make one request: the store (its manager's account), the
 /// method and the path are included so that a signature cannot be replayed at another
 /// store, for an upload instead of a download, or for another record.
-pub fn signed_message(
-    manager: &[u8; 32],
-    method: &str,
-    path: &str,
-    challenge: &[u8; 32],
-) -> Vec<u8> {
+pub fn signed_message(manager: &[u8], method: &str, path: &str, challenge: &[u8; 32]) -> Vec<u8> {
     let mut message = format!(
         "medchain-store/v{VERSION}\n{}\n{method} {path}\n",
         to_hex(manager)
@@ -67,6 +70,42 @@ pub struct Challenge {
     pub manager: String,
     /// Seconds until it expires.
     pub expires_in_secs: u64,
+}
+
+/// Why a client does not sign for a challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChallengeRefusal {
+    /// The challenge is not 32 bytes of hex.
+    Malformed,
+    /// The store belongs to another manager (its account, hex): a client signs only for
+    /// the store of the manager the record names.
+    OtherManager(String),
+}
+
+impl Challenge {
+    /// The message to sign for `method` on `path` at the store of `manager` (its
+    /// account's bytes), and the challenge's bytes; refused unless this store says it is
+    /// `manager`'s. The CLI and the node's worker both sign through this.
+    pub fn signed_message_for(
+        &self,
+        manager: &[u8],
+        method: &str,
+        path: &str,
+    ) -> Result<(Vec<u8>, [u8; 32]), ChallengeRefusal> {
+        let challenge = from_hex::<32>(&self.challenge).ok_or(ChallengeRefusal::Malformed)?;
+        if self.manager != to_hex(manager) {
+            return Err(ChallengeRefusal::OtherManager(self.manager.clone()));
+        }
+        Ok((signed_message(manager, method, path, &challenge), challenge))
+    }
+}
+
+impl Stored {
+    /// Whether this answer confirms that the store holds `len` bytes hashing to
+    /// `content_hash` as record `record`'s blob.
+    pub fn confirms(&self, record: u64, content_hash: &[u8; 32], len: u64) -> bool {
+        self.record == record && self.content_hash == to_hex(content_hash) && self.bytes == len
+    }
 }
 
 /// The answer to a `PUT`.
