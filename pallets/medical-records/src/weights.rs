@@ -1,7 +1,7 @@
 //! Weights of `pallet_medical_records`, measured by `frame-benchmarking` (do not edit by hand:
 //! regenerate with `scripts/benchmark-pallets.sh`).
 //!
-//! Benchmark CLI 64.0.0, 2026-12-05; steps 50, repeat 20;
+//! Benchmark CLI 64.0.0, 2026-12-06; steps 50, repeat 20;
 //! host `vm`, CPU `AMD EPYC`; execution Compiled, chain `Some("dev")`.
 //!
 //! Command:
@@ -75,16 +75,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:1)
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Records` (r:0 w:1)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	fn register_record() -> Weight {
 		// Proof size: measured `610`, estimated `6038`.
-		// Minimum execution time: 318_287_000 ps.
-		Weight::from_parts(350_287_000, 6038)
+		// Minimum execution time: 195_601_000 ps.
+		Weight::from_parts(211_074_000, 6038)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:2)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Roles` (r:2 w:0)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Dictionaries` (r:1 w:0)
@@ -114,14 +114,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:2)
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn amend_record() -> Weight {
-		// Proof size: measured `2485`, estimated `6038`.
-		// Minimum execution time: 521_588_000 ps.
-		Weight::from_parts(572_794_000, 6038)
+		// Proof size: measured `2486`, estimated `6038`.
+		// Minimum execution time: 300_116_000 ps.
+		Weight::from_parts(326_666_000, 6038)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(45_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:1)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -145,14 +145,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordByRawHash` (r:0 w:1)
 	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn retract_record() -> Weight {
-		// Proof size: measured `2104`, estimated `5021`.
-		// Minimum execution time: 252_514_000 ps.
-		Weight::from_parts(278_753_000, 5021)
+		// Proof size: measured `2105`, estimated `5022`.
+		// Minimum execution time: 119_758_000 ps.
+		Weight::from_parts(131_365_000, 5022)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
-	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1556), added: 4031, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
@@ -166,9 +166,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn report_integrity_failure() -> Weight {
-		// Proof size: measured `1869`, estimated `5021`.
-		// Minimum execution time: 67_687_000 ps.
-		Weight::from_parts(78_888_000, 5021)
+		// Proof size: measured `1870`, estimated `5022`.
+		// Minimum execution time: 27_491_000 ps.
+		Weight::from_parts(39_799_000, 5022)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -192,8 +192,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn register_dictionary() -> Weight {
 		// Proof size: measured `499`, estimated `3603`.
-		// Minimum execution time: 89_057_000 ps.
-		Weight::from_parts(92_804_000, 3603)
+		// Minimum execution time: 37_636_000 ps.
+		Weight::from_parts(45_017_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -211,8 +211,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn retire_dictionary() -> Weight {
 		// Proof size: measured `387`, estimated `3603`.
-		// Minimum execution time: 62_578_000 ps.
-		Weight::from_parts(65_743_000, 3603)
+		// Minimum execution time: 24_777_000 ps.
+		Weight::from_parts(35_473_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -221,32 +221,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn register_record() -> Weight {
-		Weight::from_parts(350_287_000, 6038)
+		Weight::from_parts(211_074_000, 6038)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(572_794_000, 6038)
+		Weight::from_parts(326_666_000, 6038)
 			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(45_u64))
 	}
 	fn retract_record() -> Weight {
-		Weight::from_parts(278_753_000, 5021)
+		Weight::from_parts(131_365_000, 5022)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(24_u64))
 	}
 	fn report_integrity_failure() -> Weight {
-		Weight::from_parts(78_888_000, 5021)
+		Weight::from_parts(39_799_000, 5022)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_dictionary() -> Weight {
-		Weight::from_parts(92_804_000, 3603)
+		Weight::from_parts(45_017_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn retire_dictionary() -> Weight {
-		Weight::from_parts(65_743_000, 3603)
+		Weight::from_parts(35_473_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
