@@ -3,9 +3,9 @@
 //! The FRAME runtime of the MedChain consortium chain: a solo chain (Aura block
 //! production, GRANDPA finality) governed by a council of hospitals.
 //!
-//! Pallets, by the names Polkadot.js shows (see `DESIGN.md`): `System`, `Timestamp`,
-//! `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo` (only dev chains set a
-//! key), `Council` (pallet-collective), `ConsortiumMembership` (pallet-membership,
+//! Pallets, by the names Polkadot.js shows (a public contract: scripts rely on them):
+//! `System`, `Timestamp`, `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo`
+//! (only dev chains set a key), `Council` (pallet-collective), `ConsortiumMembership` (pallet-membership,
 //! which feeds `Council` and `Access`), `Preimage` (pallet-preimage: keeps the bytes of
 //! primed dictionaries, and any other preimage), `MedicalRecords` (the record registry
 //! and the registry of primed dictionaries) and `Access` (roles, majority-approved

@@ -1,4 +1,4 @@
-// A single --dev node: blocks are produced and finalized, the metadata has DESIGN.md's
+// A single --dev node: blocks are produced and finalized, the metadata has the public
 // pallet names, and a transfer signed with Polkadot.js is included and finalized.
 
 import { test, before, after } from 'node:test';
@@ -30,7 +30,7 @@ test('the dev node produces and finalizes blocks', async () => {
   assert.ok(best >= later.number, `best ${best} behind finalized ${later.number}`);
 });
 
-test('the metadata lists the pallets by the names in DESIGN.md', async () => {
+test('the metadata lists the pallets by their public names', async () => {
   const names = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
   for (const expected of [
     'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo', 'Council', 'ConsortiumMembership',
