@@ -7,7 +7,8 @@ use sc_service::ChainType;
 /// A chain spec of this runtime.
 pub type ChainSpec = sc_service::GenericChainSpec;
 
-fn properties() -> sc_service::Properties {
+/// The token's properties Polkadot.js shows (both chains: MED, 12 decimals).
+pub fn properties() -> sc_service::Properties {
     let mut properties = sc_service::Properties::new();
     properties.insert("tokenSymbol".into(), "MED".into());
     properties.insert("tokenDecimals".into(), 12.into());

@@ -29,6 +29,10 @@ pub enum Subcommand {
     Benchmark(frame_benchmarking_cli::BenchmarkCmd),
     /// Database metadata.
     ChainInfo(sc_cli::ChainInfoCmd),
+    /// Write a chain spec of the parachain runtime (`--preset`, `--para-id`, `--raw`).
+    ParaSpec(crate::para_spec::ParaSpecCmd),
+    /// Check a parachain chain spec: its para id agrees with its genesis.
+    CheckParaSpec(crate::para_spec::CheckParaSpecCmd),
 }
 
 /// The node's command line.

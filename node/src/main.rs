@@ -1,4 +1,5 @@
-//! `medchain-node`: the MedChain solo-chain node.
+//! `medchain-node`: the MedChain solo-chain node, and the parachain's chain-spec tool
+//! (`para-spec`, `check-para-spec`; the parachain itself runs on `polkadot-omni-node`).
 
 // `sc_cli::Error` and `sc_service::Error` are Substrate's own (large) error types; every
 // command returns them, so boxing them here would only hide that.
@@ -8,6 +9,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod para_spec;
 mod rpc;
 mod service;
 

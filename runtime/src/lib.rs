@@ -29,11 +29,7 @@ pub mod genesis_config_presets;
 extern crate alloc;
 
 use alloc::{borrow::Cow, vec::Vec};
-use sp_runtime::{
-    generic, impl_opaque_keys,
-    traits::{BlakeTwo256, IdentifyAccount, Verify},
-    MultiAddress, MultiSignature,
-};
+use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256};
 use sp_version::RuntimeVersion;
 
 pub use frame_support::instances::Instance1;
@@ -70,7 +66,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 104,
+    spec_version: 105,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -81,36 +77,12 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
 /// Aura slot duration (the same as the block time).
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
-/// One minute of blocks.
-pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
-/// One hour of blocks.
-pub const HOURS: BlockNumber = MINUTES * 60;
-/// One day of blocks.
-pub const DAYS: BlockNumber = HOURS * 24;
 
-/// The token has 12 decimals: one unit is 10^12 plancks.
-pub const UNIT: Balance = 1_000_000_000_000;
-/// A thousandth of a unit.
-pub const MILLI_UNIT: Balance = UNIT / 1_000;
-/// A millionth of a unit.
-pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
-/// The smallest balance an account may hold.
-pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+pub use medchain_runtime_common::{
+    AccountId, Address, Balance, BlockNumber, Hash, Nonce, Signature, EXISTENTIAL_DEPOSIT,
+    MICRO_UNIT, MILLI_UNIT, UNIT,
+};
 
-/// Signature of transactions (sr25519, ed25519 or ecdsa).
-pub type Signature = MultiSignature;
-/// Account id: the public key behind a signature.
-pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
-/// Balance of an account.
-pub type Balance = u128;
-/// Transaction index of an account.
-pub type Nonce = u32;
-/// Block hash.
-pub type Hash = sp_core::H256;
-/// Block number.
-pub type BlockNumber = u32;
-/// Address format of transactions.
-pub type Address = MultiAddress<AccountId, ()>;
 /// Block header.
 pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block.
@@ -120,20 +92,8 @@ pub type SignedBlock = generic::SignedBlock<Block>;
 /// Block id.
 pub type BlockId = generic::BlockId<Block>;
 
-/// The checks every transaction goes through, in this order (the benchmarking
-/// extrinsic builder in the node matches it).
-pub type TxExtension = (
-    frame_system::CheckNonZeroSender<Runtime>,
-    frame_system::CheckSpecVersion<Runtime>,
-    frame_system::CheckTxVersion<Runtime>,
-    frame_system::CheckGenesis<Runtime>,
-    frame_system::CheckEra<Runtime>,
-    frame_system::CheckNonce<Runtime>,
-    frame_system::CheckWeight<Runtime>,
-    pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
-    frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
-    frame_system::WeightReclaim<Runtime>,
-);
+/// The checks every transaction goes through (shared with the parachain runtime).
+pub type TxExtension = medchain_runtime_common::TxExtension<Runtime>;
 
 /// Transaction as it comes from outside.
 pub type UncheckedExtrinsic =

@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 104 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 105 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, both migrations ran (storage version 3; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
@@ -33,16 +33,13 @@ import {
   waitFor,
   waitForFinalized,
   cli,
+  builtRuntime,
 } from '../lib/nodes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OLD_RUNTIME = join(here, '..', 'fixtures', 'runtimes', 'medchain-spec100.compact.compressed.wasm');
 /** The runtime under test, as `cargo build --release` leaves it (or $MEDCHAIN_RUNTIME_WASM). */
-function newRuntimePath() {
-  if (process.env.MEDCHAIN_RUNTIME_WASM) return process.env.MEDCHAIN_RUNTIME_WASM;
-  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
-  return join(target, 'release', 'wbuild', 'medchain-runtime', 'medchain_runtime.compact.compressed.wasm');
-}
+const newRuntimePath = () => builtRuntime('medchain-runtime', 'MEDCHAIN_RUNTIME_WASM');
 
 let nodes = [];
 let api;
@@ -198,8 +195,8 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 104 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 104, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 104);
+  await waitFor('spec_version 105 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 105, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 105);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
@@ -212,7 +209,7 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 104);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 105);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`
   // and are marked as plain-hashed (registered before keyed commitments).

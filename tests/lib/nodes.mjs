@@ -21,6 +21,16 @@ function releaseBinary(name, envVar) {
   return binary;
 }
 
+/**
+ * A runtime's WASM as `cargo build --release` leaves it: `$ENV_VAR`, else
+ * `$CARGO_TARGET_DIR/release/wbuild/CRATE/CRATE_.compact.compressed.wasm`.
+ */
+export function builtRuntime(crate, envVar) {
+  if (process.env[envVar]) return resolve(process.env[envVar]);
+  const target = process.env.CARGO_TARGET_DIR || join(homedir(), '.cache', 'medchain-target');
+  return join(target, 'release', 'wbuild', crate, `${crate.replaceAll('-', '_')}.compact.compressed.wasm`);
+}
+
 /** The node binary: $MEDCHAIN_NODE, else the release build in $CARGO_TARGET_DIR. */
 export const nodeBinary = () => releaseBinary('medchain-node', 'MEDCHAIN_NODE');
 
@@ -95,15 +105,18 @@ async function rpc(port, method, params = []) {
 
 /**
  * Starts one node. `chain` is `dev` (with `--dev`) or a chain name/spec path; `name`
- * selects the dev key (`alice`, `bob`, ...) for local networks.
+ * selects the dev key (`alice`, `bob`, ...) for local networks. `command: { binary, args }`
+ * starts another program that serves the same RPC instead (see lib/parachain.mjs).
  */
 export async function startNode(options = {}) {
-  const { chain = 'dev', name = 'alice', bootnodes = [], extraArgs = [] } = options;
+  const { chain = 'dev', name = 'alice', bootnodes = [], extraArgs = [], command } = options;
   // A restart passes the stopped node's base path and ports back in.
   const basePath = options.basePath ?? mkdtempSync(join(tmpdir(), `medchain-${name}-`));
   const rpcPort = options.rpcPort ?? (await freePort());
   const p2pPort = options.p2pPort ?? (await freePort());
-  const args = [
+  // `command`: another program serving the same RPC (chopsticks, polkadot-omni-node),
+  // started, tracked and stopped like a node.
+  const args = command ? command.args({ rpcPort, p2pPort, basePath }) : [
     // A validator on a non-dev chain needs a network key; the test nodes make a fresh one.
     ...(chain === 'dev' ? ['--dev'] : ['--chain', chain, `--${name}`, '--unsafe-force-node-key-generation']),
     '--base-path', basePath,
@@ -120,7 +133,7 @@ export async function startNode(options = {}) {
   ];
   const logPath = join(basePath, 'node.log');
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command ? command.binary : nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk) => {
     log.write(chunk);
@@ -289,20 +302,33 @@ export function sendAndFinalize(api, tx, signer, { until = 'finalized' } = {}) {
         fn(value);
       }
     };
+    // Resolves once the signer's next nonce counts this transaction: chopsticks
+    // announces a block before its RPC reads from it, and the signer's next
+    // transaction would otherwise take the same nonce (`stale`). At once on a node.
+    let settling = false;
+    const settleWith = (fn, value) => {
+      if (settling) return;
+      settling = true;
+      const used = tx.nonce.toNumber();
+      waitFor('the signer\'s nonce to move on', async () =>
+        (await api.rpc.system.accountNextIndex(signer.address)).toNumber() > used, 10_000, 50)
+        .then(() => finish(fn, value), (error) => finish(reject, error));
+    };
+    const settle = (value) => settleWith(resolveTx, value);
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
       if (dispatchError) {
         if (dispatchError.isModule) {
           const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-          finish(reject, new Error(`${section}.${name}`));
+          settleWith(reject, new Error(`${section}.${name}`));
         } else {
-          finish(reject, new Error(dispatchError.toString()));
+          settleWith(reject, new Error(dispatchError.toString()));
         }
         return;
       }
       if (status.isFinalized) {
-        finish(resolveTx, { blockHash: status.asFinalized.toHex(), events });
+        settle({ blockHash: status.asFinalized.toHex(), events });
       } else if (status.isInBlock && until === 'inBlock') {
-        finish(resolveTx, { blockHash: status.asInBlock.toHex(), events });
+        settle({ blockHash: status.asInBlock.toHex(), events });
       } else if (status.isDropped || status.isInvalid || status.isUsurped) {
         finish(reject, new Error(`transaction ${status.type}`));
       }

@@ -1,0 +1,137 @@
+//! The demo consortium of the `development` and `local_testnet` presets, on both
+//! runtimes: the four hospitals (Alice, Bob, Charlie and Dave) are consortium members,
+//! every well-known dev account is endowed, and [`DEMO_ROLES`] gives a ready sharing
+//! setup. Each runtime adds its own consensus keys with [`with_consensus`].
+
+use alloc::vec::Vec;
+use serde_json::{json, Value};
+use sp_keyring::Sr25519Keyring;
+
+use medchain_primitives::Role;
+
+use crate::{params::MAX_MEMBERS, AccountId, Balance, UNIT};
+
+/// The roles of the demo accounts: Alice and Charlie are data owners (hospitals
+/// registering their records), Bob is the data manager, Ferdie a data demander (a
+/// research institute, not a member); Eve holds no role.
+pub const DEMO_ROLES: [(Sr25519Keyring, &[Role]); 4] = [
+    (Sr25519Keyring::Alice, &[Role::DataOwner]),
+    (Sr25519Keyring::Bob, &[Role::DataManager]),
+    (Sr25519Keyring::Charlie, &[Role::DataOwner]),
+    (Sr25519Keyring::Ferdie, &[Role::DataDemander]),
+];
+
+/// The four hospitals of the demo consortium, in the order of their authority keys.
+pub const HOSPITALS: [Sr25519Keyring; 4] = [
+    Sr25519Keyring::Alice,
+    Sr25519Keyring::Bob,
+    Sr25519Keyring::Charlie,
+    Sr25519Keyring::Dave,
+];
+
+/// What each endowed account starts with.
+pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+/// The accounts of the four hospitals.
+pub fn hospital_accounts() -> Vec<AccountId> {
+    HOSPITALS.iter().map(|k| k.to_account_id()).collect()
+}
+
+/// Every well-known dev account, so tests have funded accounts that are not members.
+pub fn endowed_accounts() -> Vec<AccountId> {
+    Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
+}
+
+/// The genesis patch of the consortium's pallets: balances, members (the council's
+/// members come from `ConsortiumMembership`; the council's own genesis stays empty) and
+/// roles.
+pub fn consortium_genesis(members: Vec<AccountId>, endowed: Vec<AccountId>) -> Value {
+    debug_assert!(members.len() as u32 <= MAX_MEMBERS);
+    let balances: Vec<(AccountId, Balance)> = endowed
+        .into_iter()
+        .map(|account| (account, ENDOWMENT))
+        .collect();
+    let roles: Vec<(AccountId, Vec<Role>)> = DEMO_ROLES
+        .iter()
+        .map(|(account, roles)| (account.to_account_id(), roles.to_vec()))
+        .collect();
+    json!({
+        "balances": { "balances": balances },
+        "consortiumMembership": { "members": members },
+        "access": { "roles": roles },
+    })
+}
+
+/// `shared` with a runtime's own pallets' patch (consensus keys, sudo, para id) added.
+/// The two name different pallets; where both name one, `own` wins.
+pub fn with_consensus(mut shared: Value, own: Value) -> Value {
+    if let (Value::Object(shared), Value::Object(own)) = (&mut shared, own) {
+        shared.extend(own);
+    }
+    shared
+}
+
+/// What `GenesisBuilder::get_preset` returns for `id`, given the two presets both
+/// runtimes offer: `development` and `local_testnet`.
+pub fn preset(
+    id: &sp_genesis_builder::PresetId,
+    development: fn() -> Value,
+    local_testnet: fn() -> Value,
+) -> Option<Vec<u8>> {
+    let patch = match id.as_ref() {
+        sp_genesis_builder::DEV_RUNTIME_PRESET => development(),
+        sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet(),
+        _ => return None,
+    };
+    Some(
+        serde_json::to_string(&patch)
+            .expect("a JSON value always serialises; qed")
+            .into_bytes(),
+    )
+}
+
+/// The presets both runtimes offer.
+pub fn preset_names() -> Vec<sp_genesis_builder::PresetId> {
+    alloc::vec![
+        sp_genesis_builder::PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+        sp_genesis_builder::PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_patch_has_the_members_the_roles_and_the_endowments() {
+        let patch = consortium_genesis(hospital_accounts(), endowed_accounts());
+        assert_eq!(
+            patch["consortiumMembership"]["members"]
+                .as_array()
+                .unwrap()
+                .len(),
+            4
+        );
+        assert_eq!(patch["access"]["roles"].as_array().unwrap().len(), 4);
+        let endowed = patch["balances"]["balances"].as_array().unwrap();
+        assert_eq!(endowed.len(), Sr25519Keyring::iter().count());
+        assert_eq!(endowed[0][1], json!(ENDOWMENT));
+    }
+
+    #[test]
+    fn a_runtimes_own_keys_are_added_and_win() {
+        let merged = with_consensus(
+            consortium_genesis(hospital_accounts(), endowed_accounts()),
+            json!({ "aura": { "authorities": [] }, "access": { "roles": [] } }),
+        );
+        assert_eq!(merged["aura"]["authorities"], json!([]));
+        assert_eq!(merged["access"]["roles"], json!([]));
+        assert_eq!(
+            merged["consortiumMembership"]["members"]
+                .as_array()
+                .unwrap()
+                .len(),
+            4
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! The consortium's bounds and prices, the same on the solo chain and the parachain.
+//! Durations are in milliseconds; [`impl_consortium_configs!`](crate::impl_consortium_configs)
+//! turns them into blocks of the runtime's block time.
+
+use frame_support::{dispatch::DispatchClass, parameter_types};
+use frame_system::limits::BlockLength;
+use sp_runtime::Perbill;
+
+use crate::{Balance, BlockNumber, DAY_MS, MICRO_UNIT, MILLI_UNIT, MINUTE_MS};
+
+/// The SS58 address format (the generic Substrate one).
+pub const SS58_PREFIX: u8 = 42;
+
+/// Transactions may use up to 75 % of a block; the rest is kept for operational ones.
+pub const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+/// Largest block, in bytes.
+pub const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
+/// 5 MiB blocks, of which normal transactions may fill 75 %.
+pub fn block_length() -> BlockLength {
+    BlockLength::builder()
+        .max_length(MAX_BLOCK_LENGTH)
+        .modify_max_length_for_class(DispatchClass::Normal, |max| {
+            *max = NORMAL_DISPATCH_RATIO * *max
+        })
+        .build()
+}
+
+/// Most hospitals a consortium may have (bounds storage and the weight of votes).
+pub const MAX_MEMBERS: u32 = 64;
+
+/// Largest primed dictionary: 1 MiB, well within what `Preimage` keeps (4 MiB) and what
+/// one `note_preimage` transaction may carry (75 % of a 5 MiB block).
+pub const MAX_DICTIONARY_LEN: u32 = 1024 * 1024;
+const _: () = assert!(MAX_DICTIONARY_LEN < MAX_BLOCK_LENGTH / 4 * 3);
+
+/// Council motions stay open for a day unless closed earlier.
+pub const COUNCIL_MOTION_MS: u64 = DAY_MS;
+/// Sharing requests stay open for three days.
+pub const REQUEST_TTL_MS: u64 = 3 * DAY_MS;
+/// A delivered key gives access for ninety days.
+pub const GRANT_TTL_MS: u64 = 90 * DAY_MS;
+/// The worker checks that the store still holds four records every minute.
+pub const VERIFY_INTERVAL_MS: u64 = MINUTE_MS;
+
+parameter_types! {
+    /// Fees do not rise with congestion: a consortium chain has no fee market.
+    pub FeeMultiplier: pallet_transaction_payment::Multiplier =
+        <pallet_transaction_payment::Multiplier as sp_runtime::traits::One>::one();
+
+    /// A noted preimage holds, from whoever noted it, the prices of a record's storage:
+    /// 10 mUNIT plus 10 µUNIT per byte (a 1 MiB dictionary ≈ 10.5 UNIT), until it is
+    /// unnoted (or, once a dictionary is registered, until the noter takes the deposit
+    /// back; the bytes stay). Noting a preimage that is already requested is free.
+    pub const PreimageBaseDeposit: Balance = 10 * MILLI_UNIT;
+    pub const PreimageByteDeposit: Balance = 10 * MICRO_UNIT;
+
+    /// A live record holds 10 mUNIT plus 10 µUNIT per byte of labels and location
+    /// (at most 10 + 16·64·0.01 + 256·0.01 ≈ 23 mUNIT).
+    pub const RecordDepositBase: Balance = 10 * MILLI_UNIT;
+    pub const RecordByteDeposit: Balance = 10 * MICRO_UNIT;
+
+    /// The worker compresses at most 8 MiB and starts no new record after 1 s per block;
+    /// see the README for the measured throughput.
+    pub const WorkerByteBudget: u32 = 8 * 1024 * 1024;
+    pub const WorkerTimeBudgetMs: u64 = 1_000;
+    /// Past the worker transactions' mortality, so a first submission cannot land late.
+    pub const WorkerResubmitAfter: BlockNumber =
+        crate::WORKER_TX_MORTALITY as BlockNumber + 4;
+}
+
+const _: () = assert!(WorkerResubmitAfter::get() as u64 > crate::WORKER_TX_MORTALITY);
