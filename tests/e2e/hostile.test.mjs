@@ -6,7 +6,7 @@
 // running, and the pallets' storage is unchanged: every key and value under
 // `MedicalRecords` and `Access` is compared before and after.
 //
-// Dev genesis (runtime/src/genesis_config_presets.rs): Alice and Charlie are data owners,
+// Dev genesis (runtime-common/src/genesis.rs): Alice and Charlie are data owners,
 // Bob the data manager, Ferdie a data demander, Eve holds no role; Alice, Bob, Charlie
 // and Dave are the consortium's members; Alice is sudo. `pauper` is a fresh account
 // without funds.

@@ -15,7 +15,7 @@
 // upload (retried, reported in `medchain_queue`) and loses nothing, also when the node is
 // killed meanwhile.
 //
-// Genesis roles (runtime/src/genesis_config_presets.rs): Alice and Charlie are data
+// Genesis roles (runtime-common/src/genesis.rs): Alice and Charlie are data
 // owners, Bob the data manager, Ferdie a data demander; a council motion makes Eve a
 // second demander.
 

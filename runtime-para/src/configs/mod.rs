@@ -7,13 +7,16 @@
 //! relay chain, collators chosen by the council, and a message queue that serves no XCM.
 //!
 //! Collators: `CollatorSelection`'s invulnerables are set by root or a council majority
-//! (`add_invulnerable`, `remove_invulnerable`, `set_invulnerables`), and only consortium
-//! members with session keys may collate ([`MemberWithSessionKeys`]). Nobody may stand
+//! (`add_invulnerable`, `remove_invulnerable`, `set_invulnerables`), only consortium
+//! members with session keys may be added ([`MemberWithSessionKeys`]), and a hospital
+//! removed from the consortium stops collating at the next session
+//! ([`CollatingMembers`]). Nobody may stand
 //! as a candidate by bond: genesis sets `desired_candidates` to 0, and while it is 0
 //! `register_as_candidate` and `take_candidate_slot` are refused until the council
 //! raises it (`set_desired_candidates`); even then only members may stand. The council
 //! cannot leave the chain without a collator ([`CollatorRules`]).
 
+use alloc::vec::Vec;
 use cumulus_primitives_core::AggregateMessageOrigin;
 use frame_support::{
     derive_impl,
@@ -241,13 +244,63 @@ impl pallet_session::Config for Runtime {
     type ValidatorIdOf = pallet_collator_selection::IdentityCollator;
     type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
     type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-    type SessionManager = CollatorSelection;
+    type SessionManager = CollatingMembers;
     type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
     type Keys = SessionKeys;
     type DisablingStrategy = ();
     type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
     type Currency = Balances;
     type KeyDeposit = ();
+}
+
+/// `CollatorSelection`'s choice for each new session, without the accounts that are no
+/// longer consortium members: a hospital the council removes (`remove_member`,
+/// `swap_member`) stops collating at the next session, whether or not a motion removes
+/// it from the invulnerables too. If that would leave nobody, the choice stands as it
+/// is: a chain without collators stops, and only the relay chain could restart it.
+pub struct CollatingMembers;
+
+// Session indexes are `u32` (`sp_staking::SessionIndex`).
+impl pallet_session::SessionManager<AccountId> for CollatingMembers {
+    fn new_session(session_index: u32) -> Option<Vec<AccountId>> {
+        let chosen = <CollatorSelection as pallet_session::SessionManager<AccountId>>::new_session(
+            session_index,
+        )?;
+        Some(members_of(chosen))
+    }
+
+    fn new_session_genesis(session_index: u32) -> Option<Vec<AccountId>> {
+        let chosen =
+            <CollatorSelection as pallet_session::SessionManager<AccountId>>::new_session_genesis(
+                session_index,
+            )?;
+        Some(members_of(chosen))
+    }
+
+    fn end_session(session_index: u32) {
+        <CollatorSelection as pallet_session::SessionManager<AccountId>>::end_session(session_index)
+    }
+
+    fn start_session(session_index: u32) {
+        <CollatorSelection as pallet_session::SessionManager<AccountId>>::start_session(
+            session_index,
+        )
+    }
+}
+
+/// The members among `chosen`, or all of `chosen` if none is a member.
+fn members_of(chosen: Vec<AccountId>) -> Vec<AccountId> {
+    let members = pallet_membership::Members::<Runtime, CouncilCollective>::get();
+    let kept: Vec<AccountId> = chosen
+        .iter()
+        .filter(|collator| members.contains(collator))
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        chosen
+    } else {
+        kept
+    }
 }
 
 parameter_types! {

@@ -10,9 +10,12 @@ use sp_runtime::BuildStorage;
 
 use sp_runtime::{traits::Dispatchable, DispatchResult};
 
+use frame_support::traits::ValidatorRegistration;
+
 use crate::{
-    configs::CouncilCollective, AccountId, AllPalletsWithSystem, CollatorSelection, Runtime,
-    RuntimeCall, RuntimeGenesisConfig, RuntimeOrigin, System,
+    configs::{CollatingMembers, CouncilCollective, MemberWithSessionKeys},
+    AccountId, AllPalletsWithSystem, CollatorSelection, ConsortiumMembership, Runtime, RuntimeCall,
+    RuntimeGenesisConfig, RuntimeOrigin, Session, System,
 };
 
 fn local_testnet() -> sp_io::TestExternalities {
@@ -159,6 +162,63 @@ fn a_council_majority_sets_the_collators_but_never_none() {
             RuntimeCall::Session(pallet_session::Call::purge_keys {})
                 .dispatch(RuntimeOrigin::signed(alice))
                 .map_err(|e| e.error),
+            FILTERED
+        );
+    });
+}
+
+#[test]
+fn only_members_collate_and_a_removed_member_stops_at_the_next_session() {
+    use pallet_collator_selection::Call;
+    use pallet_session::SessionManager;
+    local_testnet().execute_with(|| {
+        let eve = hospital(Sr25519Keyring::Eve);
+        let dave = hospital(Sr25519Keyring::Dave);
+        // Eve has session keys but is no member: the council cannot make her a collator.
+        pallet_session::NextKeys::<Runtime>::insert(
+            &eve,
+            crate::opaque::SessionKeys {
+                aura: Sr25519Keyring::Eve.public().into(),
+            },
+        );
+        assert!(<Session as ValidatorRegistration<AccountId>>::is_registered(&eve));
+        assert!(!<MemberWithSessionKeys as ValidatorRegistration<
+            AccountId,
+        >>::is_registered(&eve));
+        assert_noop!(
+            dispatch(Call::add_invulnerable { who: eve.clone() }, council(3)),
+            pallet_collator_selection::Error::<Runtime>::ValidatorNotRegistered
+        );
+        assert_noop!(
+            dispatch(Call::set_invulnerables { new: vec![eve] }, council(3)),
+            FILTERED
+        );
+
+        // The council removes Dave from the consortium; still an invulnerable, he is
+        // left out of the next session's collators.
+        assert_ok!(ConsortiumMembership::remove_member(
+            council(3),
+            dave.clone().into()
+        ));
+        assert!(pallet_collator_selection::Invulnerables::<Runtime>::get().contains(&dave));
+        let next = CollatingMembers::new_session(2).expect("a new set");
+        assert_eq!(next.len(), 3);
+        assert!(!next.contains(&dave));
+        // And the remaining collators are the only ones a motion may leave.
+        let [alice, bob, charlie] = [
+            Sr25519Keyring::Alice,
+            Sr25519Keyring::Bob,
+            Sr25519Keyring::Charlie,
+        ]
+        .map(hospital);
+        assert_ok!(dispatch(
+            Call::remove_invulnerable { who: alice },
+            council(3)
+        ));
+        assert_ok!(dispatch(Call::remove_invulnerable { who: bob }, council(3)));
+        // Dave is invulnerable with keys but no member: he does not count.
+        assert_noop!(
+            dispatch(Call::remove_invulnerable { who: charlie }, council(3)),
             FILTERED
         );
     });
