@@ -48,8 +48,9 @@ install_omni_node() {
     as_root apt-get install -y -qq clang libclang-dev
   fi
   echo "Installing polkadot-omni-node $OMNI_NODE_VERSION into $OMNI_ROOT (once; a long build)"
-  cargo install polkadot-omni-node --version "$OMNI_NODE_VERSION" --locked \
-    --root "$OMNI_ROOT" --target-dir "$CARGO_TARGET_DIR"
+  # Not our workspace: the relay-chain runtimes it builds must find their own manifests.
+  env -u WASM_BUILD_WORKSPACE_HINT cargo install polkadot-omni-node --version "$OMNI_NODE_VERSION" \
+    --locked --root "$OMNI_ROOT" --target-dir "$CARGO_TARGET_DIR"
 }
 
 if [ "$mode" = install ]; then
