@@ -39,7 +39,8 @@ case "$para_id" in
 esac
 
 install_omni_node() {
-  if [ -x "$OMNI_NODE" ] && "$OMNI_NODE" --version | grep -qE " ${OMNI_NODE_VERSION//./\\.}([^0-9.]|$)"; then
+  # `--version` prints the node's own version (1.25.1 for crate 0.24.0): ask cargo what it installed.
+  if [ -x "$OMNI_NODE" ] && cargo install --list --root "$OMNI_ROOT" | grep -q "^polkadot-omni-node v$OMNI_NODE_VERSION:"; then
     return
   fi
   # Its RocksDB bindings are generated with libclang, and RocksDB itself is C++.
@@ -49,7 +50,10 @@ install_omni_node() {
   fi
   echo "Installing polkadot-omni-node $OMNI_NODE_VERSION into $OMNI_ROOT (once; a long build)"
   # Not our workspace: the relay-chain runtimes it builds must find their own manifests.
-  env -u WASM_BUILD_WORKSPACE_HINT cargo install polkadot-omni-node --version "$OMNI_NODE_VERSION" \
+  # SKIP_WASM_BUILD: those runtimes' WASM only backs omni-node's built-in relay specs
+  # (`--chain rococo-local` after `--`); a collator gets its relay chain's spec as a file
+  # (zombienet, the relay operator) and `--dev` needs none, so skipping them saves ~20 minutes.
+  env -u WASM_BUILD_WORKSPACE_HINT SKIP_WASM_BUILD=1 cargo install polkadot-omni-node --version "$OMNI_NODE_VERSION" \
     --locked --root "$OMNI_ROOT" --target-dir "$CARGO_TARGET_DIR"
 }
 
