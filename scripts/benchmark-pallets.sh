@@ -3,7 +3,7 @@
 # pallets/*/src/weights.rs. Builds the node with `runtime-benchmarks` into the shared
 # target directory first (about 11 minutes on top of a warm release build).
 #
-#   scripts/benchmark-pallets.sh            # both pallets, 50 steps × 20 repeats
+#   scripts/benchmark-pallets.sh            # our three pallets, 50 steps × 20 repeats
 #   STEPS=10 REPEAT=5 scripts/benchmark-pallets.sh pallet_access
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +13,7 @@ source scripts/setup.sh
 STEPS="${STEPS:-50}"
 REPEAT="${REPEAT:-20}"
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_medical_records pallet_access)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_medical_records pallet_access pallet_validator_set)
 
 cargo build --release --locked -p medchain-node --features runtime-benchmarks
 NODE="$CARGO_TARGET_DIR/release/medchain-node"

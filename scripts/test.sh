@@ -20,7 +20,7 @@ step "our pallets' benchmarks as tests, and their migrations under try-runtime (
 # No WASM needed: the pallets' crates only (the node's benchmark build is scripts/benchmark-pallets.sh).
 # One build for both features: the benchmarks run once each, and `try-runtime` adds the
 # migrations' pre/post-upgrade checks and the `try_state` invariants to the tests.
-SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access --features runtime-benchmarks,try-runtime
+SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-medical-records -p pallet-access -p pallet-validator-set --features runtime-benchmarks,try-runtime
 
 step "fuzzing: the kept inputs replayed, then each target for a bounded time"
 # The pallets' fuzz crate is outside the workspace; its tests replay fuzz/corpus and

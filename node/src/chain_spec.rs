@@ -33,10 +33,12 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
         .build())
 }
 
-/// The local consortium: Alice, Bob, Charlie and Dave, no sudo key.
+/// The development consortium (`local`): Alice, Bob, Charlie and Dave with their
+/// well-known development keys, no sudo key. For tests and demos only: anyone can sign
+/// as its validators. A real consortium starts from `medchain-node consortium new`.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
     Ok(ChainSpec::builder(wasm()?, None)
-        .with_name("MedChain Local Consortium")
+        .with_name("MedChain Development Consortium (development keys, not for real data)")
         .with_id("medchain_local")
         .with_chain_type(ChainType::Local)
         .with_protocol_id("medchain")

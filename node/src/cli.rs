@@ -33,6 +33,9 @@ pub enum Subcommand {
     ParaSpec(crate::para_spec::ParaSpecCmd),
     /// Check a parachain chain spec: its para id agrees with its genesis.
     CheckParaSpec(crate::para_spec::CheckParaSpecCmd),
+    /// A consortium from fresh keys (`consortium new --hospitals N --out DIR`).
+    #[command(subcommand)]
+    Consortium(crate::consortium::ConsortiumCmd),
 }
 
 /// The node's command line.

@@ -49,14 +49,31 @@ impl SubstrateCli for Cli {
     }
 }
 
+/// Whether the command line names a network backend (`--network-backend X` or
+/// `--network-backend=X`).
+fn names_network_backend(args: &[std::ffi::OsString]) -> bool {
+    args.iter().any(|arg| {
+        arg.to_str()
+            .is_some_and(|arg| arg == "--network-backend" || arg.starts_with("--network-backend="))
+    })
+}
+
 /// Parses the command line and runs the node or the subcommand.
 pub fn run() -> sc_cli::Result<()> {
-    let cli = Cli::from_args();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cli = Cli::from_iter(args.iter().cloned());
+    // libp2p, not Substrate's default litep2p, unless asked: litep2p keeps a peer that is
+    // already connected when the council removes its node from `NodeAuthorization`
+    // (measured: README, "The consortium's network"); libp2p drops it.
+    if !names_network_backend(&args) {
+        cli.run.network_params.network_backend = sc_cli::NetworkBackendType::Libp2p;
+    }
 
     match &cli.subcommand {
         Some(Subcommand::Key(cmd)) => cmd.run(&cli),
         Some(Subcommand::ParaSpec(cmd)) => cmd.run(),
         Some(Subcommand::CheckParaSpec(cmd)) => cmd.run(),
+        Some(Subcommand::Consortium(cmd)) => cmd.run(),
         Some(Subcommand::BuildSpec(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
@@ -215,5 +232,24 @@ pub fn run() -> sc_cli::Result<()> {
                 }
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_network_backend;
+
+    #[test]
+    fn a_named_backend_is_kept_and_libp2p_is_the_default_otherwise() {
+        let args = |line: &str| line.split(' ').map(Into::into).collect::<Vec<_>>();
+        assert!(names_network_backend(&args(
+            "medchain-node --network-backend litep2p"
+        )));
+        assert!(names_network_backend(&args(
+            "medchain-node --network-backend=litep2p"
+        )));
+        assert!(!names_network_backend(&args(
+            "medchain-node --dev --name x"
+        )));
     }
 }

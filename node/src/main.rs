@@ -9,6 +9,8 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod consortium;
+mod network_guard;
 mod para_spec;
 mod rpc;
 mod service;

@@ -201,7 +201,9 @@ pub fn new_full<
                 transaction_pool: Some(OffchainTransactionPoolFactory::new(
                     transaction_pool.clone(),
                 )),
-                network_provider: Arc::new(network.clone()),
+                network_provider: Arc::new(crate::network_guard::OffchainNetwork::new(
+                    network.clone(),
+                )),
                 enable_http_requests: true,
                 custom_extensions: |_| vec![],
             })?;

@@ -5,11 +5,11 @@
 
 use alloc::vec::Vec;
 use serde_json::{json, Value};
-use sp_keyring::Sr25519Keyring;
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use medchain_primitives::Role;
 
-use crate::{params::MAX_MEMBERS, AccountId, Balance, UNIT};
+use crate::{network::ed25519_peer_id, params::MAX_MEMBERS, AccountId, Balance, UNIT};
 
 /// The roles of the demo accounts: Alice and Charlie are data owners (hospitals
 /// registering their records), Bob is the data manager, Ferdie a data demander (a
@@ -29,6 +29,31 @@ pub const HOSPITALS: [Sr25519Keyring; 4] = [
     Sr25519Keyring::Dave,
 ];
 
+/// The Ed25519 keys of the four hospitals, in the order of `HOSPITALS`: their GRANDPA
+/// keys, and their nodes' network keys (a development node runs with
+/// `--node-key` = the key's 32-byte secret seed, so its peer id is known at genesis).
+pub const HOSPITAL_ED25519: [Ed25519Keyring; 4] = [
+    Ed25519Keyring::Alice,
+    Ed25519Keyring::Bob,
+    Ed25519Keyring::Charlie,
+    Ed25519Keyring::Dave,
+];
+
+/// The development consortium's nodes, each owned by its hospital: the
+/// `NodeAuthorization` genesis of both development presets.
+pub fn dev_well_known_nodes() -> Vec<(Vec<u8>, AccountId)> {
+    HOSPITAL_ED25519
+        .iter()
+        .zip(HOSPITALS)
+        .map(|(node_key, hospital)| {
+            (
+                ed25519_peer_id(&node_key.public().0),
+                hospital.to_account_id(),
+            )
+        })
+        .collect()
+}
+
 /// What each endowed account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 
@@ -42,18 +67,32 @@ pub fn endowed_accounts() -> Vec<AccountId> {
     Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
 }
 
+/// [`DEMO_ROLES`] by account.
+pub fn demo_roles() -> Vec<(AccountId, Vec<Role>)> {
+    DEMO_ROLES
+        .iter()
+        .map(|(account, roles)| (account.to_account_id(), roles.to_vec()))
+        .collect()
+}
+
+/// The demo consortium's patch: the four hospitals, every dev account endowed, the
+/// demo roles.
+pub fn demo_consortium_genesis() -> Value {
+    consortium_genesis(hospital_accounts(), endowed_accounts(), demo_roles())
+}
+
 /// The genesis patch of the consortium's pallets: balances, members (the council's
 /// members come from `ConsortiumMembership`; the council's own genesis stays empty) and
 /// roles.
-pub fn consortium_genesis(members: Vec<AccountId>, endowed: Vec<AccountId>) -> Value {
+pub fn consortium_genesis(
+    members: Vec<AccountId>,
+    endowed: Vec<AccountId>,
+    roles: Vec<(AccountId, Vec<Role>)>,
+) -> Value {
     debug_assert!(members.len() as u32 <= MAX_MEMBERS);
     let balances: Vec<(AccountId, Balance)> = endowed
         .into_iter()
         .map(|account| (account, ENDOWMENT))
-        .collect();
-    let roles: Vec<(AccountId, Vec<Role>)> = DEMO_ROLES
-        .iter()
-        .map(|(account, roles)| (account.to_account_id(), roles.to_vec()))
         .collect();
     json!({
         "balances": { "balances": balances },
@@ -104,7 +143,7 @@ mod tests {
 
     #[test]
     fn the_patch_has_the_members_the_roles_and_the_endowments() {
-        let patch = consortium_genesis(hospital_accounts(), endowed_accounts());
+        let patch = demo_consortium_genesis();
         assert_eq!(
             patch["consortiumMembership"]["members"]
                 .as_array()
@@ -119,9 +158,49 @@ mod tests {
     }
 
     #[test]
+    fn the_dev_nodes_peer_ids_are_their_ed25519_keys_as_libp2p_encodes_them() {
+        let nodes = dev_well_known_nodes();
+        assert_eq!(nodes.len(), 4);
+        assert_eq!(nodes[0].1, Sr25519Keyring::Alice.to_account_id());
+        // The peer ids `medchain-node key inspect-node-key` prints for the secret seeds of
+        // `//Alice` … `//Dave` (Ed25519), as the README lists them.
+        let printed = [
+            "12D3KooWK2cN7Q5kmpLfpypBiNg51TiHmAfWgwUzLqHmZ3G4BELm",
+            "12D3KooWPv7CcGE89ZH3ybzygvXGswAXsLQ9pP3rG5cH6NyXLZdi",
+            "12D3KooWENCUkwB3Ho9mH6iKHsi4Mw2tAtr3B8DqyzyqMtDGFACn",
+            "12D3KooWGApasr9uVqtFToAxho2xfM67U2x7DaGVT1sPPzxVbNKa",
+        ];
+        for ((peer_id, _), printed) in nodes.iter().zip(printed) {
+            assert_eq!(peer_id, &bs58_decode(printed), "{printed}");
+        }
+    }
+
+    /// Base58 (Bitcoin alphabet), enough for a test.
+    fn bs58_decode(text: &str) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        let mut bytes: Vec<u8> = Vec::new();
+        for c in text.bytes() {
+            let mut carry = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
+            for byte in bytes.iter_mut().rev() {
+                carry += (*byte as u32) * 58;
+                *byte = (carry & 0xff) as u8;
+                carry >>= 8;
+            }
+            while carry > 0 {
+                bytes.insert(0, (carry & 0xff) as u8);
+                carry >>= 8;
+            }
+        }
+        let zeros = text.bytes().take_while(|&c| c == b'1').count();
+        let mut out = vec![0; zeros];
+        out.extend(bytes);
+        out
+    }
+
+    #[test]
     fn a_runtimes_own_keys_are_added_and_win() {
         let merged = with_consensus(
-            consortium_genesis(hospital_accounts(), endowed_accounts()),
+            demo_consortium_genesis(),
             json!({ "aura": { "authorities": [] }, "access": { "roles": [] } }),
         );
         assert_eq!(merged["aura"]["authorities"], json!([]));

@@ -28,6 +28,7 @@ pub mod apis;
 mod configs;
 pub mod genesis;
 pub mod governance;
+pub mod network;
 pub mod params;
 pub mod transaction;
 

@@ -35,6 +35,20 @@ pub const MAX_MEMBERS: u32 = 64;
 pub const MAX_DICTIONARY_LEN: u32 = 1024 * 1024;
 const _: () = assert!(MAX_DICTIONARY_LEN < MAX_BLOCK_LENGTH / 4 * 3);
 
+/// Most block authors: Aura's and GRANDPA's `MaxAuthorities` and the validator set's
+/// `MaxValidators`.
+pub const MAX_AUTHORITIES: u32 = 32;
+
+/// Most nodes the council may authorise (`NodeAuthorization`): one per member.
+pub const MAX_WELL_KNOWN_NODES: u32 = MAX_MEMBERS;
+
+/// Shortest session the council may set on the solo chain.
+pub const MIN_SESSION_MS: u64 = 30 * 1000;
+/// Longest session the council may set on the solo chain: a change waits up to two.
+pub const MAX_SESSION_MS: u64 = DAY_MS;
+/// Sessions of the development presets: a validator change applies within two minutes.
+pub const DEV_SESSION_MS: u64 = MINUTE_MS;
+
 /// Council motions stay open for a day unless closed earlier.
 pub const COUNCIL_MOTION_MS: u64 = DAY_MS;
 /// Sharing requests stay open for three days.

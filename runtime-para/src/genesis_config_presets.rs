@@ -15,7 +15,7 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_genesis_builder::PresetId;
 
 use medchain_runtime_common::genesis::{
-    consortium_genesis, endowed_accounts, hospital_accounts, preset, with_consensus, HOSPITALS,
+    demo_consortium_genesis, preset, with_consensus, HOSPITALS,
 };
 
 use crate::{
@@ -44,10 +44,7 @@ fn genesis(collators: Vec<(AccountId, AuraId)>, sudo: Option<AccountId>) -> Valu
         },
         sudo: SudoConfig { key: sudo },
     });
-    with_consensus(
-        consortium_genesis(hospital_accounts(), endowed_accounts()),
-        own,
-    )
+    with_consensus(demo_consortium_genesis(), own)
 }
 
 fn collators(count: usize) -> Vec<(AccountId, AuraId)> {

@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
     [pallet_preimage, Preimage]
     [pallet_medical_records, MedicalRecords]
     [pallet_access, Access]
+    [pallet_validator_set, ValidatorSet]
 );

@@ -7,9 +7,11 @@
 //! `System`, `Timestamp`, `Aura`, `Grandpa`, `Balances`, `TransactionPayment`, `Sudo`
 //! (only dev chains set a key), `Council` (pallet-collective), `ConsortiumMembership` (pallet-membership,
 //! which feeds `Council` and `Access`), `Preimage` (pallet-preimage: keeps the bytes of
-//! primed dictionaries, and any other preimage), `MedicalRecords` (the record registry
-//! and the registry of primed dictionaries) and `Access` (roles, majority-approved
-//! sharing, key delivery, audit heads).
+//! primed dictionaries, and any other preimage), `NodeAuthorization` (the peer ids of
+//! the nodes that may connect), `MedicalRecords` (the record registry
+//! and the registry of primed dictionaries), `Access` (roles, majority-approved
+//! sharing, key delivery, audit heads), `ValidatorSet` (the hospitals that author and
+//! finalize, chosen by the council) and `Session` (their keys, per session).
 //!
 //! - [`configs`]: every pallet's configuration and the runtime's constants.
 //! - [`apis`]: the runtime APIs the node, the RPC and Polkadot.js use.
@@ -66,7 +68,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 105,
+    spec_version: 106,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -107,6 +109,15 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 pub type Migrations = (
     pallet_medical_records::migrations::v2::MigrateV1ToV2<Runtime>,
     pallet_medical_records::migrations::v3::MigrateV2ToV3<Runtime>,
+    // Spec 106 adds `NodeAuthorization`, `ValidatorSet` and `Session`: a chain that
+    // predates them keeps its nodes connected and its authorities authoring. Both run
+    // only on a chain without session validators, so the first goes first.
+    configs::network::SeedDevelopmentNodes,
+    pallet_validator_set::migrations::v1::SeedFromAuthorities<
+        Runtime,
+        configs::network::GenesisAuthorities,
+        configs::network::DevSessionLengthBlocks,
+    >,
 );
 
 /// Dispatches blocks to the pallets.
@@ -155,8 +166,16 @@ mod runtime {
     pub type ConsortiumMembership = pallet_membership<Instance1>;
     #[runtime::pallet_index(12)]
     pub type Preimage = pallet_preimage;
+    #[runtime::pallet_index(13)]
+    pub type NodeAuthorization = pallet_node_authorization;
     #[runtime::pallet_index(20)]
     pub type MedicalRecords = pallet_medical_records;
     #[runtime::pallet_index(21)]
     pub type Access = pallet_access;
+    // Before `Session`: its genesis asks the validator set for the first validators.
+    // Index 34 is `Session` on the parachain too.
+    #[runtime::pallet_index(33)]
+    pub type ValidatorSet = pallet_validator_set;
+    #[runtime::pallet_index(34)]
+    pub type Session = pallet_session;
 }

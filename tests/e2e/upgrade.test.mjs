@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 105 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 106 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, both migrations ran (storage version 3; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
@@ -38,6 +38,7 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OLD_RUNTIME = join(here, '..', 'fixtures', 'runtimes', 'medchain-spec100.compact.compressed.wasm');
+const OLD_GENESIS = join(here, '..', 'fixtures', 'runtimes', 'medchain-spec100-local-genesis.json');
 /** The runtime under test, as `cargo build --release` leaves it (or $MEDCHAIN_RUNTIME_WASM). */
 const newRuntimePath = () => builtRuntime('medchain-runtime', 'MEDCHAIN_RUNTIME_WASM');
 
@@ -55,8 +56,9 @@ before(async () => {
     keyring.addFromUri(`//${name}`),
   );
   assert.ok(existsSync(newRuntimePath()), `${newRuntimePath()} not found: build with scripts/test.sh`);
-  // The node's own `local` spec, with the previous release's code: the nodes build
-  // genesis by running that code's genesis builder, as a chain launched then did.
+  // The node's own `local` spec with the previous release's code and that era's genesis
+  // patch: the nodes build genesis by running that code's genesis builder, as a chain
+  // launched then did.
   workDir = mkdtempSync(join(tmpdir(), 'medchain-upgrade-'));
   const spec = JSON.parse(
     execFileSync(nodeBinary(), ['build-spec', '--chain', 'local', '--disable-default-bootnode'], {
@@ -65,6 +67,7 @@ before(async () => {
     }),
   );
   spec.genesis.runtimeGenesis.code = u8aToHex(readFileSync(OLD_RUNTIME));
+  spec.genesis.runtimeGenesis.patch = JSON.parse(readFileSync(OLD_GENESIS, 'utf8'));
   const specPath = join(workDir, 'local-spec100.json');
   writeFileSync(specPath, JSON.stringify(spec));
   nodes = await startConsortium({ chain: specPath });
@@ -195,8 +198,8 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 105 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 105, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 105);
+  await waitFor('spec_version 106 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 106, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 106);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
@@ -209,7 +212,7 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 105);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 106);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`
   // and are marked as plain-hashed (registered before keyed commitments).
@@ -243,4 +246,16 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
     assert.equal(audit.matches, true, `record ${id}'s audit log folds to its on-chain head`);
     if (id === fourth.id) assert.equal(audit.blocks[0], fourth.block, 'the audit starts at the recorded block');
   }
+
+  // Spec 106 added the council's network: the four founders became the validator set
+  // and their development nodes the authorised nodes, so the nodes keep their peers and
+  // a session boundary keeps the same authors and finality.
+  const founders = [alice, bob, charlie, dave].map((k) => k.address);
+  assert.deepEqual((await api.query.session.validators()).map(String), founders);
+  assert.equal((await api.query.validatorSet.validators()).length, 4);
+  assert.equal((await api.query.nodeAuthorization.wellKnownNodes()).size, 4);
+  await waitFor('a session boundary', async () => (await api.query.session.currentIndex()).toNumber() >= 1, 90_000, 1000);
+  const boundary = (await api.rpc.chain.getHeader()).number.toNumber();
+  for (const node of nodes) await waitForFinalized(node, boundary + 2, 60_000);
+  for (const node of nodes) assert.ok((await node.rpc('system_health')).peers >= 3, `${node.name} lost its peers`);
 });

@@ -9,6 +9,24 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady, ed25519PairFromSeed, keyExtractSuri, keyFromPath, mnemonicToMiniSecret } from '@polkadot/util-crypto';
+
+/** The well-known development phrase behind `//Alice`, `//Bob`, ... */
+const DEV_PHRASE = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
+
+/** The hospitals of the development consortium, whose nodes `NodeAuthorization` knows. */
+export const DEV_HOSPITALS = ['alice', 'bob', 'charlie', 'dave'];
+
+/**
+ * A development hospital's network key: the secret seed of its Ed25519 key `//Name`
+ * (hex, for `--node-key`). The chain's genesis authorises the peer ids of these keys.
+ */
+export function devNodeKey(name) {
+  const { path } = keyExtractSuri(`${DEV_PHRASE}//${name[0].toUpperCase()}${name.slice(1)}`);
+  const pair = keyFromPath(ed25519PairFromSeed(mnemonicToMiniSecret(DEV_PHRASE)), path, 'ed25519');
+  return u8aToHex(pair.secretKey.slice(0, 32)).slice(2);
+}
 
 /** A release binary: `$ENV_VAR`, else `$CARGO_TARGET_DIR/release/NAME`. */
 function releaseBinary(name, envVar) {
@@ -110,6 +128,7 @@ async function rpc(port, method, params = []) {
  */
 export async function startNode(options = {}) {
   const { chain = 'dev', name = 'alice', bootnodes = [], extraArgs = [], command } = options;
+  await cryptoWaitReady();
   // A restart passes the stopped node's base path and ports back in.
   const basePath = options.basePath ?? mkdtempSync(join(tmpdir(), `medchain-${name}-`));
   const rpcPort = options.rpcPort ?? (await freePort());
@@ -117,8 +136,13 @@ export async function startNode(options = {}) {
   // `command`: another program serving the same RPC (chopsticks, polkadot-omni-node),
   // started, tracked and stopped like a node.
   const args = command ? command.args({ rpcPort, p2pPort, basePath }) : [
-    // A validator on a non-dev chain needs a network key; the test nodes make a fresh one.
-    ...(chain === 'dev' ? ['--dev'] : ['--chain', chain, `--${name}`, '--unsafe-force-node-key-generation']),
+    // On a non-dev chain the development hospitals' nodes use their well-known network keys
+    // (the chain authorises their peer ids); any other node makes a fresh one.
+    ...(chain === 'dev'
+      ? ['--dev']
+      : ['--chain', chain, ...(DEV_HOSPITALS.includes(name)
+        ? [`--${name}`, '--node-key', devNodeKey(name)]
+        : ['--unsafe-force-node-key-generation'])]),
     '--base-path', basePath,
     '--name', name,
     '--rpc-port', String(rpcPort),
@@ -242,14 +266,14 @@ export function startDevNode(options = {}) {
  * Starts the four-hospital local consortium (Alice, Bob, Charlie, Dave), each with its
  * own ports and base path, all connected to Alice's node.
  */
-export async function startConsortium({ chain = 'local', names = ['alice', 'bob', 'charlie', 'dave'] } = {}) {
+export async function startConsortium({ chain = 'local', names = DEV_HOSPITALS, extraArgs = {} } = {}) {
   const nodes = [];
   try {
-    const first = await startNode({ chain, name: names[0] });
+    const first = await startNode({ chain, name: names[0], extraArgs: extraArgs[names[0]] ?? [] });
     nodes.push(first);
     const bootnode = await first.multiaddr();
     for (const name of names.slice(1)) {
-      nodes.push(await startNode({ chain, name, bootnodes: [bootnode] }));
+      nodes.push(await startNode({ chain, name, bootnodes: [bootnode], extraArgs: extraArgs[name] ?? [] }));
     }
   } catch (error) {
     await stopAll(nodes);
@@ -485,10 +509,28 @@ export async function councilMotion(api, call, threshold, proposer, voters) {
   const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
   if (!proposed) throw new Error('no Council.Proposed event');
   const index = proposed.event.data.proposalIndex.toNumber();
-  for (const voter of voters) {
-    await sendAndFinalize(api, api.tx.council.vote(proposalHash, index, true), voter);
-  }
+  // Different signers: the votes go in together.
+  await Promise.all(voters.map((voter) => sendAndFinalize(api, api.tx.council.vote(proposalHash, index, true), voter)));
   const weight = { refTime: 1_000_000_000_000n, proofSize: 1_000_000n };
   const closed = await sendAndFinalize(api, api.tx.council.close(proposalHash, index, weight, length), proposer);
-  return closed.events;
+  // The events, and the block that executed the motion (`events.blockHash`).
+  return Object.assign(closed.events, { blockHash: closed.blockHash });
+}
+
+/**
+ * The outcome of a closed motion: `'ok'`, the error's name (`'BadOrigin'`,
+ * `'validatorSet.TooFewValidators'`, ...) if its call failed, or `null` if it was not
+ * executed.
+ */
+export function motionOutcome(api, events) {
+  const executed = events.find(({ event }) => api.events.council.Executed.is(event));
+  if (!executed) return null;
+  const { result } = executed.event.data;
+  if (result.isOk) return 'ok';
+  const error = result.asErr;
+  if (error.isModule) {
+    const { section, name } = api.registry.findMetaError(error.asModule);
+    return `${section}.${name}`;
+  }
+  return error.type;
 }

@@ -253,7 +253,8 @@ fn the_shared_pallets_have_the_solo_chains_indexes() {
         ConsortiumMembership,
         Preimage,
         MedicalRecords,
-        Access
+        Access,
+        Session
     );
 }
 

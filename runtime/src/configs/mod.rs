@@ -23,6 +23,11 @@ use sp_version::RuntimeVersion;
 
 #[cfg(test)]
 mod governance_tests;
+pub mod network;
+#[cfg(test)]
+mod network_tests;
+
+pub use network::NetworkRules;
 
 pub use medchain_runtime_common::{
     params::{MAX_DICTIONARY_LEN, MAX_MEMBERS, NORMAL_DISPATCH_RATIO},
@@ -52,8 +57,9 @@ parameter_types! {
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
-    // Members may not move their own seat (`ConsortiumMembership::change_key`).
-    type BaseCallFilter = NoSeatChangeByMembers;
+    // Members may not move their own seat (`ConsortiumMembership::change_key`); who
+    // connects and who authors is the council's (`NetworkRules`).
+    type BaseCallFilter = frame_support::traits::InsideBoth<NoSeatChangeByMembers, NetworkRules>;
     type Block = Block;
     type BlockWeights = RuntimeBlockWeights;
     type BlockLength = RuntimeBlockLength;
@@ -72,7 +78,7 @@ impl frame_system::Config for Runtime {
 impl pallet_aura::Config for Runtime {
     type AuthorityId = AuraId;
     type DisabledValidators = ();
-    type MaxAuthorities = ConstU32<32>;
+    type MaxAuthorities = ConstU32<{ medchain_runtime_common::params::MAX_AUTHORITIES }>;
     type AllowMultipleBlocksPerSlot = ConstBool<false>;
     type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
@@ -80,7 +86,7 @@ impl pallet_aura::Config for Runtime {
 impl pallet_grandpa::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type WeightInfo = ();
-    type MaxAuthorities = ConstU32<32>;
+    type MaxAuthorities = ConstU32<{ medchain_runtime_common::params::MAX_AUTHORITIES }>;
     type MaxNominators = ConstU32<0>;
     type MaxSetIdSessionEntries = ConstU64<0>;
     type KeyOwnerProof = sp_core::Void;
