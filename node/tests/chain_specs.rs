@@ -66,17 +66,24 @@ fn committed_chain_specs_are_up_to_date() {
 }
 
 #[test]
-fn local_spec_has_the_four_hospitals_and_no_sudo_key() {
+fn local_spec_has_the_four_hospitals_their_nodes_and_no_sudo_key() {
     let spec = committed_spec("local.json");
     assert_eq!(spec["chainType"], "Local");
     let patch = &spec["genesis"]["runtimeGenesis"]["patch"];
+    // The validators and their Aura and GRANDPA keys come from `Session`, the
+    // authorised nodes are the four development nodes.
     assert_eq!(
-        patch["aura"]["authorities"].as_array().map(Vec::len),
+        patch["validatorSet"]["validators"].as_array().map(Vec::len),
+        Some(4)
+    );
+    assert_eq!(patch["session"]["keys"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        patch["nodeAuthorization"]["nodes"].as_array().map(Vec::len),
         Some(4)
     );
     assert_eq!(
-        patch["grandpa"]["authorities"].as_array().map(Vec::len),
-        Some(4)
+        spec["name"],
+        "MedChain Development Consortium (development keys, not for real data)"
     );
     assert_eq!(
         patch["consortiumMembership"]["members"]

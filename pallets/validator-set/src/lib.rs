@@ -14,10 +14,11 @@
 //!   `SessionManager::new_session`), so a hospital added during session `n` authors from
 //!   session `n + 2`, and one removed stops then. Aura and GRANDPA follow the session's
 //!   keys: GRANDPA schedules its authority change at that boundary.
-//! - **One change at a time.** While a change waits for its boundary, another is refused
-//!   ([`Error::ChangePending`]): GRANDPA finalizes a set change only with the votes of
-//!   the set before it, so the council grows or shrinks the set one validator per
-//!   session and sees each new validator vote before adding the next.
+//! - **One change at a time.** Until a change is active (queued at one boundary, active
+//!   from the next), another is refused ([`Error::ChangePending`]): GRANDPA finalizes a
+//!   set change only with the votes of the set before it, so the council grows or
+//!   shrinks the set one validator at a time and sees each new validator vote before
+//!   adding the next.
 //! - **The minimum.** [`MinValidators`] (genesis; [`Pallet::set_min_validators`]) is the
 //!   fewest validators the council may leave. [`min_validators_for`] is the default: all
 //!   but the faults GRANDPA tolerates.
@@ -124,6 +125,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type SetChanged<T> = StorageValue<_, bool, ValueQuery>;
 
+    /// The session from which the last change applies, until it starts: the change is
+    /// queued, not yet active.
+    #[pallet::storage]
+    pub type PendingFrom<T> = StorageValue<_, SessionIndex, OptionQuery>;
+
     /// How many blocks a session lasts.
     #[pallet::storage]
     pub type SessionLengthBlocks<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
@@ -229,7 +235,7 @@ pub mod pallet {
         SessionTooShort,
         /// The session length is above `MaxSessionLengthBlocks`.
         SessionTooLong,
-        /// A change already waits for the next session boundary.
+        /// A change is not yet active (queued at one boundary, active from the next).
         ChangePending,
         /// The minimum must be at least 1 and at most the validators there are.
         BadMinimum,
@@ -281,7 +287,7 @@ pub mod pallet {
                 T::KeysRegistered::is_registered(&who),
                 Error::<T>::NoSessionKeys
             );
-            ensure!(!SetChanged::<T>::get(), Error::<T>::ChangePending);
+            ensure!(!Self::change_pending(), Error::<T>::ChangePending);
             validators
                 .try_insert(at, who.clone())
                 .map_err(|_| Error::<T>::TooManyValidators)?;
@@ -301,11 +307,12 @@ pub mod pallet {
             let at = validators
                 .binary_search(&who)
                 .map_err(|_| Error::<T>::NotValidator)?;
+            // Never below the minimum, nor empty (an unconfigured pallet's minimum is 0).
             ensure!(
-                validators.len() > MinValidators::<T>::get() as usize,
+                validators.len() > MinValidators::<T>::get().max(1) as usize,
                 Error::<T>::TooFewValidators
             );
-            ensure!(!SetChanged::<T>::get(), Error::<T>::ChangePending);
+            ensure!(!Self::change_pending(), Error::<T>::ChangePending);
             validators.remove(at);
             Validators::<T>::put(validators);
             SetChanged::<T>::put(true);
@@ -350,6 +357,12 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+    /// Whether a change waits: to be queued at the next boundary, or queued and not yet
+    /// active.
+    pub fn change_pending() -> bool {
+        SetChanged::<T>::get() || PendingFrom::<T>::get().is_some()
+    }
+
     /// The validators of [`Validators`] that have session keys (`pallet-session` would
     /// leave the others out anyway).
     fn with_keys() -> Vec<T::AccountId> {
@@ -393,10 +406,16 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
     fn new_session(session: SessionIndex) -> Option<Vec<T::AccountId>> {
         SessionStartBlock::<T>::put(frame_system::Pallet::<T>::block_number());
-        if !SetChanged::<T>::take() {
+        if !SetChanged::<T>::get() {
             return None;
         }
         let next = Self::with_keys();
+        if next.is_empty() {
+            // Never hand pallet-session an empty set: the chain would stop.
+            return None;
+        }
+        SetChanged::<T>::kill();
+        PendingFrom::<T>::put(session);
         Self::deposit_event(Event::ValidatorsQueued {
             session,
             validators: next.len() as u32,
@@ -411,7 +430,11 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 
     fn end_session(_session: SessionIndex) {}
 
-    fn start_session(_session: SessionIndex) {}
+    fn start_session(session: SessionIndex) {
+        if PendingFrom::<T>::get().is_some_and(|from| session >= from) {
+            PendingFrom::<T>::kill();
+        }
+    }
 }
 
 impl<T: Config> pallet_session::ShouldEndSession<BlockNumberFor<T>> for Pallet<T> {

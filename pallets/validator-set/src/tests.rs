@@ -126,11 +126,13 @@ fn the_set_is_bounded() {
             WITH_KEYS
         ));
         let _ = ValidatorSet::new_session(2);
+        ValidatorSet::start_session(2);
         assert_ok!(ValidatorSet::add_validator(
             RuntimeOrigin::root(),
             ALSO_WITH_KEYS
         ));
         let _ = ValidatorSet::new_session(3);
+        ValidatorSet::start_session(3);
         assert_eq!(validators().len() as u32, MAX_VALIDATORS);
         MockKeys::set(8);
         assert_noop!(
@@ -148,6 +150,7 @@ fn the_admin_removes_a_validator_but_never_below_the_minimum() {
         assert_eq!(last_event(), Event::ValidatorRemoved { who: 2 }.into());
         check();
         assert_eq!(ValidatorSet::new_session(2), Some(vec![1, 3, 4]));
+        ValidatorSet::start_session(2);
         assert_noop!(
             ValidatorSet::remove_validator(RuntimeOrigin::root(), 3),
             Error::<Test>::TooFewValidators
@@ -192,12 +195,42 @@ fn one_change_waits_at_a_time() {
             ValidatorSet::remove_validator(RuntimeOrigin::root(), 1),
             Error::<Test>::ChangePending
         );
-        // The boundary takes it; the next change is welcome.
+        // Queued at the boundary: still pending until it is active.
         assert!(ValidatorSet::new_session(2).is_some());
+        assert_noop!(
+            ValidatorSet::add_validator(RuntimeOrigin::root(), ALSO_WITH_KEYS),
+            Error::<Test>::ChangePending
+        );
+        ValidatorSet::start_session(1);
+        assert!(ValidatorSet::change_pending());
+        ValidatorSet::start_session(2);
         assert_ok!(ValidatorSet::add_validator(
             RuntimeOrigin::root(),
             ALSO_WITH_KEYS
         ));
+    });
+}
+
+#[test]
+fn an_unconfigured_set_is_never_emptied() {
+    use sp_runtime::BuildStorage;
+    let storage = RuntimeGenesisConfig::default().build_storage().unwrap();
+    sp_io::TestExternalities::new(storage).execute_with(|| {
+        MockKeys::set(WITH_KEYS);
+        assert_ok!(ValidatorSet::add_validator(
+            RuntimeOrigin::root(),
+            WITH_KEYS
+        ));
+        let _ = ValidatorSet::new_session(1);
+        ValidatorSet::start_session(1);
+        assert_noop!(
+            ValidatorSet::remove_validator(RuntimeOrigin::root(), WITH_KEYS),
+            Error::<Test>::TooFewValidators
+        );
+        // And pallet-session is never handed an empty set.
+        MockKeys::purge(WITH_KEYS);
+        crate::SetChanged::<Test>::put(true);
+        assert_eq!(ValidatorSet::new_session(2), None);
     });
 }
 
@@ -241,6 +274,7 @@ fn sessions_end_after_their_length_and_the_next_one_starts_there() {
         // pallet-session rotates at block 10 and plans the next session.
         System::set_block_number(SESSION_BLOCKS);
         let _ = ValidatorSet::new_session(2);
+        ValidatorSet::start_session(2);
         assert_eq!(SessionStartBlock::<Test>::get(), SESSION_BLOCKS);
         assert!(!ValidatorSet::session_ends_at(2 * SESSION_BLOCKS - 1));
         assert!(ValidatorSet::session_ends_at(2 * SESSION_BLOCKS));

@@ -78,9 +78,12 @@ impl pallet_node_authorization::Config for Runtime {
 /// - `add_well_known_node`, `swap_well_known_node` and `reset_well_known_nodes` only
 ///   with Ed25519 peer ids (`medchain_runtime_common::network`): the peer id of a
 ///   Substrate node; any other bytes would authorise a node that cannot exist.
-/// - A validator keeps an authorised node: `remove_well_known_node` of its last node and
-///   a `reset_well_known_nodes` that leaves one without a node are refused (remove it
-///   from the validator set first), so a motion cannot cut the authors off each other.
+/// - A validator keeps an authorised node: `ValidatorSet::add_validator` of an account
+///   that owns none, `remove_well_known_node` of a validator's last node and a
+///   `reset_well_known_nodes` that leaves one without a node (or names more than
+///   `MAX_WELL_KNOWN_NODES`) are refused (remove it from the validator set first), so a
+///   motion cannot cut the authors off each other. (The council can still swap a
+///   validator's node for a peer id nobody runs: swaps are how a hospital moves its node.)
 /// - `Session::purge_keys` is refused, as on the parachain: a validator without keys
 ///   drops out of the set unannounced, and if all did, GRANDPA would be handed an empty
 ///   set and the chain would stop. Keys are replaced with `set_keys`; a hospital leaves
@@ -105,7 +108,13 @@ impl Contains<RuntimeCall> for NetworkRules {
                 !is_last_node_of_a_validator(node)
             }
             RuntimeCall::NodeAuthorization(Nodes::reset_well_known_nodes { nodes }) => {
-                nodes.iter().all(|(node, _)| valid(node)) && every_validator_keeps_a_node(nodes)
+                nodes.len() <= params::MAX_WELL_KNOWN_NODES as usize
+                    && nodes.iter().all(|(node, _)| valid(node))
+                    && every_validator_keeps_a_node(nodes)
+            }
+            // A validator must own an authorised node, or it could not reach the others.
+            RuntimeCall::ValidatorSet(pallet_validator_set::Call::add_validator { who }) => {
+                owns_a_node(who)
             }
             RuntimeCall::Session(pallet_session::Call::purge_keys {}) => false,
             _ => true,
@@ -113,20 +122,33 @@ impl Contains<RuntimeCall> for NetworkRules {
     }
 }
 
-/// The validators, wanted and current.
+/// The validators: wanted, current and queued for the next session.
 fn validators() -> alloc::collections::BTreeSet<AccountId> {
     pallet_validator_set::Validators::<Runtime>::get()
         .into_iter()
         .chain(pallet_session::Validators::<Runtime>::get())
+        .chain(
+            pallet_session::QueuedKeys::<Runtime>::get()
+                .into_iter()
+                .map(|(who, _)| who),
+        )
         .collect()
 }
 
-/// Whether `who` is a validator, wanted or current.
+/// Whether `who` owns an authorised node.
+fn owns_a_node(who: &AccountId) -> bool {
+    use pallet_node_authorization::{Owners, WellKnownNodes};
+    WellKnownNodes::<Runtime>::get()
+        .iter()
+        .any(|node| Owners::<Runtime>::get(node).as_ref() == Some(who))
+}
+
+/// Whether `who` is a validator: wanted, current or queued.
 pub fn keys_must_stay(who: &AccountId) -> bool {
     validators().contains(who)
 }
 
-/// Whether `node` is the only authorised node of a validator, wanted or current.
+/// Whether `node` is the only authorised node of a validator.
 fn is_last_node_of_a_validator(node: &sp_core::OpaquePeerId) -> bool {
     use pallet_node_authorization::{Owners, WellKnownNodes};
     let Some(owner) = Owners::<Runtime>::get(node) else {
@@ -138,7 +160,7 @@ fn is_last_node_of_a_validator(node: &sp_core::OpaquePeerId) -> bool {
             .any(|other| other != node && Owners::<Runtime>::get(other).as_ref() == Some(&owner))
 }
 
-/// Whether every validator, wanted or current, owns a node of `nodes`.
+/// Whether every validator owns a node of `nodes`.
 fn every_validator_keeps_a_node(nodes: &[(sp_core::OpaquePeerId, AccountId)]) -> bool {
     validators()
         .iter()
@@ -219,9 +241,11 @@ impl frame_support::traits::OnRuntimeUpgrade for SeedDevelopmentNodes {
             .iter()
             .map(|hospital| hospital.public().into())
             .collect();
-        let development = pallet_aura::Authorities::<Runtime>::get()
-            .iter()
-            .all(|authority| dev_aura.contains(authority));
+        let authorities = pallet_aura::Authorities::<Runtime>::get();
+        let development = !authorities.is_empty()
+            && authorities
+                .iter()
+                .all(|authority| dev_aura.contains(authority));
         if !pallet_validator_set::migrations::v1::predates_sessions::<Runtime>()
             || !development
             || !pallet_node_authorization::WellKnownNodes::<Runtime>::get().is_empty()

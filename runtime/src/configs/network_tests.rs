@@ -290,7 +290,25 @@ fn a_council_majority_adds_a_validator_who_authors_two_sessions_later() {
                 DispatchError::BadOrigin
             );
         }
-        assert_ok!(ValidatorSet::add_validator(council(3), eve.clone()));
+        // Through the runtime's rules: a validator must own an authorised node first.
+        let add_eve = || {
+            RuntimeCall::ValidatorSet(pallet_validator_set::Call::add_validator {
+                who: eve.clone(),
+            })
+            .dispatch(council(3))
+            .map(|_| ())
+            .map_err(|e| e.error)
+        };
+        assert_eq!(
+            add_eve(),
+            Err(frame_system::Error::<Runtime>::CallFiltered.into())
+        );
+        assert_ok!(NodeAuthorization::add_well_known_node(
+            council(3),
+            peer(3),
+            eve.clone().into()
+        ));
+        assert_eq!(add_eve(), Ok(()));
 
         Session::rotate_session();
         assert_eq!(aura_authorities(), 4, "queued, not yet active");
@@ -307,6 +325,12 @@ fn a_council_majority_adds_a_validator_who_authors_two_sessions_later() {
         // Removing her again works; one change waits at a time.
         let bob = Sr25519Keyring::Bob.to_account_id();
         assert_ok!(ValidatorSet::remove_validator(council(3), eve.clone()));
+        assert_noop!(
+            ValidatorSet::remove_validator(council(3), bob.clone()),
+            pallet_validator_set::Error::<Runtime>::ChangePending
+        );
+        Session::rotate_session();
+        // Queued, not yet active: still one change at a time.
         assert_noop!(
             ValidatorSet::remove_validator(council(3), bob.clone()),
             pallet_validator_set::Error::<Runtime>::ChangePending
