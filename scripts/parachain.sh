@@ -96,9 +96,10 @@ cat <<INFO
 MedChain development parachain (para $para_id) starting; RPC at ws://127.0.0.1:$port
 Open it in Polkadot.js Apps:
   https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$port#/explorer
-$who; //Alice .. //Ferdie are funded. The relay chain is mocked:
+$who; the hospitals (//Alice .. //Dave), //Eve and //Ferdie are funded. The relay chain is mocked:
 blocks are sealed and final at once. Stop with Ctrl-C (the chain is temporary).
 
 INFO
-exec "$OMNI_NODE" --chain "$spec" --dev ${block_args[@]+"${block_args[@]}"} --rpc-port "$port" --rpc-cors all \
+rpc_cors="$(dev_rpc_cors)"
+exec "$OMNI_NODE" --chain "$spec" --dev ${block_args[@]+"${block_args[@]}"} --rpc-port "$port" --rpc-cors "$rpc_cors" \
   ${extra[@]+"${extra[@]}"}

@@ -49,3 +49,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get install -y -qq "${missing[@]}"
 fi
 export OPENSSL_NO_VENDOR=1  # litep2p: link the system OpenSSL instead of building one
+
+# The web origins a development node's RPC answers (dev.sh, parachain.sh): Polkadot.js
+# Apps and localhost, plus MEDCHAIN_RPC_CORS's exact origins; never `all` (the node
+# serves unsafe methods). Prints the list for `--rpc-cors`, or fails.
+dev_rpc_cors() {
+  local cors="${MEDCHAIN_RPC_CORS:-https://polkadot.js.org,http://localhost,http://127.0.0.1}"
+  case ",$cors," in
+    *,all,* | *,\*,* | ,, )
+      echo "MEDCHAIN_RPC_CORS must list origins, not '$cors'" >&2
+      return 1 ;;
+  esac
+  printf '%s' "$cors"
+}

@@ -13,6 +13,9 @@ step "format check"
 cargo fmt --all -- --check
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
+step "the dev chain's RPC answers only Polkadot.js Apps and localhost, never every origin"
+scripts/check-dev-rpc-cors.sh
+
 step "unit, property and integration tests, chain-spec check (release)"
 cargo test --release --workspace --locked
 

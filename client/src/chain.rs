@@ -9,7 +9,10 @@ use subxt::{
     config::{DefaultExtrinsicParamsBuilder, RpcConfigFor},
     dynamic::{self, runtime_api_call, At, Value},
     error::{DispatchError, TransactionEventsError},
-    ext::scale_decode::DecodeAsType,
+    ext::{
+        futures::{Stream, StreamExt},
+        scale_decode::DecodeAsType,
+    },
     rpcs::{LegacyRpcMethods, RpcClient},
     transactions::Payload,
     utils::{AccountId32, H256},
@@ -473,6 +476,48 @@ impl Chain {
     }
 }
 
+impl Chain {
+    /// The numbers of blocks as the node finalizes them, from the current one on.
+    pub async fn finalized_numbers(
+        &self,
+    ) -> Result<impl Stream<Item = Result<u64>> + Unpin + Send> {
+        let blocks = self
+            .api
+            .stream_blocks()
+            .await
+            .map_err(|e| anyhow!("cannot follow the finalized blocks: {e}"))?;
+        Ok(blocks.map(|block| {
+            block
+                .map(|block| block.number())
+                .map_err(anyhow::Error::from)
+        }))
+    }
+
+    /// The records that stopped being live in block `number`: each retracted record,
+    /// and the previous version of each amended one.
+    pub async fn retired_at(&self, number: u64) -> Result<Vec<u64>> {
+        let at = self.api.at_block(number).await?;
+        let events = at.events().fetch().await?;
+        let mut retired = Vec::new();
+        for event in events.iter() {
+            let event = event?;
+            let field = match (event.pallet_name(), event.event_name()) {
+                ("MedicalRecords", "RecordRetracted") => "id",
+                ("MedicalRecords", "RecordAmended") => "previous",
+                _ => continue,
+            };
+            let fields: Value = event.decode_fields_unchecked_as()?;
+            retired.push(field_u64(&fields, field).ok_or_else(|| {
+                anyhow!(
+                    "MedicalRecords.{} in block {number} has no {field}",
+                    event.event_name()
+                )
+            })?);
+        }
+        Ok(retired)
+    }
+}
+
 /// One operation on a record, as exported by `records audit`.
 pub struct AuditEvent {
     pub block: u64,
@@ -583,6 +628,20 @@ impl medchain_store::ChainView for StoreChain {
     async fn can_access(&self, id: u64, who: medchain_store::AccountId) -> Result<bool, String> {
         self.retrying(|chain| async move { chain.can_access(id, &AccountId32(who)).await })
             .await
+    }
+
+    async fn live_records_of(
+        &self,
+        owner: medchain_store::AccountId,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<u64>, String> {
+        self.retrying(|chain| async move {
+            chain
+                .record_ids(Some(&AccountId32(owner)), None, after, limit)
+                .await
+        })
+        .await
     }
 }
 

@@ -16,6 +16,7 @@ mod access;
 mod account;
 mod chain;
 mod codec;
+mod collector;
 mod output;
 mod records;
 mod store;

@@ -32,7 +32,7 @@
 //! per parameter, so a corpus file stays meaningful when the pallets change. Set
 //! `MEDCHAIN_FUZZ_TRACE=1` to print the decoded steps of each input as it runs.
 
-use codec::{DecodeLimit, Encode};
+use codec::{Decode, DecodeLimit, Encode};
 use core::cell::RefCell;
 use frame_support::{
     derive_impl,
@@ -204,6 +204,11 @@ impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestA
 
 /// Deposit of a record: `DEPOSIT_BASE` plus one per label and location byte.
 pub const DEPOSIT_BASE: Balance = 100;
+/// What a retired record keeps held, and what a request holds until it is reaped.
+pub const RETIRED_DEPOSIT: Balance = 30;
+pub const REQUEST_DEPOSIT: Balance = 40;
+/// Most owners one manager accepts: small, so that the bound is reached.
+pub const MAX_ACCEPTED_OWNERS: u32 = 3;
 pub const MAX_LABELS: u32 = 4;
 pub const MAX_LABEL_LEN: u32 = 24;
 pub const MAX_LOCATION_LEN: u32 = 16;
@@ -238,6 +243,7 @@ pub const BLOCK_MS: u64 = 3_000;
 parameter_types! {
     pub const RecordDepositBase: Balance = DEPOSIT_BASE;
     pub const ByteDeposit: Balance = 1;
+    pub const RetiredRecordDeposit: Balance = RETIRED_DEPOSIT;
 }
 
 impl pallet_medical_records::Config for Runtime {
@@ -245,6 +251,8 @@ impl pallet_medical_records::Config for Runtime {
     type RuntimeHoldReason = RuntimeHoldReason;
     type RecordDepositBase = RecordDepositBase;
     type ByteDeposit = ByteDeposit;
+    type RetiredRecordDeposit = RetiredRecordDeposit;
+    type MaxAcceptedOwners = ConstU32<MAX_ACCEPTED_OWNERS>;
     type MaxLabels = ConstU32<MAX_LABELS>;
     type MaxLabelLen = ConstU32<MAX_LABEL_LEN>;
     type MaxLocationLen = ConstU32<MAX_LOCATION_LEN>;
@@ -278,6 +286,9 @@ impl pallet_access::Config for Runtime {
     type MaxPurposeLen = ConstU32<MAX_PURPOSE_LEN>;
     type MaxWrappedKeyLen = ConstU32<MAX_WRAPPED_KEY_LEN>;
     type Time = Timestamp;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RequestDeposit = ConstU64<REQUEST_DEPOSIT>;
     type WeightInfo = ();
 }
 
@@ -285,7 +296,8 @@ impl pallet_access::Config for Runtime {
 ///
 /// At genesis: 1, 2 and 3 are members and 4 is not; 10 and 11 are data owners (11 can
 /// afford about one record), 12 is a data manager, 13 both; 20 and 21 are demanders;
-/// 30 holds no role; 31 holds no role and no funds.
+/// 30 holds no role; 31 holds no role and no funds. Manager 12 accepts owners 10 and 11,
+/// manager 13 accepts 10 and itself.
 pub const ACCOUNTS: [AccountId; 12] = [1, 2, 3, 4, 10, 11, 12, 13, 20, 21, 30, 31];
 pub const GENESIS_MEMBERS: [AccountId; 3] = [1, 2, 3];
 pub const FUNDS: Balance = 1_000_000_000;
@@ -331,6 +343,11 @@ fn genesis() -> &'static sp_runtime::Storage {
         }
         .assimilate_storage(&mut storage)
         .expect("access genesis");
+        pallet_medical_records::GenesisConfig::<Runtime> {
+            accepted_owners: vec![(12, 10), (12, 11), (13, 10), (13, 13)],
+        }
+        .assimilate_storage(&mut storage)
+        .expect("records genesis");
         // The dictionary files in the preimage store (noted by the system: requested).
         let mut ext = sp_state_machine::BasicExternalities::new(storage);
         ext.execute_with(|| {
@@ -513,7 +530,7 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut blocks = 0u64;
     while !r.u.is_empty() && steps.len() < MAX_STEPS {
-        let selector = r.byte() % 40;
+        let selector = r.byte() % 43;
         let step = match selector {
             // pallet-medical-records
             0..=2 => {
@@ -731,6 +748,30 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
                     )
                 }
             }
+            // Managers choose their owners.
+            40 => {
+                let origin = r.origin(Needs::Signed);
+                let owner = r.account();
+                if r.byte() & 1 == 0 {
+                    call(origin, pallet_medical_records::Call::accept_owner { owner })
+                } else {
+                    call(origin, pallet_medical_records::Call::drop_owner { owner })
+                }
+            }
+            // Finished requests are reaped.
+            41 => {
+                let origin = r.origin(Needs::Signed);
+                let request = r.id();
+                call(origin, pallet_access::Call::reap_request { request })
+            }
+            // Keys of small order, which must never be published.
+            42 => {
+                let origin = r.origin(Needs::Signed);
+                let small: Vec<[u8; 32]> =
+                    medchain_primitives::x25519::small_order_encodings().collect();
+                let key = small[r.byte() as usize % small.len()];
+                call(origin, pallet_access::Call::set_encryption_key { key })
+            }
             // Any call of the two pallets or the membership, SCALE-encoded: arbitrary
             // parameters (ids, hashes, lengths, bytes) that the table above never makes.
             _ => {
@@ -805,6 +846,8 @@ fn records_named(event: &RuntimeEvent) -> Vec<RecordId> {
             | A::RequestRejected { record, .. }
             | A::RequestExpired { record, .. }
             | A::KeyDelivered { record, .. }
+            | A::KeyReplaced { record, .. }
+            | A::RequestReaped { record, .. }
             | A::GrantRevoked { record, .. },
         ) => vec![*record],
         _ => Vec::new(),
@@ -814,16 +857,30 @@ fn records_named(event: &RuntimeEvent) -> Vec<RecordId> {
 /// A request as last seen: its fixed part (SCALE), its status and its (ayes, nays).
 type SeenRequest = (Vec<u8>, RequestStatus, (u32, u32));
 
+/// What of a record may never change once it has `status`: all but its status and its
+/// deposit, and, once retracted, its labels and location (erased), SCALE-encoded.
+fn fixed_part(record: &pallet_medical_records::RecordOf<Runtime>, status: RecordStatus) -> Vec<u8> {
+    let mut fixed = record.clone();
+    fixed.status = RecordStatus::Live;
+    fixed.deposit = 0;
+    if status == RecordStatus::Retracted {
+        fixed.input.labels = Default::default();
+        fixed.input.location = Default::default();
+    }
+    fixed.encode()
+}
+
 /// The state of one execution besides the chain's storage.
 struct Harness {
     /// The audit heads as folded from the events seen so far.
     heads: BTreeMap<RecordId, H256>,
-    /// Every record seen: what may never change (all but the status; SCALE) and its
-    /// status.
-    records: BTreeMap<RecordId, (Vec<u8>, RecordStatus)>,
+    /// Every record as last seen.
+    records: BTreeMap<RecordId, pallet_medical_records::RecordOf<Runtime>>,
     /// Every request seen: what may never change (all but the status and the counts;
     /// SCALE), its status and its counts (ayes, nays).
     requests: BTreeMap<RequestId, SeenRequest>,
+    /// Requests reaped: never seen again.
+    reaped: std::collections::BTreeSet<RequestId>,
     /// The current block's timestamp.
     now: u64,
 }
@@ -870,6 +927,26 @@ impl Harness {
                 fits || result.is_err(),
                 "{call:?} succeeded from {origin:?}"
             );
+        }
+        if let (Ok(_), Origin::Signed(owner)) = (&result, origin) {
+            use pallet_medical_records::Call as R;
+            if let RuntimeCall::MedicalRecords(
+                R::register_record { input } | R::amend_record { input, .. },
+            ) = call
+            {
+                assert!(
+                    pallet_medical_records::AcceptedOwners::<Runtime>::contains_key(
+                        input.manager,
+                        owner
+                    ),
+                    "{owner} registered with manager {} that has not accepted it",
+                    input.manager
+                );
+            }
+            if let RuntimeCall::Access(pallet_access::Call::vote { request, .. }) = call {
+                let req = pallet_access::Requests::<Runtime>::get(request).expect("voted on");
+                assert_ne!(req.demander, owner, "a demander voted on its own request");
+            }
         }
         let post = match result {
             Ok(post) => post,
@@ -922,10 +999,6 @@ impl Harness {
         let n = System::block_number();
         let next_record = NextRecordId::<Runtime>::get();
         for (id, r) in Records::<Runtime>::iter() {
-            // Everything but the status is fixed (whatever fields a record gains).
-            let mut fixed = r.clone();
-            fixed.status = RecordStatus::Live;
-            let fixed = fixed.encode();
             if let RecordStatus::Superseded { by } = r.status {
                 let newer = Records::<Runtime>::get(by).expect("a record superseded by none");
                 assert_eq!(
@@ -938,7 +1011,20 @@ impl Harness {
                     "record {id} superseded by another owner's record"
                 );
             }
-            match self.records.insert(id, (fixed.clone(), r.status)) {
+            if r.status != RecordStatus::Live {
+                assert_eq!(
+                    r.deposit,
+                    pallet_medical_records::Pallet::<Runtime>::retired_deposit_for(&r.input),
+                    "record {id}: a retired record keeps its retired deposit"
+                );
+            }
+            if r.status == RecordStatus::Retracted {
+                assert!(
+                    r.input.labels.is_empty() && r.input.location.is_empty(),
+                    "record {id}: retracted but its labels or location are kept"
+                );
+            }
+            match self.records.insert(id, r.clone()) {
                 None => {
                     assert!(id < next_record, "record {id} is not below NextRecordId");
                     assert_eq!(r.registered_at, self.now, "record {id}: registered_at");
@@ -956,11 +1042,19 @@ impl Harness {
                         "record {id} was registered with a label that looks personal"
                     );
                 }
-                Some((was, status)) => {
-                    assert_eq!(was, fixed, "record {id} changed");
+                Some(was) => {
+                    // Everything but the status and the deposit is fixed, but what a
+                    // retraction erases.
+                    assert_eq!(
+                        fixed_part(&was, r.status),
+                        fixed_part(&r, r.status),
+                        "record {id} changed"
+                    );
+                    assert!(r.deposit <= was.deposit, "record {id}: its deposit grew");
                     assert!(
-                        status == r.status || status == RecordStatus::Live,
-                        "record {id} went from {status:?} to {:?}",
+                        was.status == r.status || was.status == RecordStatus::Live,
+                        "record {id} went from {:?} to {:?}",
+                        was.status,
                         r.status
                     );
                 }
@@ -1008,6 +1102,48 @@ impl Harness {
                 }
             }
         }
+        // A request leaves state only by being reaped, once finished: then its votes,
+        // its deposit and the grant it gave are gone too, and it never comes back.
+        let gone: Vec<RequestId> = self
+            .requests
+            .keys()
+            .filter(|id| !pallet_access::Requests::<Runtime>::contains_key(**id))
+            .copied()
+            .collect();
+        for id in gone {
+            let (fixed, _, _) = self.requests.remove(&id).expect("listed");
+            assert!(
+                System::events().iter().any(|e| matches!(
+                    e.event,
+                    RuntimeEvent::Access(pallet_access::Event::RequestReaped { request, .. })
+                        if request == id
+                )),
+                "request {id} left state without being reaped"
+            );
+            let req = pallet_access::RequestOf::<Runtime>::decode(&mut &fixed[..])
+                .expect("a request as seen");
+            assert_eq!(
+                pallet_access::Votes::<Runtime>::iter_prefix(id).count(),
+                0,
+                "request {id} reaped but its votes are kept"
+            );
+            assert!(
+                !pallet_access::RequestDeposits::<Runtime>::contains_key(id),
+                "request {id} reaped but its deposit is kept"
+            );
+            assert!(
+                pallet_access::Grants::<Runtime>::get(req.record, req.demander)
+                    .is_none_or(|g| g.request != id),
+                "request {id} reaped but its grant is kept"
+            );
+            self.reaped.insert(id);
+        }
+        for id in pallet_access::Requests::<Runtime>::iter_keys() {
+            assert!(
+                !self.reaped.contains(&id),
+                "request {id} came back after it was reaped"
+            );
+        }
         let stored = pallet_access::Requests::<Runtime>::iter_keys().count();
         assert_eq!(stored, self.requests.len(), "a request was removed");
     }
@@ -1052,6 +1188,17 @@ impl Harness {
                 MedicalRecords::owner(record).is_some(),
                 "access to a record that is not live"
             );
+            let owns = MedicalRecords::owner(record) == Some(who)
+                || MedicalRecords::manager(record) == Some(who);
+            if !owns {
+                let grant = pallet_access::Grants::<Runtime>::get(record, who)
+                    .expect("a demander reads only with a grant");
+                let since = pallet_access::DemanderSince::<Runtime>::get(who).unwrap_or_default();
+                assert!(
+                    grant.request >= since,
+                    "a grant older than the demander's role gives access"
+                );
+            }
         }
         let _ = Access::<Runtime>::request(request);
         let _ = Access::<Runtime>::roles(who);
@@ -1103,6 +1250,7 @@ fn execute(steps: &[Step]) {
             heads: BTreeMap::new(),
             records: BTreeMap::new(),
             requests: BTreeMap::new(),
+            reaped: Default::default(),
             now: 0,
         };
         h.start_block(BLOCK_MS);

@@ -18,6 +18,7 @@
 //!   the bounds each runtime chooses.
 //! - The runtime APIs [`MedicalRecordsApi`] and [`AccessApi`], declared here so that
 //!   clients need neither pallet to call them.
+//! - [`x25519`]: which published X25519 keys are refused (points of small order).
 //! - [`offchain`]: the `medr` key and the layout of a node's ingestion queue and blob
 //!   store, shared by the node's RPC and the off-chain worker; [`IntegrityFault`]: what
 //!   the worker's re-verification of a held blob can find.
@@ -28,6 +29,7 @@ extern crate alloc;
 
 pub mod labels;
 pub mod offchain;
+pub mod x25519;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;

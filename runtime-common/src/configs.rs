@@ -148,9 +148,17 @@ macro_rules! impl_consortium_configs {
             type OnChargeTransaction = pallet_transaction_payment::FungibleAdapter<Balances, ()>;
             type OperationalFeeMultiplier = frame_support::traits::ConstU8<5>;
             type WeightToFee = frame_support::weights::IdentityFee<$crate::Balance>;
-            type LengthToFee = frame_support::weights::IdentityFee<$crate::Balance>;
-            type FeeMultiplierUpdate =
-                pallet_transaction_payment::ConstFeeMultiplier<$crate::params::FeeMultiplier>;
+            type LengthToFee = frame_support::weights::ConstantMultiplier<
+                $crate::Balance,
+                $crate::params::TransactionByteFee,
+            >;
+            type FeeMultiplierUpdate = pallet_transaction_payment::TargetedFeeAdjustment<
+                Runtime,
+                $crate::params::TargetBlockFullness,
+                $crate::params::AdjustmentVariable,
+                $crate::params::MinimumMultiplier,
+                $crate::params::MaximumMultiplier,
+            >;
             type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
         }
 
@@ -220,6 +228,9 @@ macro_rules! impl_consortium_configs {
             type RuntimeHoldReason = RuntimeHoldReason;
             type RecordDepositBase = $crate::params::RecordDepositBase;
             type ByteDeposit = $crate::params::RecordByteDeposit;
+            type RetiredRecordDeposit = $crate::params::RetiredRecordDeposit;
+            type MaxAcceptedOwners =
+                frame_support::traits::ConstU32<{ $crate::params::MAX_ACCEPTED_OWNERS }>;
             // Sixteen labels of up to 64 bytes (department, ICD code, language, …); the
             // node's ingestion RPC checks the same bounds.
             type MaxLabels =
@@ -265,6 +276,9 @@ macro_rules! impl_consortium_configs {
             // or HPKE.
             type MaxWrappedKeyLen = frame_support::traits::ConstU32<256>;
             type Time = Timestamp;
+            type Currency = Balances;
+            type RuntimeHoldReason = RuntimeHoldReason;
+            type RequestDeposit = $crate::params::RequestDeposit;
             type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
         }
 

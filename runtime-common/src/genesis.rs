@@ -1,7 +1,9 @@
 //! The demo consortium of the `development` and `local_testnet` presets, on both
 //! runtimes: the four hospitals (Alice, Bob, Charlie and Dave) are consortium members,
-//! every well-known dev account is endowed, and [`DEMO_ROLES`] gives a ready sharing
-//! setup. Each runtime adds its own consensus keys with [`with_consensus`].
+//! [`DEMO_ROLES`] gives a ready sharing setup (Bob, the manager, accepts both owners),
+//! and only the accounts that act are endowed: the hospitals, the role holders and Eve,
+//! the one outsider (no role, not a member) that tests need to try what strangers may
+//! not do. Each runtime adds its own consensus keys with [`with_consensus`].
 
 use alloc::vec::Vec;
 use serde_json::{json, Value};
@@ -62,9 +64,40 @@ pub fn hospital_accounts() -> Vec<AccountId> {
     HOSPITALS.iter().map(|k| k.to_account_id()).collect()
 }
 
-/// Every well-known dev account, so tests have funded accounts that are not members.
+/// The outsider of the demo: endowed, no role, not a member.
+pub const OUTSIDER: Sr25519Keyring = Sr25519Keyring::Eve;
+
+/// The hospitals, the holders of [`DEMO_ROLES`] and [`OUTSIDER`], once each. Other
+/// well-known accounts (`//One`, the `//stash` accounts, …) get nothing: a funded account
+/// without a role could only fill blocks.
 pub fn endowed_accounts() -> Vec<AccountId> {
-    Sr25519Keyring::iter().map(|k| k.to_account_id()).collect()
+    let mut endowed: Vec<AccountId> = HOSPITALS
+        .iter()
+        .chain(DEMO_ROLES.iter().map(|(account, _)| account))
+        .chain([&OUTSIDER])
+        .map(|k| k.to_account_id())
+        .collect();
+    endowed.sort();
+    endowed.dedup();
+    endowed
+}
+
+/// The demo's data manager accepts every demo data owner: `(manager, owner)` pairs.
+pub fn demo_accepted_owners() -> Vec<(AccountId, AccountId)> {
+    accepted_owners(&demo_roles())
+}
+
+/// Every manager of `roles` accepts every owner of `roles`.
+pub fn accepted_owners(roles: &[(AccountId, Vec<Role>)]) -> Vec<(AccountId, AccountId)> {
+    let holders = |role| {
+        roles
+            .iter()
+            .filter(move |(_, held)| held.contains(&role))
+            .map(|(account, _)| account.clone())
+    };
+    holders(Role::DataManager)
+        .flat_map(|manager| holders(Role::DataOwner).map(move |owner| (manager.clone(), owner)))
+        .collect()
 }
 
 /// [`DEMO_ROLES`] by account.
@@ -75,20 +108,21 @@ pub fn demo_roles() -> Vec<(AccountId, Vec<Role>)> {
         .collect()
 }
 
-/// The demo consortium's patch: the four hospitals, every dev account endowed, the
-/// demo roles.
+/// The demo consortium's patch: the four hospitals, the acting accounts endowed, the
+/// demo roles, the manager accepting the owners.
 pub fn demo_consortium_genesis() -> Value {
     consortium_genesis(hospital_accounts(), endowed_accounts(), demo_roles())
 }
 
 /// The genesis patch of the consortium's pallets: balances, members (the council's
-/// members come from `ConsortiumMembership`; the council's own genesis stays empty) and
-/// roles.
+/// members come from `ConsortiumMembership`; the council's own genesis stays empty),
+/// roles, and every manager accepting every owner of `roles`.
 pub fn consortium_genesis(
     members: Vec<AccountId>,
     endowed: Vec<AccountId>,
     roles: Vec<(AccountId, Vec<Role>)>,
 ) -> Value {
+    let accepted = accepted_owners(&roles);
     debug_assert!(members.len() as u32 <= MAX_MEMBERS);
     let balances: Vec<(AccountId, Balance)> = endowed
         .into_iter()
@@ -98,6 +132,7 @@ pub fn consortium_genesis(
         "balances": { "balances": balances },
         "consortiumMembership": { "members": members },
         "access": { "roles": roles },
+        "medicalRecords": { "acceptedOwners": accepted },
     })
 }
 
@@ -153,8 +188,24 @@ mod tests {
         );
         assert_eq!(patch["access"]["roles"].as_array().unwrap().len(), 4);
         let endowed = patch["balances"]["balances"].as_array().unwrap();
-        assert_eq!(endowed.len(), Sr25519Keyring::iter().count());
+        // Alice, Bob, Charlie, Dave, Ferdie (demander) and Eve (the outsider).
+        assert_eq!(endowed.len(), 6);
         assert_eq!(endowed[0][1], json!(ENDOWMENT));
+        let endowed_with =
+            |k: Sr25519Keyring| endowed.iter().any(|e| e[0] == json!(k.to_account_id()));
+        assert!(endowed_with(Sr25519Keyring::Eve) && endowed_with(Sr25519Keyring::Ferdie));
+        assert!(!endowed_with(Sr25519Keyring::One) && !endowed_with(Sr25519Keyring::AliceStash));
+        let accepted = patch["medicalRecords"]["acceptedOwners"]
+            .as_array()
+            .unwrap();
+        let bob = Sr25519Keyring::Bob.to_account_id();
+        assert_eq!(
+            accepted,
+            &vec![
+                json!([bob.clone(), Sr25519Keyring::Alice.to_account_id()]),
+                json!([bob, Sr25519Keyring::Charlie.to_account_id()]),
+            ]
+        );
     }
 
     #[test]

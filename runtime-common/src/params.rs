@@ -4,7 +4,8 @@
 
 use frame_support::{dispatch::DispatchClass, parameter_types};
 use frame_system::limits::BlockLength;
-use sp_runtime::Perbill;
+use pallet_transaction_payment::Multiplier;
+use sp_runtime::{FixedPointNumber, Perbill, Perquintill};
 
 use crate::{Balance, BlockNumber, DAY_MS, MICRO_UNIT, MILLI_UNIT, MINUTE_MS};
 
@@ -29,6 +30,9 @@ pub fn block_length() -> BlockLength {
 
 /// Most hospitals a consortium may have (bounds storage and the weight of votes).
 pub const MAX_MEMBERS: u32 = 64;
+
+/// Most owners one data manager accepts (`MedicalRecords::accept_owner`).
+pub const MAX_ACCEPTED_OWNERS: u32 = 10_000;
 
 /// Largest primed dictionary: 1 MiB, well within what `Preimage` keeps (4 MiB) and what
 /// one `note_preimage` transaction may carry (75 % of a 5 MiB block).
@@ -58,10 +62,23 @@ pub const GRANT_TTL_MS: u64 = 90 * DAY_MS;
 /// The worker checks that the store still holds four records every minute.
 pub const VERIFY_INTERVAL_MS: u64 = MINUTE_MS;
 
+/// Every byte of a transaction costs 100 µUNIT: a full block of `System::remark`
+/// (75 % of 5 MiB) costs about 393 UNIT, 1 GB of history 100,000 UNIT (see the README).
+/// Not raised by congestion: the length fee is paid whatever the multiplier.
+pub const TRANSACTION_BYTE_FEE: Balance = 100 * MICRO_UNIT;
+
 parameter_types! {
-    /// Fees do not rise with congestion: a consortium chain has no fee market.
-    pub FeeMultiplier: pallet_transaction_payment::Multiplier =
-        <pallet_transaction_payment::Multiplier as sp_runtime::traits::One>::one();
+    pub const TransactionByteFee: Balance = TRANSACTION_BYTE_FEE;
+
+    /// The weight part of fees follows congestion (`TargetedFeeAdjustment`): blocks
+    /// fuller than a quarter of their normal weight raise it, emptier ones lower it,
+    /// never below the base price (1×) nor above 1,000×. With full blocks it grows by
+    /// 1 + 0.003·0.75 + (0.003·0.75)²/2 ≈ 0.225 % a block: doubles in about 310 blocks
+    /// (15 min at 3 s), ×1,000 in about 3,100.
+    pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+    pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(3, 1_000);
+    pub MinimumMultiplier: Multiplier = Multiplier::from_u32(1);
+    pub MaximumMultiplier: Multiplier = Multiplier::saturating_from_integer(1_000);
 
     /// A noted preimage holds, from whoever noted it, the prices of a record's storage:
     /// 10 mUNIT plus 10 µUNIT per byte (a 1 MiB dictionary ≈ 10.5 UNIT), until it is
@@ -74,6 +91,14 @@ parameter_types! {
     /// (at most 10 + 16·64·0.01 + 256·0.01 ≈ 23 mUNIT).
     pub const RecordDepositBase: Balance = 10 * MILLI_UNIT;
     pub const RecordByteDeposit: Balance = 10 * MICRO_UNIT;
+    /// A retired record keeps 3 mUNIT held for its entry, which stays in state (about
+    /// 300 bytes at the byte price), plus the byte price of the labels and location a
+    /// superseded one keeps; a retracted one keeps none.
+    pub const RetiredRecordDeposit: Balance = 3 * MILLI_UNIT;
+
+    /// A sharing request holds 10 mUNIT from its demander until it is reaped: the
+    /// request (≤ 256-byte purpose) and up to `MAX_MEMBERS` votes, about 3 KiB at most.
+    pub const RequestDeposit: Balance = 10 * MILLI_UNIT;
 
     /// The worker compresses at most 8 MiB and starts no new record after 1 s per block;
     /// see the README for the measured throughput.

@@ -75,7 +75,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain-para"),
     impl_name: Cow::Borrowed("medchain-para"),
     authoring_version: 1,
-    spec_version: 102,
+    spec_version: 103,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -99,9 +99,10 @@ pub type UncheckedExtrinsic =
 /// What a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade. The parachain starts at the
-/// pallets' current storage versions, so there are none yet.
-pub type Migrations = ();
+/// Storage migrations run on the next runtime upgrade. The parachain started at
+/// `MedicalRecords` storage version 3; spec 103 brings version 4 (managers accept their
+/// owners, seeded from the live records). It runs only on a chain at version 3.
+pub type Migrations = (pallet_medical_records::migrations::v4::MigrateV3ToV4<Runtime>,);
 
 /// Dispatches blocks to the pallets.
 pub type Executive = frame_executive::Executive<

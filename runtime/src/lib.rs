@@ -68,7 +68,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 106,
+    spec_version: 107,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,
@@ -109,6 +109,8 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 pub type Migrations = (
     pallet_medical_records::migrations::v2::MigrateV1ToV2<Runtime>,
     pallet_medical_records::migrations::v3::MigrateV2ToV3<Runtime>,
+    // Spec 107: managers accept their owners, seeded from the live records.
+    pallet_medical_records::migrations::v4::MigrateV3ToV4<Runtime>,
     // Spec 106 adds `NodeAuthorization`, `ValidatorSet` and `Session`: a chain that
     // predates them keeps its nodes connected and its authorities authoring. Both run
     // only on a chain without session validators, so the first goes first.

@@ -3,9 +3,10 @@
 //! A challenge is stateless — `issued-at (8 bytes) ‖ random (8) ‖ MAC (16)` under a key
 //! the store draws at start, with the time on the store's own monotonic clock (ms since
 //! it started, so a wall-clock step cannot revive an old challenge) — so handing them
-//! out costs no memory. Only challenges redeemed with a good signature are remembered,
-//! in buckets by expiry so that forgetting them costs nothing per request, until they
-//! expire: each is good for one request.
+//! out costs no memory. Only challenges redeemed by an allowed request (a good signature
+//! of an account the chain lets do what it asks) are remembered, in buckets by expiry so
+//! that forgetting them costs nothing per request, until they expire: each is good for
+//! one request.
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -21,8 +22,9 @@ use rand_core::{OsRng, RngCore};
 use crate::protocol::signed_message;
 
 /// How many redeemed challenges are remembered at most (each until it expires, about
-/// 50 MiB). Reached only by a flood of signed requests; then new requests get 503 until
-/// some expire (a reverse proxy's rate limit keeps it from happening).
+/// 50 MiB). Only requests the chain allows are redeemed, and each client address is
+/// rate-limited, so only a flood by many authorised clients reaches it; then new
+/// requests get 503 until some expire.
 pub const MAX_REDEEMED: usize = 1 << 20;
 
 /// A challenge from the future by more than this is refused (clock steps).
@@ -98,6 +100,12 @@ impl Challenges {
             return Err(ChallengeError::Invalid);
         }
         Ok(())
+    }
+
+    /// Whether `challenge` was already used (call after [`Self::check`]: an expired one
+    /// may be forgotten).
+    pub fn is_used(&self, challenge: &[u8; 32]) -> bool {
+        self.redeemed.contains(challenge)
     }
 
     /// Uses up a checked challenge: succeeds once.

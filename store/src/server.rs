@@ -2,7 +2,7 @@
 //! request (see [`crate::protocol`] for the routes).
 
 use std::{
-    future::{Future, IntoFuture},
+    future::Future,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -15,18 +15,15 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use blake2::{digest::consts::U32, Blake2b, Digest};
-use bytes::BytesMut;
-use futures::StreamExt;
-use object_store::{
-    path::Path as ObjectPath, MultipartUpload, ObjectStore, ObjectStoreExt, PutPayload,
-};
+use object_store::{path::Path as ObjectPath, ObjectStore, ObjectStoreExt};
 
+pub use crate::limits::RateLimit;
 use crate::{
     auth::{self, ChallengeError, Challenges, MAX_REDEEMED},
+    limits::{self, Claims, RateLimiter, Usage},
     protocol::{
-        blob_path, from_hex, to_hex, Challenge, ErrorBody, Info, Stored, ACCOUNT_HEADER,
-        CHALLENGE_HEADER, SIGNATURE_HEADER, VERSION,
+        blob_path, from_hex, to_hex, Challenge, ErrorBody, Info, ACCOUNT_HEADER, CHALLENGE_HEADER,
+        SIGNATURE_HEADER, VERSION,
     },
 };
 
@@ -59,6 +56,14 @@ pub trait ChainView: Send + Sync + 'static {
         id: u64,
         who: AccountId,
     ) -> impl Future<Output = Result<bool, String>> + Send;
+    /// One page of `owner`'s live records (`MedicalRecordsApi::records_of`): at most
+    /// `limit` ids after `after` (the last id of the previous page), in the chain's order.
+    fn live_records_of(
+        &self,
+        owner: AccountId,
+        after: Option<u64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<u64>, String>> + Send;
 }
 
 /// How the store is run.
@@ -68,39 +73,112 @@ pub struct StoreConfig {
     pub manager: AccountId,
     /// The largest blob accepted.
     pub max_blob_bytes: u64,
+    /// The most bytes of blobs kept for one owner, so that no owner fills the disk.
+    pub owner_quota_bytes: u64,
     /// How long a challenge stays valid.
     pub challenge_ttl: Duration,
+    /// How many used challenges are remembered at most (each until it expires).
+    pub max_redeemed_challenges: usize,
+    /// Requests per client address.
+    pub rate_limit: RateLimit,
+    /// A connection must send a request's headers within this (slow clients hold
+    /// connections); also how long an idle connection stays open.
+    pub header_read_timeout: Duration,
+    /// An upload that sends nothing for this long is refused.
+    pub body_idle_timeout: Duration,
+    /// An upload must be complete within this, however steadily it trickles.
+    pub upload_deadline: Duration,
+    /// Connections open at once, from all clients; more are closed as they arrive.
+    pub max_connections: usize,
+    /// Connections open at once from one client address (IPv4, or IPv6 /64).
+    pub max_connections_per_address: usize,
 }
 
+/// [`StoreConfig::max_blob_bytes`] by default: 1 GiB.
+pub const DEFAULT_MAX_BLOB_BYTES: u64 = 1 << 30;
+
+/// [`StoreConfig::owner_quota_bytes`] by default: 4 GiB, four of the largest blobs or
+/// about a million 4 KB records.
+pub const DEFAULT_OWNER_QUOTA_BYTES: u64 = 4 << 30;
+
+/// [`StoreConfig::header_read_timeout`] by default, in seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 10;
+
+/// [`StoreConfig::body_idle_timeout`] by default, in seconds.
+pub const DEFAULT_BODY_IDLE_TIMEOUT_SECS: u64 = 30;
+
+/// [`StoreConfig::upload_deadline`] by default, in seconds (30 minutes).
+pub const DEFAULT_UPLOAD_DEADLINE_SECS: u64 = 30 * 60;
+
+/// [`StoreConfig::max_connections`] by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// [`StoreConfig::max_connections_per_address`] by default.
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
+
 impl StoreConfig {
-    /// Defaults: 1 GiB blobs, 60 s challenges.
+    /// Defaults: the `DEFAULT_*` constants of this module, 60 s challenges and
+    /// [`RateLimit::default`].
     pub fn new(manager: AccountId) -> Self {
         Self {
             manager,
-            max_blob_bytes: 1 << 30,
+            max_blob_bytes: DEFAULT_MAX_BLOB_BYTES,
+            owner_quota_bytes: DEFAULT_OWNER_QUOTA_BYTES,
             challenge_ttl: Duration::from_secs(60),
+            max_redeemed_challenges: MAX_REDEEMED,
+            rate_limit: RateLimit::default(),
+            header_read_timeout: Duration::from_secs(DEFAULT_HEADER_READ_TIMEOUT_SECS),
+            body_idle_timeout: Duration::from_secs(DEFAULT_BODY_IDLE_TIMEOUT_SECS),
+            upload_deadline: Duration::from_secs(DEFAULT_UPLOAD_DEADLINE_SECS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
         }
     }
 }
 
 /// The service's state.
 pub struct Store<C> {
-    chain: C,
-    objects: Arc<dyn ObjectStore>,
-    config: StoreConfig,
+    pub(crate) chain: C,
+    pub(crate) objects: Arc<dyn ObjectStore>,
+    pub(crate) config: StoreConfig,
     challenges: Mutex<Challenges>,
+    pub(crate) limiter: Mutex<RateLimiter>,
+    pub(crate) usage: Mutex<Usage>,
+    pub(crate) claims: Claims,
+    /// Collection state: deferred records, blobs stored during a sweep.
+    pub(crate) collection: crate::collect::CollectionState,
 }
 
 impl<C: ChainView> Store<C> {
-    /// A store over `objects`, checking with `chain`.
-    pub fn new(chain: C, objects: Arc<dyn ObjectStore>, config: StoreConfig) -> Arc<Self> {
-        let challenges = Challenges::new(config.challenge_ttl, MAX_REDEEMED);
-        Arc::new(Self {
+    /// A store over `objects`, checking with `chain`. Lists the blobs held to know each
+    /// owner's usage, so a restart does not reset the quota.
+    pub async fn open(
+        chain: C,
+        objects: Arc<dyn ObjectStore>,
+        config: StoreConfig,
+    ) -> Result<Arc<Self>, String> {
+        let stored = limits::stored_bytes_by_owner(&objects).await?;
+        let challenges = Challenges::new(config.challenge_ttl, config.max_redeemed_challenges);
+        Ok(Arc::new(Self {
             chain,
             objects,
-            config,
             challenges: Mutex::new(challenges),
-        })
+            limiter: Mutex::new(RateLimiter::new(config.rate_limit)),
+            usage: Mutex::new(Usage::new(config.owner_quota_bytes, stored)),
+            claims: Claims::default(),
+            collection: Default::default(),
+            config,
+        }))
+    }
+
+    /// The bytes of `owner`'s blobs held here (and uploads in flight).
+    pub fn used_bytes(&self, owner: &AccountId) -> u64 {
+        self.usage.lock().expect("no panics while held").used(owner)
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
     }
 }
 
@@ -111,18 +189,25 @@ pub fn object_path(owner: &AccountId, content_hash: &[u8; 32]) -> ObjectPath {
     ObjectPath::from(format!("blobs/{}/{}", to_hex(owner), to_hex(content_hash)))
 }
 
-/// The routes of [`crate::protocol`].
+/// The routes of [`crate::protocol`], each behind the per-address rate limit.
 pub fn router<C: ChainView>(store: Arc<Store<C>>) -> Router {
     Router::new()
         .route("/v1/info", get(info::<C>))
         .route("/v1/challenge", post(challenge::<C>))
-        .route("/v1/blobs/{record}", get(get_blob::<C>).put(put_blob::<C>))
+        .route(
+            "/v1/blobs/{record}",
+            get(get_blob::<C>).put(crate::upload::put_blob::<C>),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            store.clone(),
+            limits::rate_limited::<C>,
+        ))
         .with_state(store)
 }
 
 /// An error answer: a status and a sentence.
 #[derive(Debug)]
-pub struct Refusal(StatusCode, String);
+pub struct Refusal(pub(crate) StatusCode, pub(crate) String);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -130,11 +215,11 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
+pub(crate) fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
     Refusal(status, message.into())
 }
 
-fn chain_down(error: String) -> Refusal {
+pub(crate) fn chain_down(error: String) -> Refusal {
     log::warn!("chain query failed: {error}");
     refuse(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -142,7 +227,7 @@ fn chain_down(error: String) -> Refusal {
     )
 }
 
-fn storage_failed(error: impl std::fmt::Display) -> Refusal {
+pub(crate) fn storage_failed(error: impl std::fmt::Display) -> Refusal {
     log::error!("object store: {error}");
     refuse(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -167,13 +252,40 @@ async fn challenge<C: ChainView>(State(store): State<Arc<Store<C>>>) -> Json<Cha
     })
 }
 
-/// The account that signed this request, or why it is refused.
-fn authenticate<C>(
+/// A request whose challenge is this store's, fresh and unused, and whose signature
+/// checked out. Its challenge is used up by [`Store::redeem`] only once the signer is
+/// known to be allowed, so that signatures of throwaway keys cannot fill the memory of
+/// used challenges.
+pub(crate) struct Signed {
+    pub(crate) account: AccountId,
+    challenge: [u8; 32],
+}
+
+fn challenge_refused(error: ChallengeError) -> Refusal {
+    match error {
+        ChallengeError::Busy => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many recent requests; try again shortly",
+        ),
+        ChallengeError::Used => refuse(
+            StatusCode::UNAUTHORIZED,
+            "challenge already used; POST /v1/challenge for a new one",
+        ),
+        ChallengeError::Invalid => refuse(
+            StatusCode::UNAUTHORIZED,
+            "unknown or expired challenge; POST /v1/challenge for a new one",
+        ),
+    }
+}
+
+/// The account that signed this request, or why it is refused. The challenge is not
+/// used up here (see [`Signed`]).
+pub(crate) fn authenticate<C>(
     store: &Store<C>,
     headers: &HeaderMap,
     method: &str,
     path: &str,
-) -> Result<AccountId, Refusal> {
+) -> Result<Signed, Refusal> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let unauthorized = |message: &str| refuse(StatusCode::UNAUTHORIZED, message);
     let account = header(ACCOUNT_HEADER)
@@ -185,22 +297,16 @@ fn authenticate<C>(
     let signature = header(SIGNATURE_HEADER)
         .and_then(from_hex::<64>)
         .ok_or_else(|| unauthorized("missing or malformed x-medchain-signature"))?;
-    let challenges = || store.challenges.lock().expect("no panics while held");
-    let now = challenges().now_ms();
-    // The MAC first (cheap), the signature next, and only a good request uses it up.
-    let refused = |error| match error {
-        ChallengeError::Busy => refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too many recent requests; try again shortly",
-        ),
-        ChallengeError::Used => {
-            unauthorized("challenge already used; POST /v1/challenge for a new one")
+    // The MAC and a used one first (cheap), the signature next.
+    {
+        let challenges = store.challenges.lock().expect("no panics while held");
+        challenges
+            .check(&challenge, challenges.now_ms())
+            .map_err(challenge_refused)?;
+        if challenges.is_used(&challenge) {
+            return Err(challenge_refused(ChallengeError::Used));
         }
-        ChallengeError::Invalid => {
-            unauthorized("unknown or expired challenge; POST /v1/challenge for a new one")
-        }
-    };
-    challenges().check(&challenge, now).map_err(refused)?;
+    }
     if !auth::verify(
         &store.config.manager,
         &account,
@@ -211,18 +317,23 @@ fn authenticate<C>(
     ) {
         return Err(unauthorized("bad signature"));
     }
-    // Redeemed at the time of redeeming, under the lock: the clock only moves forward
-    // between redeems, so pruning can never forget a challenge that is still valid.
-    {
-        let mut challenges = challenges();
-        let now = challenges.now_ms();
-        challenges.redeem(&challenge, now)
-    }
-    .map_err(refused)?;
-    Ok(account)
+    Ok(Signed { account, challenge })
 }
 
-fn not_ours(record: u64, view: &RecordView, manager: &AccountId) -> Refusal {
+impl<C> Store<C> {
+    /// Uses up the challenge of a request the chain allows; it succeeds once.
+    pub(crate) fn redeem(&self, signed: &Signed) -> Result<(), Refusal> {
+        // Redeemed at the time of redeeming, under the lock: the clock only moves forward
+        // between redeems, so pruning can never forget a challenge that is still valid.
+        let mut challenges = self.challenges.lock().expect("no panics while held");
+        let now = challenges.now_ms();
+        challenges
+            .redeem(&signed.challenge, now)
+            .map_err(challenge_refused)
+    }
+}
+
+pub(crate) fn not_ours(record: u64, view: &RecordView, manager: &AccountId) -> Refusal {
     refuse(
         StatusCode::FORBIDDEN,
         format!(
@@ -233,7 +344,10 @@ fn not_ours(record: u64, view: &RecordView, manager: &AccountId) -> Refusal {
     )
 }
 
-async fn known_record<C: ChainView>(store: &Store<C>, record: u64) -> Result<RecordView, Refusal> {
+pub(crate) async fn known_record<C: ChainView>(
+    store: &Store<C>,
+    record: u64,
+) -> Result<RecordView, Refusal> {
     store
         .chain
         .record(record)
@@ -252,7 +366,8 @@ async fn get_blob<C: ChainView>(
     Path(record): Path<u64>,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    let who = authenticate(&store, &headers, "GET", &blob_path(record))?;
+    let signed = authenticate(&store, &headers, "GET", &blob_path(record))?;
+    let who = signed.account;
     let view = known_record(&store, record).await?;
     if view.manager != store.config.manager {
         return Err(not_ours(record, &view, &store.config.manager));
@@ -272,6 +387,7 @@ async fn get_blob<C: ChainView>(
             ),
         ));
     }
+    store.redeem(&signed)?;
     let found = match store
         .objects
         .get(&object_path(&view.owner, &view.content_hash))
@@ -302,269 +418,4 @@ async fn get_blob<C: ChainView>(
         Body::from_stream(found.into_stream()),
     )
         .into_response())
-}
-
-/// How much of a refused upload is read and dropped so that the client, still sending,
-/// gets the refusal instead of a reset connection. Beyond this the connection is closed.
-const DRAIN_LIMIT: u64 = 64 << 20;
-
-/// The longest the store keeps reading what it will drop.
-const DRAIN_DEADLINE: Duration = Duration::from_secs(120);
-
-/// An upload that sends nothing for this long is refused.
-const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-
-async fn put_blob<C: ChainView>(
-    State(store): State<Arc<Store<C>>>,
-    Path(record): Path<u64>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<(StatusCode, Json<Stored>), Refusal> {
-    let mut chunks = body.into_data_stream();
-    let mut drain_limit = DRAIN_LIMIT;
-    let result = receive_blob(&store, record, &headers, &mut chunks, &mut drain_limit).await;
-    // Whatever the client is still sending when the answer is known (a refusal, or a
-    // blob already held) is read and dropped, up to a limit.
-    let mut drained: u64 = 0;
-    let _ = tokio::time::timeout(DRAIN_DEADLINE, async {
-        while drained < drain_limit {
-            match tokio::time::timeout(BODY_IDLE_TIMEOUT, chunks.next()).await {
-                Ok(Some(Ok(chunk))) => drained = drained.saturating_add(chunk.len() as u64),
-                _ => break,
-            }
-        }
-    })
-    .await;
-    result
-}
-
-/// Bytes per part of a multipart upload (S3 wants at least 5 MiB for all but the last).
-const PART_SIZE: usize = 8 << 20;
-
-/// A multipart upload that is aborted unless it completed — on any error, and also when
-/// the request is dropped half-way (a client that hangs up), even during the final
-/// completion: on S3 an unfinished upload would otherwise keep its parts.
-struct PendingUpload {
-    upload: Option<Box<dyn MultipartUpload>>,
-    buffered: BytesMut,
-}
-
-impl PendingUpload {
-    fn new(upload: Box<dyn MultipartUpload>) -> Self {
-        Self {
-            upload: Some(upload),
-            buffered: BytesMut::new(),
-        }
-    }
-
-    fn parts(&mut self) -> &mut Box<dyn MultipartUpload> {
-        self.upload
-            .as_mut()
-            .expect("present until completed or aborted")
-    }
-
-    /// Appends `chunk`, sending each full part as it fills.
-    async fn write(&mut self, chunk: &[u8]) -> object_store::Result<()> {
-        self.buffered.extend_from_slice(chunk);
-        while self.buffered.len() >= PART_SIZE {
-            let part = self.buffered.split_to(PART_SIZE).freeze();
-            self.parts().put_part(PutPayload::from(part)).await?;
-        }
-        Ok(())
-    }
-
-    /// Sends the last part and completes; the guard stays armed until completion
-    /// succeeded.
-    async fn finish(mut self) -> object_store::Result<()> {
-        let last = std::mem::take(&mut self.buffered).freeze();
-        // No empty last part (some S3 servers refuse one); with no part at all, both
-        // stores complete an empty object.
-        if !last.is_empty() {
-            self.parts().put_part(PutPayload::from(last)).await?;
-        }
-        self.parts().complete().await?;
-        self.upload = None;
-        Ok(())
-    }
-
-    async fn abort(mut self) {
-        if let Some(mut upload) = self.upload.take() {
-            let _ = upload.abort().await;
-        }
-    }
-}
-
-impl Drop for PendingUpload {
-    fn drop(&mut self) {
-        if let Some(mut upload) = self.upload.take() {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(async move {
-                    let _ = upload.abort().await;
-                });
-            }
-        }
-    }
-}
-
-async fn receive_blob<C: ChainView>(
-    store: &Store<C>,
-    record: u64,
-    headers: &HeaderMap,
-    chunks: &mut axum::body::BodyDataStream,
-    drain_limit: &mut u64,
-) -> Result<(StatusCode, Json<Stored>), Refusal> {
-    let who = authenticate(store, headers, "PUT", &blob_path(record))?;
-    let view = known_record(store, record).await?;
-    if view.manager != store.config.manager {
-        return Err(not_ours(record, &view, &store.config.manager));
-    }
-    if who != view.owner && who != view.manager {
-        return Err(refuse(
-            StatusCode::FORBIDDEN,
-            format!("only the owner or the manager of record {record} may upload its blob"),
-        ));
-    }
-    if !view.live {
-        return Err(refuse(
-            StatusCode::CONFLICT,
-            format!("record {record} is no longer live (superseded or retracted)"),
-        ));
-    }
-    let limit = view
-        .compressed_len
-        .saturating_add(medchain_crypto::ENVELOPE_OVERHEAD as u64)
-        .min(store.config.max_blob_bytes);
-    let path = object_path(&view.owner, &view.content_hash);
-    let stored = |created, bytes| Stored {
-        record,
-        content_hash: to_hex(&view.content_hash),
-        bytes,
-        created,
-    };
-
-    // Already held and intact: nothing to do. A held copy that no longer matches its
-    // hash (damaged on disk) is replaced by the upload.
-    if let Some(bytes) = intact_size(&store.objects, &path, &view.content_hash).await? {
-        *drain_limit = limit;
-        return Ok((StatusCode::OK, Json(stored(false, bytes))));
-    }
-
-    // Written under a staging name and renamed only by `finish`: a partial or refused
-    // upload never becomes visible (and a dropped connection deletes the staging file).
-    let upload = store
-        .objects
-        .put_multipart(&path)
-        .await
-        .map_err(storage_failed)?;
-    let mut upload = PendingUpload::new(upload);
-    let mut hasher = Blake2b::<U32>::new();
-    let mut received: u64 = 0;
-    loop {
-        let chunk = match tokio::time::timeout(BODY_IDLE_TIMEOUT, chunks.next()).await {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => break,
-            Err(_) => {
-                upload.abort().await;
-                return Err(refuse(
-                    StatusCode::REQUEST_TIMEOUT,
-                    format!("no data for {} s", BODY_IDLE_TIMEOUT.as_secs()),
-                ));
-            }
-        };
-        let refusal = match chunk {
-            Err(error) => Some(refuse(
-                StatusCode::BAD_REQUEST,
-                format!("upload interrupted: {error}"),
-            )),
-            Ok(chunk) => {
-                received = received.saturating_add(chunk.len() as u64);
-                if received > limit {
-                    Some(refuse(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        format!("record {record}'s blob can be at most {limit} bytes"),
-                    ))
-                } else {
-                    hasher.update(&chunk);
-                    upload.write(&chunk).await.err().map(storage_failed)
-                }
-            }
-        };
-        if let Some(refusal) = refusal {
-            upload.abort().await;
-            return Err(refusal);
-        }
-    }
-    let got: [u8; 32] = hasher.finalize().into();
-    if got != view.content_hash {
-        upload.abort().await;
-        return Err(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "content hash mismatch: the upload hashes to {}, record {record} says {}",
-                to_hex(&got),
-                to_hex(&view.content_hash)
-            ),
-        ));
-    }
-    upload.finish().await.map_err(storage_failed)?;
-    log::info!("PUT {record} by {}: {received} bytes", to_hex(&who));
-    Ok((StatusCode::CREATED, Json(stored(true, received))))
-}
-
-/// The size of the object at `path` if it is there and hashes to `content_hash`.
-async fn intact_size(
-    objects: &Arc<dyn ObjectStore>,
-    path: &ObjectPath,
-    content_hash: &[u8; 32],
-) -> Result<Option<u64>, Refusal> {
-    let found = match objects.get(path).await {
-        Ok(found) => found,
-        Err(object_store::Error::NotFound { .. }) => return Ok(None),
-        Err(error) => return Err(storage_failed(error)),
-    };
-    let size = found.meta.size;
-    let mut hasher = Blake2b::<U32>::new();
-    let mut chunks = found.into_stream();
-    while let Some(chunk) = chunks.next().await {
-        hasher.update(chunk.map_err(storage_failed)?);
-    }
-    let got: [u8; 32] = hasher.finalize().into();
-    if got == *content_hash {
-        Ok(Some(size))
-    } else {
-        log::warn!("{path} no longer matches its hash; replacing it");
-        Ok(None)
-    }
-}
-
-/// How long requests in flight may take to finish after the stop signal.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
-
-/// Serves `router` on `listener` until `shutdown` resolves, then lets requests in
-/// flight finish for at most [`SHUTDOWN_GRACE`].
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stopping.send(());
-        })
-        .into_future();
-    tokio::select! {
-        result = server => result,
-        _ = async {
-            if stopped.await.is_ok() {
-                tokio::time::sleep(SHUTDOWN_GRACE).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        } => {
-            log::warn!("requests still running after {} s; stopping anyway", SHUTDOWN_GRACE.as_secs());
-            Ok(())
-        }
-    }
 }

@@ -11,7 +11,7 @@ use std::{
 };
 
 use common::{blob, status, Account, FakeChain, Running};
-use medchain_store::{objects, RequestSigner};
+use medchain_store::{objects, Collected, RequestSigner};
 use reqwest::StatusCode;
 
 /// A local S3 server, killed when dropped.
@@ -116,8 +116,20 @@ async fn blobs_live_in_an_s3_bucket() {
     // The bucket keeps it under the prefix; a new store over the same bucket serves it.
     store.stop().await;
     let reopened = objects::open("s3://medchain-blobs/hospital-a").unwrap();
-    let again = Running::start(reopened, None, chain, manager.account()).await;
+    let again = Running::start(reopened, None, chain.clone(), manager.account()).await;
     assert_eq!(again.get(&owner, 1).await.unwrap(), data);
     assert!(!again.put(&owner, 1, &data).await.unwrap().created);
+    // The owner's usage is counted from the bucket's listing; erasure deletes the object
+    // and the place the chain follower reached is kept in the bucket too.
+    assert_eq!(again.store.used_bytes(&owner.account()), data.len() as u64);
+    chain.retire(1);
+    assert!(matches!(
+        again.store.collect(1).await.unwrap(),
+        Collected::Deleted { .. }
+    ));
+    assert_eq!(status(again.get(&owner, 1).await), StatusCode::FORBIDDEN);
+    assert_eq!(again.store.used_bytes(&owner.account()), 0);
+    again.store.set_followed_through(7).await.unwrap();
+    assert_eq!(again.store.followed_through().await.unwrap(), Some(7));
     again.stop().await;
 }

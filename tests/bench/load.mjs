@@ -25,9 +25,9 @@
 //   --keep-logs DIR    LOAD_KEEP_LOGS      copy the four node logs there before the nodes are removed
 //   --json                                 the report as one JSON line on stdout (summary on stderr)
 //
-// Setup (not measured): the local chain endows only the well-known dev accounts and has no
+// Setup (not measured): the local chain endows only the hospitals, Eve and Ferdie, and has no
 // sudo key and no utility pallet, so each load account is funded by a `transferKeepAlive`
-// from Eve, Ferdie and the dev stash accounts (all at once, explicit nonces), and gets its
+// from Eve and Ferdie (all at once, explicit nonces), and gets its
 // role from its own council motion (`Access.assign_role` needs root or a council
 // majority): up to 90 motions at once (the council keeps at most 100 open), proposed by
 // Alice, voted aye by Alice, Bob and Charlie, closed by the four members — three rounds of
@@ -450,6 +450,8 @@ class Tracker {
         this.leaveFlight(tx);
         tx.ok = !failed;
         if (failed) tx.error = this.describe(failed.data[0]);
+        const paid = own.find((e) => e.section === 'transactionPayment' && e.method === 'TransactionFeePaid');
+        if (paid) tx.fee = paid.data[1].toBigInt();
         if (tx.keepEvents) tx.events = own;
         tx.waiter?.resolve(tx);
       });
@@ -643,7 +645,7 @@ async function submitAndWait(what, items, timeoutMs = 180_000) {
 // ---------------------------------------------------------------------------------------
 // Setup: accounts, funds, roles
 
-const FUNDING = 1_000n * 1_000_000_000_000n; // 1,000 UNIT each: fees and record deposits (≈ 12 mUNIT a record)
+const FUNDING = 1_000n * 1_000_000_000_000n; // 1,000 UNIT each: fees and record deposits (≈ 12 mMED a record)
 const MOTION_CHUNK = 90;
 
 async function setup(keyring, members) {
@@ -658,8 +660,9 @@ async function setup(keyring, members) {
     (isDemander ? demanders : owners).push(account(pair, i % 4, isDemander ? `demander ${demanders.length}` : `owner ${owners.length}`));
   }
 
-  // Funds: from every endowed dev account that is not a member.
-  const sourceUris = ['//Eve', '//Ferdie', '//Alice//stash', '//Bob//stash', '//Charlie//stash', '//Dave//stash', '//Eve//stash', '//Ferdie//stash'];
+  // Funds: from the endowed dev accounts that are not members (the presets endow no
+  // others).
+  const sourceUris = ['//Eve', '//Ferdie'];
   const sources = [];
   for (const [i, uri] of sourceUris.entries()) {
     const pair = keyring.addFromUri(uri);
@@ -712,6 +715,13 @@ async function setup(keyring, members) {
   }
   const roles = await api.call.accessApi.roles(owners[0].address);
   if (!roles.map((r) => r.type).includes('DataOwner')) throw new Error('the owners did not get their role');
+  // The manager accepts the owners (spec 107 on; older runtimes accept anyone).
+  if (api.tx.medicalRecords.acceptOwner) {
+    log(`setup: Bob accepts the ${owners.length} owners`);
+    await syncNonce(bob);
+    await submitAndWait('accept', owners.map((acct) => ({ acct: bob, call: api.tx.medicalRecords.acceptOwner(acct.address) })));
+    await syncNonce(bob);
+  }
   await Promise.all(everyone.map(syncNonce));
   const seconds = (Date.now() - started) / 1000;
   log(`setup: done in ${seconds.toFixed(1)} s (${motions} motions)`);
@@ -980,10 +990,13 @@ function phaseReport({ phase, start, end, ...extra }, cpu) {
     }
   }
   const byKind = {};
+  const feesByKind = {};
   for (const tx of finalized) {
     byKind[tx.kind] ??= { finalized: 0, ok: 0 };
     byKind[tx.kind].finalized++;
     if (tx.ok) byKind[tx.kind].ok++;
+    // Fees in mMED (1 UNIT = 10^12), as `TransactionPayment.TransactionFeePaid` says.
+    if (tx.fee !== undefined) (feesByKind[tx.kind] ??= []).push(Number(tx.fee) / 1e9);
   }
   const windowS = (end - start) / 1000;
   const inWindow = (b) => b.ts >= start && b.ts < end;
@@ -1021,6 +1034,7 @@ function phaseReport({ phase, start, end, ...extra }, cpu) {
     resubmitted: txs.filter((tx) => tx.resubmits).length,
     resubmitted_finalized: finalized.filter((tx) => tx.resubmits).length,
     by_kind: byKind,
+    fees_mmed: Object.fromEntries(Object.entries(feesByKind).map(([kind, fees]) => [kind, stats(fees)])),
     sustained_tps: +(includedInWindow / ((slots * SLOT_MS) / 1000)).toFixed(1),
     slots_in_window: slots,
     included_in_window: includedInWindow,
@@ -1081,6 +1095,7 @@ function summary(report) {
     if (p.refused_at_submission) lines.push(`  refused: ${JSON.stringify(p.refused_reasons)}`);
     if (p.failed_in_block) lines.push(`  failed: ${JSON.stringify(p.failed_reasons)}`);
     if (p.lost_detail?.length) lines.push(`  lost: ${p.lost_detail.slice(0, 6).map((l) => `${l.account} (node ${l.node}): chain nonce ${l.chain_nonce}, lost ${l.lost} from ${l.first_lost} to ${l.last_lost}`).join('; ')}${p.lost_detail.length > 6 ? ` … ${p.lost_detail.length} accounts` : ''}`);
+    for (const [kind, fee] of Object.entries(p.fees_mmed ?? {})) lines.push(`  fee per ${kind}: mean ${fee.mean?.toFixed(3)} mMED, median ${fee.median?.toFixed(3)}, max ${fee.max?.toFixed(3)} (${fee.n} paid)`);
     if (p.phase === 'records') lines.push(`  pre-signed before the window ${p.presigned} (${p.presign_s} s, ${p.presigned_unused} unused); the rest signed as sent`);
     if (p.phase === 'access') lines.push(`  requests opened ${p.opened}, decided ${p.decided} (approved ${p.approved}, rejected ${p.rejected}), votes sent ${p.voted}, request slots skipped (demanders full) ${p.skipped}`);
     lines.push(`  sustained: ${f1(p.sustained_tps)} tx/s = ${p.included_in_window} tx in the blocks of the ${p.slots_in_window} slots of the window (${p.blocks_in_window} blocks, ${p.missed_slots_in_window} missed slots); ${f1(p.overall_tps)} tx/s over the ${f1(p.overall_span_s)} s from first to last block`);

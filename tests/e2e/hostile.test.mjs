@@ -1,7 +1,8 @@
 // Hostile and malformed input against a real --dev node (issue #7): malformed JSON-RPC
 // to `medchain_submitRaw`, accounts without funds, calls whose labels, location, purpose
 // or wrapped key are over their bounds, callers without roles, unknown record and request
-// ids, double votes, votes after close and key delivery by strangers. Each gets its named
+// ids, double votes, votes after close and key delivery by strangers, and (issue #21)
+// unaccepted owners, self-votes, keys of small order, pre-empted keys and reaping. Each gets its named
 // error (a JSON-RPC error code, the pool's refusal, or the pallet's error), the node keeps
 // running, and the pallets' storage is unchanged: every key and value under
 // `MedicalRecords` and `Access` is compared before and after.
@@ -439,4 +440,82 @@ test('medchain_submitRaw refuses odd-length hex', async () => {
   assert.equal(body.result, undefined, `queued as ${JSON.stringify(body.result)}`);
   assert.equal(body.error.code, -32602);
   assert.match(JSON.stringify(body.error.data), /odd number of hex digits/);
+});
+
+test('issue #21: unaccepted owners, self-votes, keys of small order, pre-empted keys and reaping', async () => {
+  assert.notEqual(record, undefined, 'the record of the first test');
+  // Dave (a member) becomes a data owner and a data demander by sudo.
+  for (const role of ['DataOwner', 'DataDemander']) {
+    await sendAndInclude(api, api.tx.sudo.sudo(api.tx.access.assignRole(dave.address, role)), alice);
+  }
+  // Bob has not accepted Dave: the registration is refused by name, then accepted it works.
+  let before = await palletState();
+  assert.deepEqual(
+    await sendAll([
+      [dave, api.tx.medicalRecords.registerRecord(recordInput())],
+      [dave, api.tx.access.setEncryptionKey(u8aToHex(new Uint8Array(32)))],
+      [dave, api.tx.access.setEncryptionKey(u8aToHex(new Uint8Array([1, ...new Uint8Array(31)])))],
+      [eve, api.tx.medicalRecords.acceptOwner(dave.address)],
+      [bob, api.tx.medicalRecords.dropOwner(dave.address)],
+    ]),
+    [
+      'medicalRecords.OwnerNotAccepted',
+      'access.InvalidKey',
+      'access.InvalidKey',
+      'medicalRecords.NotDataManager',
+      'medicalRecords.UnknownOwner',
+    ],
+  );
+  assert.deepEqual(await palletState(), before);
+  assert.deepEqual(
+    await sendAll([
+      [bob, api.tx.medicalRecords.acceptOwner(dave.address)],
+      [dave, api.tx.access.setEncryptionKey(u8aToHex(new Uint8Array(32).fill(8)))],
+    ]),
+    ['ok', 'ok'],
+  );
+  assert.deepEqual(await sendAll([[dave, api.tx.medicalRecords.registerRecord(recordInput())]]), ['ok']);
+
+  // Dave asks for Alice's record and may not vote on it; Alice and Bob approve.
+  const heldBefore = (await api.query.system.account(dave.address)).data.reserved.toBigInt();
+  assert.deepEqual(await sendAll([[dave, api.tx.access.requestAccess(record, 'self-approval')]]), ['ok']);
+  const request = (await api.query.access.nextRequestId()).toNumber() - 1;
+  assert.ok((await api.query.system.account(dave.address)).data.reserved.toBigInt() > heldBefore, 'the request holds a deposit');
+  assert.deepEqual(
+    await sendAll([
+      [dave, api.tx.access.vote(request, true)],
+      [eve, api.tx.access.reapRequest(request)],
+    ]),
+    ['access.OwnRequest', 'access.RequestInProgress'],
+  );
+  assert.deepEqual(
+    await sendAll([
+      [alice, api.tx.access.vote(request, true)],
+      [bob, api.tx.access.vote(request, true)],
+    ]),
+    ['ok', 'ok'],
+  );
+
+  // Bob (the manager) delivers garbage first; Alice (the owner) replaces it, once.
+  const garbage = u8aToHex(new Uint8Array(80));
+  const key = u8aToHex(new Uint8Array(80).fill(0xab));
+  assert.deepEqual(await sendAll([[bob, api.tx.access.deliverKey(request, garbage)]]), ['ok']);
+  assert.deepEqual(
+    await sendAll([
+      [bob, api.tx.access.deliverKey(request, key)],
+      [alice, api.tx.access.deliverKey(request, key)],
+    ]),
+    ['access.KeyAlreadyDelivered', 'ok'],
+  );
+  const grant = (await api.query.access.grants(record, dave.address)).unwrap();
+  assert.equal(grant.wrappedKey.toHex(), key);
+  assert.equal(grant.deliveredBy.toString(), alice.address);
+  assert.deepEqual(await sendAll([[alice, api.tx.access.deliverKey(request, garbage)]]), ['access.KeyAlreadyDelivered']);
+
+  // A live grant is not reaped; revoked, anyone reaps and Dave's deposit comes back.
+  assert.deepEqual(await sendAll([[eve, api.tx.access.reapRequest(request)]]), ['access.GrantStillActive']);
+  assert.deepEqual(await sendAll([[alice, api.tx.access.revokeGrant(record, dave.address)]]), ['ok']);
+  assert.deepEqual(await sendAll([[eve, api.tx.access.reapRequest(request)]]), ['ok']);
+  assert.ok((await api.call.accessApi.request(request)).isNone, 'the request is gone');
+  assert.equal((await api.query.system.account(dave.address)).data.reserved.toBigInt(), heldBefore, 'the request deposit came back');
 });

@@ -15,6 +15,9 @@
 // upload (retried, reported in `medchain_queue`) and loses nothing, also when the node is
 // killed meanwhile.
 //
+// Erasure: an amendment that keeps the text keeps the blob in the store; retracting the
+// last version deletes it once finalized, and the chain keeps only a tombstone.
+//
 // Genesis roles (runtime-common/src/genesis.rs): Alice and Charlie are data
 // owners, Bob the data manager, Ferdie a data demander; a council motion makes Eve a
 // second demander.
@@ -28,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { u8aToHex, hexToU8a } from '@polkadot/util';
-import { startConsortium, startStore, startBadStore, stopAll, cli, runCli, councilMotion, waitFor } from '../lib/nodes.mjs';
+import { startConsortium, startStore, startBadStore, stopAll, cli, runCli, councilMotion, waitFor, sendAndFinalize } from '../lib/nodes.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`../../codec/tests/fixtures/${name}`, import.meta.url));
 const ZH_RECORD = fixture('zh.txt');
@@ -348,4 +351,34 @@ test('a store that is down delays the upload and loses nothing, also across a ki
     await erring.close();
     await hanging.close();
   }
+});
+
+test("retracting a record deletes its blob from the manager's store once final; an amendment that keeps the text keeps it", async () => {
+  const file = join(work, 'erase-me.txt');
+  writeFileSync(file, `Outpatient note; the patient later asked for its erasure (${Date.now()}).\n`.repeat(6));
+  const put = await cli(['--json', 'records', 'put', file, '--label', 'erasure', '--manager', store.url, ...as('Alice'), ...node()]);
+  const onDisk = join(store.dir, 'blobs', u8aToHex(alice.publicKey), put.content_hash);
+  assert.ok(existsSync(onDisk), 'the blob was not stored');
+
+  // A new version with other labels and the same text names the same blob: it stays.
+  const first = (await api.call.medicalRecordsApi.record(put.record)).unwrap();
+  const input = first.input.toJSON();
+  input.labels = ['erasure', 'amended'].map((label) => u8aToHex(new TextEncoder().encode(label)));
+  const { events } = await sendAndFinalize(api, api.tx.medicalRecords.amendRecord(put.record, input), alice);
+  const amended = events.find(({ event }) => api.events.medicalRecords.RecordAmended.is(event));
+  const latest = amended.event.data.id.toNumber();
+  await waitFor('the store to see the amendment', () => store.output.includes(`record ${put.record} is retired, its blob stays (live record ${latest} names it)`), 60_000, 500);
+  assert.ok(existsSync(onDisk), 'the blob of a live record was deleted');
+
+  // Retracting the last version erases the blob; the chain keeps a tombstone.
+  await sendAndFinalize(api, api.tx.medicalRecords.retractRecord(latest), alice);
+  await waitFor('the store to delete the blob', () => !existsSync(onDisk), 60_000, 500);
+  assert.match(store.output, new RegExp(`collected the blob of record ${latest} \\(${put.blob_len} bytes`));
+  const tombstone = (await api.call.medicalRecordsApi.record(latest)).unwrap();
+  assert.ok(tombstone.status.isRetracted);
+  assert.equal(tombstone.owner.toString(), alice.address);
+  assert.equal(tombstone.input.contentHash.toHex(), put.content_hash);
+  const gone = await runCli(['records', 'get', String(latest), '-o', join(work, 'erased.txt'), ...as('Alice'), ...node()]);
+  assert.notEqual(gone.code, 0);
+  assert.ok(!existsSync(join(work, 'erased.txt')));
 });

@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 106 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 107 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, both migrations ran (storage version 3; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
@@ -198,21 +198,21 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 106 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 106, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 106);
+  await waitFor('spec_version 107 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 107, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 107);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
   // runs, and migrates, from the block after the one that applied it.)
   for (const node of nodes) await waitForFinalized(node, upgradeBlock + 4, 90_000);
-  assert.equal(await recordsStorageVersion(), 3, 'the migrations ran');
+  assert.equal(await recordsStorageVersion(), 4, 'the migrations ran');
 
   // A connection that lived through the upgrade reloads the metadata without the runtime
   // APIs (`api.call.medicalRecordsApi` is gone), so reconnect, as Apps does on a reload.
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 106);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 107);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`
   // and are marked as plain-hashed (registered before keyed commitments).
@@ -229,6 +229,12 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
     'requests, grants, audit heads, roles, keys and counters are unchanged',
   );
   assert.equal((await api.call.accessApi.canAccess(first.id, ferdie.address)).isTrue, true, 'the grant still works');
+  // Spec 107: the manager accepts the owners of the live records that name it (Alice and
+  // Charlie), so they register on; nobody else was accepted.
+  for (const owner of [alice, charlie]) {
+    assert.ok((await api.query.medicalRecords.acceptedOwners(bob.address, owner.address)).isSome, 'the manager accepts its owners');
+  }
+  assert.ok((await api.query.medicalRecords.acceptedOwners(bob.address, eve.address)).isNone);
 
   // The chain works on: a new record carries its block; the open request is voted on.
   const fourth = await register(charlie, 'Registered after the upgrade.');

@@ -3,6 +3,7 @@
 
 use super::*;
 use frame_benchmarking::v2::*;
+use frame_support::traits::fungible::Mutate;
 use frame_system::RawOrigin;
 
 const KEY: [u8; 32] = [7; 32];
@@ -26,6 +27,11 @@ fn full_membership<T: Config>() -> Vec<T::AccountId> {
 
 fn demander<T: Config>(index: u32) -> T::AccountId {
     let who: T::AccountId = account("demander", index, 0);
+    // Deposits for every request a benchmark opens, with room to spare.
+    let funds = T::RequestDeposit::get()
+        .saturating_mul(1_000u32.into())
+        .saturating_add(T::Currency::minimum_balance());
+    T::Currency::set_balance(&who, funds);
     Roles::<T>::insert(&who, RoleSet::default().with(Role::DataDemander));
     EncryptionKeys::<T>::insert(&who, KEY);
     who
@@ -133,6 +139,20 @@ mod benchmarks {
             open::<T>(&other, record);
         }
         let purpose = max_purpose::<T>();
+        // An unexpired grant for the record from before the demander's current role: it
+        // is read, with the role and its start, and found to give nothing.
+        Grants::<T>::insert(
+            record,
+            &who,
+            Grant {
+                request: 0,
+                delivered_by: who.clone(),
+                wrapped_key: max_wrapped_key::<T>(),
+                granted_at: 0,
+                expires_at: now.saturating_add(T::GrantTtl::get()),
+            },
+        );
+        DemanderSince::<T>::insert(&who, 1);
 
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()), record, purpose);
@@ -187,6 +207,30 @@ mod benchmarks {
         );
     }
 
+    /// The owner replaces the key its manager delivered (the other path of
+    /// `deliver_key`; the call is charged the larger of the two).
+    #[benchmark]
+    fn replace_key() {
+        let (request, owner) = approved_request::<T>();
+        let manager: T::AccountId = account("manager", 0, 0);
+        Pallet::<T>::deliver_key(
+            RawOrigin::Signed(manager).into(),
+            request,
+            max_wrapped_key::<T>(),
+        )
+        .expect("the manager delivers");
+        let key = max_wrapped_key::<T>();
+
+        #[extrinsic_call]
+        deliver_key(RawOrigin::Signed(owner.clone()), request, key);
+
+        let req = Requests::<T>::get(request).expect("opened");
+        assert_eq!(
+            Grants::<T>::get(req.record, &req.demander).map(|g| g.delivered_by),
+            Some(owner)
+        );
+    }
+
     #[benchmark]
     fn revoke_grant() {
         let (request, owner) = approved_request::<T>();
@@ -202,6 +246,37 @@ mod benchmarks {
         _(RawOrigin::Signed(owner), req.record, req.demander.clone());
 
         assert!(!Grants::<T>::contains_key(req.record, &req.demander));
+    }
+
+    /// A delivered request whose grant is unexpired but older than the demander's role
+    /// (revoked and given again: the longest check), with `v` votes: the grant, the
+    /// votes, the request and its deposit all go.
+    #[benchmark]
+    fn reap_request(v: Linear<1, { T::MaxMembers::get() }>) {
+        let (request, owner) = approved_request::<T>();
+        Pallet::<T>::deliver_key(
+            RawOrigin::Signed(owner).into(),
+            request,
+            max_wrapped_key::<T>(),
+        )
+        .expect("the owner delivers");
+        let mut req = Requests::<T>::get(request).expect("opened");
+        // Votes as many as `v` (the set-up cast `threshold` of them).
+        for (_, _) in Votes::<T>::drain_prefix(request) {}
+        for i in 0..v {
+            Votes::<T>::insert(request, account::<T::AccountId>("voter", i, 0), true);
+        }
+        (req.ayes, req.nays) = (v, 0);
+        Requests::<T>::insert(request, &req);
+        DemanderSince::<T>::insert(&req.demander, request.saturating_add(1));
+        let reaper: T::AccountId = account("reaper", 0, 0);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(reaper), request);
+
+        assert!(!Requests::<T>::contains_key(request));
+        assert!(!Grants::<T>::contains_key(req.record, &req.demander));
+        assert_eq!(Votes::<T>::iter_prefix(request).count(), 0);
     }
 
     /// `n` requests expire, each taken off a full open list.

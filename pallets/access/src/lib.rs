@@ -19,16 +19,23 @@
 //!   at most [`Config::MaxExpiriesPerBlock`] requests expire in a block, because at
 //!   most that many may be opened with the same expiry block). So the key of an
 //!   approved request must be delivered within the same period.
-//! - **Votes.** Each current member votes once. The request is `Approved` as soon as the
+//! - **Deposits.** A request holds [`Config::RequestDeposit`] from its demander until
+//!   anyone reaps it once finished ([`Pallet::reap_request`]): the request, its votes
+//!   and its ended grant leave state and the deposit goes back. So a request and its
+//!   votes never stay in state for free.
+//! - **Votes.** Each current member votes once, never on its own request. The request is `Approved` as soon as the
 //!   ayes reach the threshold and `Rejected` as soon as that can no longer happen (nays
 //!   above `members - threshold`). A member who joins mid-vote may vote; one who leaves
 //!   keeps the vote cast. Since the threshold was fixed at opening, a membership change
 //!   can neither lower the bar nor strand a request.
-//! - **Keys.** A demander publishes an X25519 public key; after approval the record's
-//!   owner or manager (while it holds the manager role) posts the record's data key
-//!   sealed to it, once per request. That grant gives access for [`Config::GrantTtl`]
-//!   blocks, until the owner revokes it, the record stops being live, or the demander
-//!   loses its role; access again takes a new request and a new vote.
+//! - **Keys.** A demander publishes an X25519 public key (not a point of small order);
+//!   after approval the record's owner or manager (while it holds the manager role)
+//!   posts the record's data key sealed to it, once per request — except that the owner
+//!   may replace a key its manager delivered, so a manager cannot lock a demander out
+//!   with garbage. That grant gives access for [`Config::GrantTtl`] blocks, until the
+//!   owner revokes it, the record stops being live, or the demander loses its role; a
+//!   role given again covers only requests opened after it ([`DemanderSince`]), so old
+//!   grants stay ended. Access again takes a new request and a new vote.
 //! - Votes on a request whose record was retracted or superseded are refused; the
 //!   request expires.
 //! - **Audit.** Every event that names a record — from this pallet and from
@@ -46,6 +53,7 @@
 //! - [`Pallet::vote`] — a consortium member.
 //! - [`Pallet::deliver_key`] — the record's owner or manager.
 //! - [`Pallet::revoke_grant`] — the record's owner.
+//! - [`Pallet::reap_request`] — anyone, once the request is finished.
 //!
 //! ## Runtime API
 //!
@@ -72,7 +80,11 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use frame_support::{
     pallet_prelude::*,
-    traits::{SortedMembers, Time},
+    traits::{
+        fungible::{Inspect, Mutate, MutateHold},
+        tokens::Precision,
+        SortedMembers, Time,
+    },
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
@@ -82,6 +94,9 @@ use medchain_primitives::{
 use sp_core::H256;
 use sp_runtime::traits::{Saturating, Zero};
 
+/// The balance type of the pallet's currency.
+pub type BalanceOf<T> =
+    <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 /// A request's purpose: bounded free text.
 pub type PurposeOf<T> = BoundedVec<u8, <T as Config>::MaxPurposeLen>;
 /// A data key sealed to a demander's X25519 key.
@@ -152,8 +167,28 @@ pub mod pallet {
         /// The block's timestamp, in milliseconds since the Unix epoch.
         type Time: Time<Moment = u64>;
 
+        /// Holds the request deposits.
+        type Currency: Inspect<Self::AccountId>
+            + Mutate<Self::AccountId>
+            + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+        /// The runtime's hold reasons, which include this pallet's.
+        type RuntimeHoldReason: From<HoldReason>;
+
+        /// Held from the demander for each request until the request is reaped, so that
+        /// a request and its votes do not stay in state for free.
+        #[pallet::constant]
+        type RequestDeposit: Get<BalanceOf<Self>>;
+
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
+    }
+
+    /// Why this pallet holds funds.
+    #[pallet::composite_enum]
+    pub enum HoldReason {
+        /// The deposit of a request not yet reaped.
+        RequestDeposit,
     }
 
     /// The roles each account holds (absent: none).
@@ -203,6 +238,18 @@ pub mod pallet {
     #[pallet::storage]
     pub type Grants<T: Config> =
         StorageDoubleMap<_, Twox64Concat, RecordId, Blake2_128Concat, T::AccountId, GrantOf<T>>;
+
+    /// The first request id a demander's current data-demander role covers: the
+    /// `NextRequestId` when the role was last given (absent: 0, roles from genesis).
+    /// A grant whose request is older gives nothing, so that re-assigning a revoked
+    /// role does not bring its old grants back.
+    #[pallet::storage]
+    pub type DemanderSince<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RequestId>;
+
+    /// The deposit each request holds from its demander until it is reaped (requests
+    /// opened before deposits existed hold none).
+    #[pallet::storage]
+    pub type RequestDeposits<T: Config> = StorageMap<_, Twox64Concat, RequestId, BalanceOf<T>>;
 
     /// The audit head of each record (absent: zero, no operation yet).
     #[pallet::storage]
@@ -300,6 +347,22 @@ pub mod pallet {
             demander: T::AccountId,
             at: u64,
         },
+        /// The owner replaced the key its manager had delivered for a request; the
+        /// grant's expiry is unchanged.
+        KeyReplaced {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            at: u64,
+        },
+        /// A finished request, its votes and its ended grant left state; its deposit
+        /// went back to the demander.
+        RequestReaped {
+            request: RequestId,
+            record: RecordId,
+            by: T::AccountId,
+            at: u64,
+        },
     }
 
     #[pallet::error]
@@ -310,7 +373,8 @@ pub mod pallet {
         RoleNotAssigned,
         /// Only accounts holding a role may publish a key.
         NoRole,
-        /// The key is not a usable X25519 public key (all zero).
+        /// The key is not a usable X25519 public key: a point of small order (all zero
+        /// among them), to which a sealed key would be readable by anyone.
         InvalidKey,
         /// The account does not hold the data-demander role.
         NotDataDemander,
@@ -350,6 +414,17 @@ pub mod pallet {
         NoGrant,
         /// Request ids are exhausted.
         RequestIdOverflow,
+        /// A member may not vote on its own request.
+        OwnRequest,
+        /// The request was opened before the demander's current role was given: a
+        /// revoked role's requests never deliver.
+        RequestPredatesRole,
+        /// The demander cannot pay the request deposit.
+        InsufficientDeposit,
+        /// The request is still open or waiting for its key.
+        RequestInProgress,
+        /// The request's grant still gives access.
+        GrantStillActive,
     }
 
     #[pallet::hooks]
@@ -379,6 +454,10 @@ pub mod pallet {
             );
             assert!(!T::GrantTtl::get().is_zero(), "grants must last a block");
             assert!(
+                !T::RequestDeposit::get().is_zero(),
+                "a request must cost a deposit, or state can be bloated for free"
+            );
+            assert!(
                 T::MaxPurposeLen::get() > 0,
                 "MaxPurposeLen must allow a byte"
             );
@@ -407,6 +486,9 @@ pub mod pallet {
             let set = Roles::<T>::get(&who).unwrap_or_default();
             ensure!(!set.contains(role), Error::<T>::RoleAlreadyAssigned);
             Roles::<T>::insert(&who, set.with(role));
+            if role == Role::DataDemander {
+                DemanderSince::<T>::insert(&who, NextRequestId::<T>::get());
+            }
             Self::deposit_event(Event::RoleAssigned {
                 who,
                 role,
@@ -415,9 +497,10 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Takes a role from `who`. `AdminOrigin` only. Grants of a demander stop giving
-        /// access when it loses the demander role; its open requests run their course. An
-        /// account left without any role also loses its published key.
+        /// Takes a role from `who`. `AdminOrigin` only. Grants of a demander end with the
+        /// demander role: given again, the role covers only requests opened after it.
+        /// Its open requests run their course but never deliver. An account left without
+        /// any role also loses its published key.
         ///
         /// Emits [`Event::RoleRevoked`].
         #[pallet::call_index(1)]
@@ -427,6 +510,9 @@ pub mod pallet {
             let set = Roles::<T>::get(&who).unwrap_or_default();
             ensure!(set.contains(role), Error::<T>::RoleNotAssigned);
             let set = set.without(role);
+            if role == Role::DataDemander {
+                DemanderSince::<T>::remove(&who);
+            }
             if set.is_empty() {
                 // Without a role the key serves nothing; it is not kept for free.
                 Roles::<T>::remove(&who);
@@ -443,7 +529,7 @@ pub mod pallet {
         }
 
         /// Publishes (or replaces) the caller's X25519 public key. The caller must hold
-        /// a role.
+        /// a role; a point of small order is refused.
         ///
         /// Emits [`Event::EncryptionKeySet`].
         #[pallet::call_index(2)]
@@ -451,7 +537,10 @@ pub mod pallet {
         pub fn set_encryption_key(origin: OriginFor<T>, key: [u8; 32]) -> DispatchResult {
             let who = ensure_signed(origin)?;
             ensure!(Roles::<T>::contains_key(&who), Error::<T>::NoRole);
-            ensure!(key != [0u8; 32], Error::<T>::InvalidKey);
+            ensure!(
+                !medchain_primitives::x25519::is_small_order(&key),
+                Error::<T>::InvalidKey
+            );
             EncryptionKeys::<T>::insert(&who, key);
             Self::deposit_event(Event::EncryptionKeySet {
                 who,
@@ -463,7 +552,8 @@ pub mod pallet {
 
         /// Asks for access to a live record. The caller must hold the data-demander role.
         /// The threshold is ⌈members / 2⌉ of the members now; the request expires after
-        /// `RequestTtl` blocks.
+        /// `RequestTtl` blocks. `RequestDeposit` is held from the caller until the
+        /// finished request is reaped ([`Pallet::reap_request`]).
         ///
         /// Emits [`Event::AccessRequested`].
         #[pallet::call_index(3)]
@@ -486,7 +576,8 @@ pub mod pallet {
             ensure!(members > 0, Error::<T>::NoMembers);
             let now = frame_system::Pallet::<T>::block_number();
             ensure!(
-                Grants::<T>::get(record, &demander).is_none_or(|g| g.expires_at <= now),
+                !Grants::<T>::get(record, &demander)
+                    .is_some_and(|g| Self::grant_is_current(&demander, &g, now)),
                 Error::<T>::AlreadyGranted
             );
             let mut open = OpenRequests::<T>::get(&demander);
@@ -504,6 +595,11 @@ pub mod pallet {
                 .try_push(id)
                 .map_err(|_| Error::<T>::TooManyRequestsInBlock)?;
 
+            let deposit = T::RequestDeposit::get();
+            T::Currency::hold(&HoldReason::RequestDeposit.into(), &demander, deposit)
+                .map_err(|_| Error::<T>::InsufficientDeposit)?;
+
+            RequestDeposits::<T>::insert(id, deposit);
             NextRequestId::<T>::put(next);
             OpenRequests::<T>::insert(&demander, open);
             Expiries::<T>::insert(expires_at, expiring);
@@ -535,9 +631,9 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Votes on an open request. Members only, once each. Closes the request as
-        /// approved when the ayes reach its threshold, as rejected when they no longer
-        /// can.
+        /// Votes on an open request. Members only, once each, and never on a request of
+        /// their own. Closes the request as approved when the ayes reach its threshold,
+        /// as rejected when they no longer can.
         ///
         /// Emits [`Event::Voted`], then [`Event::RequestApproved`] or
         /// [`Event::RequestRejected`] when the vote decides.
@@ -551,6 +647,7 @@ pub mod pallet {
                 req.status == RequestStatus::Open,
                 Error::<T>::RequestNotOpen
             );
+            ensure!(member != req.demander, Error::<T>::OwnRequest);
             ensure!(
                 !Votes::<T>::contains_key(request, &member),
                 Error::<T>::AlreadyVoted
@@ -621,9 +718,13 @@ pub mod pallet {
         /// published X25519 key. The record's owner or manager only. The grant gives
         /// access for `GrantTtl` blocks.
         ///
-        /// Emits [`Event::KeyDelivered`].
+        /// Once a manager has delivered, the owner may deliver again: its key replaces
+        /// the manager's (which may have been garbage), and the grant keeps its expiry.
+        /// So a demander is never left with a key it cannot use.
+        ///
+        /// Emits [`Event::KeyDelivered`], or [`Event::KeyReplaced`] for a replacement.
         #[pallet::call_index(5)]
-        #[pallet::weight(T::WeightInfo::deliver_key())]
+        #[pallet::weight(T::WeightInfo::deliver_key().max(T::WeightInfo::replace_key()))]
         pub fn deliver_key(
             origin: OriginFor<T>,
             request: RequestId,
@@ -636,23 +737,14 @@ pub mod pallet {
                 by == owner || Self::is_acting_manager(req.record, &by),
                 Error::<T>::NotOwnerOrManager
             );
-            ensure!(
-                req.status != RequestStatus::Delivered,
-                Error::<T>::KeyAlreadyDelivered
-            );
+            if req.status == RequestStatus::Delivered {
+                return Self::replace_manager_key(request, &req, &by, &owner, wrapped_key);
+            }
             ensure!(
                 req.status == RequestStatus::Approved,
                 Error::<T>::RequestNotApproved
             );
-            ensure!(
-                Self::has_role(&req.demander, Role::DataDemander),
-                Error::<T>::NotDataDemander
-            );
-            ensure!(
-                EncryptionKeys::<T>::contains_key(&req.demander),
-                Error::<T>::NoEncryptionKey
-            );
-            ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+            Self::ensure_deliverable(request, &req.demander, &wrapped_key)?;
 
             let at = T::Time::now();
             let expires_at =
@@ -712,6 +804,65 @@ pub mod pallet {
             );
             Ok(())
         }
+
+        /// Removes a finished request (rejected, expired, or delivered with its grant
+        /// ended: expired, revoked, or of a revoked role) with its votes and its ended
+        /// grant, and returns its deposit to the demander. Anyone may reap; the demander
+        /// has its deposit to gain. The audit head keeps the request's history.
+        ///
+        /// Emits [`Event::RequestReaped`].
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::reap_request(T::MaxMembers::get()))]
+        pub fn reap_request(
+            origin: OriginFor<T>,
+            request: RequestId,
+        ) -> DispatchResultWithPostInfo {
+            let by = ensure_signed(origin)?;
+            let req = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+            ensure!(
+                !matches!(req.status, RequestStatus::Open | RequestStatus::Approved),
+                Error::<T>::RequestInProgress
+            );
+            let grant =
+                Grants::<T>::get(req.record, &req.demander).filter(|g| g.request == request);
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(
+                !grant.as_ref().is_some_and(|g| Self::grant_gives_access(
+                    req.record,
+                    &req.demander,
+                    g,
+                    now
+                )),
+                Error::<T>::GrantStillActive
+            );
+
+            if grant.is_some() {
+                Grants::<T>::remove(req.record, &req.demander);
+            }
+            // A request has at most `members` votes (the vote that decides is the last),
+            // and `members` is at most `MaxMembers`.
+            let votes = req.ayes.saturating_add(req.nays);
+            let _ = Votes::<T>::clear_prefix(request, votes, None);
+            if let Some(deposit) = RequestDeposits::<T>::take(request) {
+                T::Currency::release(
+                    &HoldReason::RequestDeposit.into(),
+                    &req.demander,
+                    deposit,
+                    Precision::BestEffort,
+                )?;
+            }
+            Requests::<T>::remove(request);
+            Self::emit(
+                req.record,
+                Event::RequestReaped {
+                    request,
+                    record: req.record,
+                    by,
+                    at: T::Time::now(),
+                },
+            );
+            Ok(Some(T::WeightInfo::reap_request(votes)).into())
+        }
     }
 }
 
@@ -723,6 +874,86 @@ impl<T: Config> Pallet<T> {
     /// Whether `who` is the live record's manager and still holds the manager role.
     fn is_acting_manager(record: RecordId, who: &T::AccountId) -> bool {
         T::Records::manager(record).as_ref() == Some(who) && Self::has_role(who, Role::DataManager)
+    }
+
+    /// Whether a demander's grant is current: unexpired and answering a request opened
+    /// under the demander's current role (the role held now, not one revoked since).
+    fn grant_is_current(
+        demander: &T::AccountId,
+        grant: &GrantOf<T>,
+        now: BlockNumberFor<T>,
+    ) -> bool {
+        grant.expires_at > now
+            && Self::has_role(demander, Role::DataDemander)
+            && Self::under_current_role(demander, grant.request)
+    }
+
+    /// Whether `request` was opened under the demander's current data-demander role
+    /// (not under one revoked since).
+    fn under_current_role(demander: &T::AccountId, request: RequestId) -> bool {
+        request >= DemanderSince::<T>::get(demander).unwrap_or_default()
+    }
+
+    /// Whether `grant` lets `demander` read the live `record` now.
+    fn grant_gives_access(
+        record: RecordId,
+        demander: &T::AccountId,
+        grant: &GrantOf<T>,
+        now: BlockNumberFor<T>,
+    ) -> bool {
+        T::Records::owner(record).is_some() && Self::grant_is_current(demander, grant, now)
+    }
+
+    /// Refuses a delivery the demander could not use: the role is gone or newer than the
+    /// request, no key is published, or nothing was sealed.
+    fn ensure_deliverable(
+        request: RequestId,
+        demander: &T::AccountId,
+        wrapped_key: &WrappedKeyOf<T>,
+    ) -> DispatchResult {
+        ensure!(
+            Self::has_role(demander, Role::DataDemander),
+            Error::<T>::NotDataDemander
+        );
+        ensure!(
+            Self::under_current_role(demander, request),
+            Error::<T>::RequestPredatesRole
+        );
+        ensure!(
+            EncryptionKeys::<T>::contains_key(demander),
+            Error::<T>::NoEncryptionKey
+        );
+        ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
+        Ok(())
+    }
+
+    /// [`Pallet::deliver_key`] on a delivered request: the owner replaces the key its
+    /// manager delivered, while that grant still stands.
+    fn replace_manager_key(
+        request: RequestId,
+        req: &RequestOf<T>,
+        by: &T::AccountId,
+        owner: &T::AccountId,
+        wrapped_key: WrappedKeyOf<T>,
+    ) -> DispatchResult {
+        let grant = Grants::<T>::get(req.record, &req.demander).filter(|g| g.request == request);
+        let Some(mut grant) = grant.filter(|g| by == owner && g.delivered_by != *owner) else {
+            return Err(Error::<T>::KeyAlreadyDelivered.into());
+        };
+        Self::ensure_deliverable(request, &req.demander, &wrapped_key)?;
+        grant.delivered_by = owner.clone();
+        grant.wrapped_key = wrapped_key;
+        Grants::<T>::insert(req.record, &req.demander, grant);
+        Self::emit(
+            req.record,
+            Event::KeyReplaced {
+                request,
+                record: req.record,
+                demander: req.demander.clone(),
+                at: T::Time::now(),
+            },
+        );
+        Ok(())
     }
 
     /// Takes a finished request off its demander's list of requests in progress.
@@ -766,8 +997,8 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Whether `who` may read `record` now: its owner, its manager (holding the role), or
-    /// a demander (holding the role) with an unexpired grant — only while the record is
-    /// live.
+    /// a demander with a current grant (unexpired, from a request opened under the role it
+    /// holds now) — only while the record is live.
     pub fn can_access(record: RecordId, who: T::AccountId) -> bool {
         let Some(owner) = T::Records::owner(record) else {
             return false;
@@ -776,8 +1007,8 @@ impl<T: Config> Pallet<T> {
             return true;
         }
         let now = frame_system::Pallet::<T>::block_number();
-        Self::has_role(&who, Role::DataDemander)
-            && Grants::<T>::get(record, &who).is_some_and(|grant| grant.expires_at > now)
+        Grants::<T>::get(record, &who)
+            .is_some_and(|grant| Self::grant_is_current(&who, &grant, now))
     }
 
     /// A request by id.
@@ -800,8 +1031,11 @@ impl<T: Config> Pallet<T> {
     /// only those), grants answer delivered requests, and no empty role set or list is kept.
     #[cfg(any(feature = "try-runtime", test))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+        use frame_support::traits::fungible::InspectHold;
         let next = NextRequestId::<T>::get();
         let mut open = 0usize;
+        let mut deposits: alloc::collections::BTreeMap<T::AccountId, BalanceOf<T>> =
+            Default::default();
         for (id, req) in Requests::<T>::iter() {
             ensure!(id < next, "a request id is not below NextRequestId");
             ensure!(
@@ -835,6 +1069,17 @@ impl<T: Config> Pallet<T> {
             } else {
                 ensure!(!listed, "a finished request is on its demander's list");
             }
+            // Requests opened since self-votes are refused hold a deposit.
+            if let Some(deposit) = RequestDeposits::<T>::get(id) {
+                for (member, _) in Votes::<T>::iter_prefix(id) {
+                    ensure!(
+                        member != req.demander,
+                        "a demander voted on its own request"
+                    );
+                }
+                let sum = deposits.entry(req.demander.clone()).or_default();
+                *sum = sum.saturating_add(deposit);
+            }
             if req.status == RequestStatus::Open {
                 ensure!(
                     req.ayes < req.threshold
@@ -863,6 +1108,24 @@ impl<T: Config> Pallet<T> {
         }
         for (_, set) in Roles::<T>::iter() {
             ensure!(!set.is_empty(), "an empty role set is stored");
+        }
+        for (id, _) in RequestDeposits::<T>::iter() {
+            ensure!(
+                Requests::<T>::contains_key(id),
+                "a deposit is held for a reaped request"
+            );
+        }
+        for (demander, sum) in deposits {
+            ensure!(
+                T::Currency::balance_on_hold(&HoldReason::RequestDeposit.into(), &demander) == sum,
+                "a demander's held request deposit differs from its requests' deposits"
+            );
+        }
+        for (who, since) in DemanderSince::<T>::iter() {
+            ensure!(
+                Self::has_role(&who, Role::DataDemander) && since <= next,
+                "a demander's role start is kept without the role, or in the future"
+            );
         }
         Ok(())
     }

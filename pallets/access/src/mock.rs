@@ -1,5 +1,5 @@
-//! A test runtime: System, Timestamp (for `at`) and this pallet, with the consortium's
-//! members and the records kept in thread-local maps.
+//! A test runtime: System, Timestamp (for `at`), Balances (for request deposits) and this
+//! pallet, with the consortium's members and the records kept in thread-local maps.
 
 use crate as pallet_access;
 use core::cell::RefCell;
@@ -30,6 +30,9 @@ pub const GRANT_TTL: u64 = 100;
 pub const MAX_OPEN: u32 = 3;
 pub const MAX_EXPIRIES: u32 = 5;
 pub const BLOCK_MS: u64 = 3_000;
+pub const REQUEST_DEPOSIT: u64 = 50;
+/// What every account with a role (and the stranger) starts with.
+pub const BALANCE: u64 = 1_000;
 
 #[frame_support::runtime]
 mod runtime {
@@ -54,11 +57,19 @@ mod runtime {
     pub type Timestamp = pallet_timestamp;
     #[runtime::pallet_index(2)]
     pub type Access = pallet_access;
+    #[runtime::pallet_index(3)]
+    pub type Balances = pallet_balances;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
     type Block = Block;
+    type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type AccountStore = System;
 }
 
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
@@ -141,6 +152,9 @@ impl pallet_access::Config for Test {
     type MaxPurposeLen = ConstU32<64>;
     type MaxWrappedKeyLen = ConstU32<128>;
     type Time = Timestamp;
+    type Currency = Balances;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RequestDeposit = ConstU64<REQUEST_DEPOSIT>;
     type WeightInfo = ();
 }
 
@@ -152,6 +166,19 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     let mut storage = frame_system::GenesisConfig::<Test>::default()
         .build_storage()
         .unwrap();
+    pallet_balances::GenesisConfig::<Test> {
+        balances: [
+            MEMBERS.as_slice(),
+            &[OWNER, MANAGER, DEMANDER, OTHER_DEMANDER, STRANGER],
+        ]
+        .concat()
+        .into_iter()
+        .map(|who| (who, BALANCE))
+        .collect(),
+        ..Default::default()
+    }
+    .assimilate_storage(&mut storage)
+    .unwrap();
     pallet_access::GenesisConfig::<Test> {
         roles: vec![
             (OWNER, vec![Role::DataOwner]),

@@ -7,6 +7,8 @@ use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::audit_head_of;
 use sp_runtime::DispatchError;
 
+mod security;
+
 const KEY: [u8; 32] = [7; 32];
 
 fn purpose() -> PurposeOf<Test> {
@@ -310,6 +312,11 @@ fn request_refusals() {
         // MAX_EXPIRIES requests opened in one block fill its expiry slot.
         for i in 0..(MAX_EXPIRIES - MAX_OPEN) as u64 {
             let demander = 100 + i;
+            assert_ok!(Balances::force_set_balance(
+                RuntimeOrigin::root(),
+                demander,
+                BALANCE
+            ));
             assert_ok!(Access::assign_role(
                 RuntimeOrigin::root(),
                 demander,
@@ -414,8 +421,10 @@ fn the_sharing_flow_grants_and_revokes_access() {
             Access::request_access(signed(DEMANDER), RECORD, purpose()),
             Error::<Test>::AlreadyGranted
         );
+        // Once per request: the owner may only replace a manager's key (see
+        // `security::the_owner_replaces_a_key_its_manager_delivered`).
         assert_noop!(
-            Access::deliver_key(signed(OWNER), request, wrapped()),
+            Access::deliver_key(signed(MANAGER), request, wrapped()),
             Error::<Test>::KeyAlreadyDelivered
         );
         check_invariants();
@@ -473,6 +482,17 @@ fn grants_expire_and_end_with_the_role_or_the_record() {
             DEMANDER,
             Role::DataDemander
         ));
+        assert!(
+            !Access::can_access(RECORD, DEMANDER),
+            "the grant ended with the role: a new role does not bring it back"
+        );
+        // The ended grant does not block a new request.
+        assert_ok!(Access::request_access(signed(DEMANDER), RECORD, purpose()));
+        let again = NextRequestId::<Test>::get() - 1;
+        approve(again);
+        // Without a role it lost its key too.
+        assert_ok!(Access::set_encryption_key(signed(DEMANDER), KEY));
+        assert_ok!(Access::deliver_key(signed(OWNER), again, wrapped()));
         assert!(Access::can_access(RECORD, DEMANDER));
         go_to_block(1 + GRANT_TTL);
         assert!(!Access::can_access(RECORD, DEMANDER), "expired");

@@ -89,12 +89,20 @@ fn parties<T: Config>() -> (T::AccountId, T::AccountId) {
     let manager: T::AccountId = account("manager", 0, 0);
     T::Roles::grant_for_benchmarks(&owner, Role::DataOwner);
     T::Roles::grant_for_benchmarks(&manager, Role::DataManager);
+    accept::<T>(&manager, &owner);
     let deposit = Pallet::<T>::deposit_for(&worst_input::<T>(&manager, 0));
     let funds = deposit
         .saturating_mul(100u32.into())
         .saturating_add(T::Currency::minimum_balance());
     T::Currency::set_balance(&owner, funds);
     (owner, manager)
+}
+
+/// `manager` accepts `owner`, unless it does already.
+fn accept<T: Config>(manager: &T::AccountId, owner: &T::AccountId) {
+    if !AcceptedOwners::<T>::contains_key(manager, owner) {
+        Pallet::<T>::do_accept_owner(manager, owner).expect("benchmark set-up accepts");
+    }
 }
 
 /// Registers a worst-case record of `owner`, for this and other pallets' benchmarks.
@@ -105,6 +113,7 @@ pub fn create_record<T: Config>(
 ) -> RecordId {
     T::Roles::grant_for_benchmarks(owner, Role::DataOwner);
     T::Roles::grant_for_benchmarks(manager, Role::DataManager);
+    accept::<T>(manager, owner);
     registered_dictionary::<T>(0, DictionaryLanguage::Chinese);
     let input = worst_input::<T>(manager, seed);
     let funds = Pallet::<T>::deposit_for(&input)
@@ -215,6 +224,33 @@ mod benchmarks {
         assert!(Dictionaries::<T>::get(oldest).is_some_and(|info| info.retired_at.is_some()));
         assert!(!ActiveDictionaries::<T>::get(language).contains(&oldest));
         Ok(())
+    }
+
+    /// The manager's last free place.
+    #[benchmark]
+    fn accept_owner() {
+        let manager: T::AccountId = account("manager", 0, 0);
+        T::Roles::grant_for_benchmarks(&manager, Role::DataManager);
+        AcceptedOwnerCount::<T>::insert(&manager, T::MaxAcceptedOwners::get() - 1);
+        let owner: T::AccountId = account("owner", 0, 0);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(manager.clone()), owner.clone());
+
+        assert!(AcceptedOwners::<T>::contains_key(&manager, &owner));
+    }
+
+    #[benchmark]
+    fn drop_owner() {
+        let manager: T::AccountId = account("manager", 0, 0);
+        let owner: T::AccountId = account("owner", 0, 0);
+        accept::<T>(&manager, &owner);
+        AcceptedOwnerCount::<T>::insert(&manager, 2);
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(manager.clone()), owner.clone());
+
+        assert!(!AcceptedOwners::<T>::contains_key(&manager, &owner));
     }
 
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -10,10 +10,15 @@
 //!
 //! - Only accounts holding the data-owner role (see [`Config::Roles`], implemented by
 //!   `pallet-access`) register records, and only with a manager that holds the
-//!   data-manager role.
+//!   data-manager role and has accepted the owner ([`Pallet::accept_owner`]): a manager
+//!   chooses whose blobs fill its store.
 //! - Every live record holds a deposit from its owner (a fungible hold with reason
 //!   [`HoldReason::RecordDeposit`]): a base plus a price per label and location byte,
-//!   so that state cannot be bloated for free. Retracting or amending releases it.
+//!   so that state cannot be bloated for free. Retracting or amending releases it but
+//!   for what the retired record still stores: [`Config::RetiredRecordDeposit`] plus
+//!   the byte price of the labels and location it keeps. A retracted record keeps
+//!   none: retraction erases them, leaving a tombstone (owner, manager, hashes, lengths,
+//!   codec, status).
 //! - History is never overwritten: an amendment is a new record linked to the one it
 //!   replaces, which stays readable as `Superseded`; a retracted record stays readable
 //!   as `Retracted`. The indexes by owner, by label and by `(owner, raw_hash)` hold live
@@ -43,9 +48,14 @@
 //!
 //! - [`Pallet::register_record`] — a data owner registers a record.
 //! - [`Pallet::amend_record`] — its owner registers a new version of a live record.
-//! - [`Pallet::retract_record`] — its owner withdraws a live record.
-//! - [`Pallet::report_integrity_failure`] — a record's owner or manager reports that the
-//!   blob it holds no longer matches the record (sent by the worker).
+//! - [`Pallet::retract_record`] — its owner withdraws a live record (its labels and
+//!   location are erased; the store deletes the blob).
+//! - [`Pallet::report_integrity_failure`] — a live record's owner or manager, holding
+//!   its role, reports that the blob it holds no longer matches the record (sent by the
+//!   worker).
+//! - [`Pallet::accept_owner`], [`Pallet::drop_owner`] — a data manager accepts an owner
+//!   whose records it will keep (at most [`Config::MaxAcceptedOwners`]), or stops
+//!   accepting new ones from it.
 //! - [`Pallet::register_dictionary`] — the council registers a primed dictionary whose
 //!   bytes are in the preimage store.
 //! - [`Pallet::retire_dictionary`] — the council retires a dictionary: it is no longer
@@ -137,11 +147,12 @@ impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::Mult
     type GenericSignature = sp_core::sr25519::Signature;
 }
 
-/// The storage layout version (see [`migrations`]): 3 since `Record.raw_hash_kind`. The
-/// dictionary registry ([`Dictionaries`], [`DictionaryCount`], [`ActiveDictionaries`])
-/// added new items only, which start empty, and changed no existing one: it needed no
-/// migration and no new version.
-const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+/// The storage layout version (see [`migrations`]): 4 since managers accept their
+/// owners ([`AcceptedOwners`], seeded from the live records). The dictionary registry
+/// ([`Dictionaries`], [`DictionaryCount`], [`ActiveDictionaries`]) added new items only,
+/// which start empty, and changed no existing one: it needed no migration and no new
+/// version.
+const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -170,6 +181,15 @@ pub mod pallet {
         /// Deposit held per byte of labels and location.
         #[pallet::constant]
         type ByteDeposit: Get<BalanceOf<Self>>;
+
+        /// Deposit a retired (superseded or retracted) record keeps held for its
+        /// fixed-size entry, which stays in state (at most the base deposit).
+        #[pallet::constant]
+        type RetiredRecordDeposit: Get<BalanceOf<Self>>;
+
+        /// Most owners one data manager accepts.
+        #[pallet::constant]
+        type MaxAcceptedOwners: Get<u32>;
 
         /// Most labels on one record.
         #[pallet::constant]
@@ -278,6 +298,17 @@ pub mod pallet {
     pub type RecordByRawHash<T: Config> =
         StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, H256, RecordId>;
 
+    /// The owners each data manager accepts: an owner may name a manager only once it
+    /// is here. Keyed by manager, then owner.
+    #[pallet::storage]
+    pub type AcceptedOwners<T: Config> =
+        StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, T::AccountId, ()>;
+
+    /// How many owners each manager accepts (at most [`Config::MaxAcceptedOwners`]).
+    #[pallet::storage]
+    pub type AcceptedOwnerCount<T: Config> =
+        StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
     /// Every primed dictionary ever registered, by id (the blake2-256 hash of its file),
     /// active or retired. Keys are hashes of files the council chose, so `Identity`.
     #[pallet::storage]
@@ -291,6 +322,26 @@ pub mod pallet {
     #[pallet::storage]
     pub type ActiveDictionaries<T: Config> =
         StorageMap<_, Twox64Concat, DictionaryLanguage, ActiveDictionariesOf<T>, ValueQuery>;
+
+    /// Which owners the managers accept from genesis.
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// `(manager, owner)` pairs.
+        pub accepted_owners: Vec<(T::AccountId, T::AccountId)>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            for (manager, owner) in &self.accepted_owners {
+                assert!(
+                    Pallet::<T>::do_accept_owner(manager, owner).is_ok(),
+                    "a genesis acceptance is repeated or over MaxAcceptedOwners"
+                );
+            }
+        }
+    }
 
     #[pallet::event]
     pub enum Event<T: Config> {
@@ -315,7 +366,8 @@ pub mod pallet {
             compressed_len: u64,
             at: u64,
         },
-        /// A record's owner withdrew it; its deposit was returned.
+        /// A record's owner withdrew it; its labels and location were erased and its
+        /// deposit returned but for [`Config::RetiredRecordDeposit`].
         RecordRetracted {
             id: RecordId,
             owner: T::AccountId,
@@ -338,6 +390,16 @@ pub mod pallet {
         DictionaryRetired {
             hash: H256,
             language: DictionaryLanguage,
+        },
+        /// A data manager accepted an owner's records.
+        OwnerAccepted {
+            manager: T::AccountId,
+            owner: T::AccountId,
+        },
+        /// A data manager stopped accepting new records of an owner.
+        OwnerDropped {
+            manager: T::AccountId,
+            owner: T::AccountId,
         },
     }
 
@@ -391,6 +453,16 @@ pub mod pallet {
         /// A label looks like a phone number. Labels are public: never put personal data
         /// in one.
         LabelLooksLikePhoneNumber,
+        /// The named manager has not accepted this owner (`accept_owner`).
+        OwnerNotAccepted,
+        /// The caller does not hold the data-manager role.
+        NotDataManager,
+        /// The manager accepts this owner already.
+        OwnerAlreadyAccepted,
+        /// The manager does not accept this owner.
+        UnknownOwner,
+        /// The manager accepts [`Config::MaxAcceptedOwners`] owners already.
+        TooManyAcceptedOwners,
     }
 
     #[pallet::hooks]
@@ -405,6 +477,16 @@ pub mod pallet {
             assert!(
                 !T::RecordDepositBase::get().is_zero(),
                 "a record must cost a deposit, or state can be bloated for free"
+            );
+            assert!(
+                !T::RetiredRecordDeposit::get().is_zero()
+                    && T::RetiredRecordDeposit::get() <= T::RecordDepositBase::get(),
+                "a retired record keeps part of the base deposit, or a register-retract \
+                 loop grows state for free"
+            );
+            assert!(
+                T::MaxAcceptedOwners::get() > 0,
+                "MaxAcceptedOwners must allow an owner"
             );
             assert!(
                 T::WorkerMaxSubmissions::get() > 0,
@@ -542,8 +624,9 @@ pub mod pallet {
         }
 
         /// Reports that the blob the caller holds of record `id` failed re-verification
-        /// (`fault` says how). The caller must be the record's owner or its manager; the
-        /// report extends the record's audit head. Sent by the off-chain worker.
+        /// (`fault` says how). The record must be live and the caller its owner holding
+        /// the data-owner role or its manager holding the data-manager role; the report
+        /// extends the record's audit head. Sent by the off-chain worker.
         ///
         /// Emits [`Event::IntegrityFailed`].
         #[pallet::call_index(3)]
@@ -556,7 +639,11 @@ pub mod pallet {
             let reporter = ensure_signed(origin)?;
             let record = Records::<T>::get(id).ok_or(Error::<T>::UnknownRecord)?;
             ensure!(
-                reporter == record.owner || reporter == record.input.manager,
+                record.status == RecordStatus::Live,
+                Error::<T>::RecordNotLive
+            );
+            ensure!(
+                Self::may_report_integrity(&record, &reporter),
                 Error::<T>::NotOwnerOrManager
             );
             Self::emit(
@@ -619,10 +706,73 @@ pub mod pallet {
             Self::deposit_event(Event::DictionaryRetired { hash, language });
             Ok(())
         }
+
+        /// Accepts `owner`'s records: `owner` may now name the caller as the manager of
+        /// a record. The caller must hold the data-manager role; it accepts at most
+        /// [`Config::MaxAcceptedOwners`] owners.
+        ///
+        /// Emits [`Event::OwnerAccepted`].
+        #[pallet::call_index(6)]
+        #[pallet::weight(T::WeightInfo::accept_owner())]
+        pub fn accept_owner(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
+            let manager = ensure_signed(origin)?;
+            ensure!(
+                T::Roles::has_role(&manager, Role::DataManager),
+                Error::<T>::NotDataManager
+            );
+            Self::do_accept_owner(&manager, &owner)?;
+            Self::deposit_event(Event::OwnerAccepted { manager, owner });
+            Ok(())
+        }
+
+        /// Stops accepting `owner`'s new records. The records it registered already keep
+        /// their manager. Any manager may drop (also one that lost its role).
+        ///
+        /// Emits [`Event::OwnerDropped`].
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::drop_owner())]
+        pub fn drop_owner(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
+            let manager = ensure_signed(origin)?;
+            ensure!(
+                AcceptedOwners::<T>::contains_key(&manager, &owner),
+                Error::<T>::UnknownOwner
+            );
+            AcceptedOwners::<T>::remove(&manager, &owner);
+            AcceptedOwnerCount::<T>::mutate_exists(&manager, |count| {
+                *count = count.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+            });
+            Self::deposit_event(Event::OwnerDropped { manager, owner });
+            Ok(())
+        }
     }
 }
 
 impl<T: Config> Pallet<T> {
+    /// Whether `who` may report that its blob of `record` failed verification: the live
+    /// record's owner holding the data-owner role, or its manager holding the
+    /// data-manager role (the call and the worker both ask this).
+    pub fn may_report_integrity(record: &RecordOf<T>, who: &T::AccountId) -> bool {
+        record.status == RecordStatus::Live
+            && ((*who == record.owner && T::Roles::has_role(who, Role::DataOwner))
+                || (*who == record.input.manager && T::Roles::has_role(who, Role::DataManager)))
+    }
+
+    /// Adds `owner` to `manager`'s accepted owners (the role is checked by the caller).
+    fn do_accept_owner(manager: &T::AccountId, owner: &T::AccountId) -> DispatchResult {
+        ensure!(
+            !AcceptedOwners::<T>::contains_key(manager, owner),
+            Error::<T>::OwnerAlreadyAccepted
+        );
+        let count = AcceptedOwnerCount::<T>::get(manager);
+        ensure!(
+            count < T::MaxAcceptedOwners::get(),
+            Error::<T>::TooManyAcceptedOwners
+        );
+        AcceptedOwners::<T>::insert(manager, owner, ());
+        AcceptedOwnerCount::<T>::insert(manager, count.saturating_add(1));
+        Ok(())
+    }
+
     /// [`Pallet::register_dictionary`] once its origin is checked.
     fn do_register_dictionary(
         hash: H256,
@@ -675,8 +825,19 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// The deposit a record with these labels and location holds.
+    /// The deposit a live record with these labels and location holds.
     pub fn deposit_for(input: &RecordInputOf<T>) -> BalanceOf<T> {
+        Self::deposit_with_base(input, T::RecordDepositBase::get())
+    }
+
+    /// The deposit a retired record keeps: [`Config::RetiredRecordDeposit`] plus the
+    /// byte price of the labels and location it still stores (none once retracted).
+    pub fn retired_deposit_for(input: &RecordInputOf<T>) -> BalanceOf<T> {
+        Self::deposit_with_base(input, T::RetiredRecordDeposit::get())
+    }
+
+    /// `base` plus [`Config::ByteDeposit`] per byte of labels and location.
+    fn deposit_with_base(input: &RecordInputOf<T>, base: BalanceOf<T>) -> BalanceOf<T> {
         let bytes = input
             .labels
             .iter()
@@ -685,7 +846,7 @@ impl<T: Config> Pallet<T> {
             .saturating_add(input.location.len());
         T::ByteDeposit::get()
             .saturating_mul(bytes.saturated_into())
-            .saturating_add(T::RecordDepositBase::get())
+            .saturating_add(base)
     }
 
     fn peek_id() -> Result<RecordId, DispatchError> {
@@ -718,6 +879,10 @@ impl<T: Config> Pallet<T> {
         ensure!(
             T::Roles::has_role(&input.manager, Role::DataManager),
             Error::<T>::ManagerNotDataManager
+        );
+        ensure!(
+            AcceptedOwners::<T>::contains_key(&input.manager, owner),
+            Error::<T>::OwnerNotAccepted
         );
         ensure!(!input.location.is_empty(), Error::<T>::EmptyLocation);
         for (i, label) in input.labels.iter().enumerate() {
@@ -783,12 +948,21 @@ impl<T: Config> Pallet<T> {
         Ok(id)
     }
 
-    /// Takes a live record out of the indexes, releases its deposit and sets `status`.
+    /// Takes a live record out of the indexes, sets `status` and releases its deposit
+    /// but for what the retired record still stores. A retracted record's labels and
+    /// location are erased first.
     fn retire(id: RecordId, record: &RecordOf<T>, status: RecordStatus) -> DispatchResult {
+        let mut retired = record.clone();
+        if status == RecordStatus::Retracted {
+            retired.input.labels = Default::default();
+            retired.input.location = Default::default();
+        }
+        retired.status = status;
+        retired.deposit = Self::retired_deposit_for(&retired.input).min(record.deposit);
         T::Currency::release(
             &HoldReason::RecordDeposit.into(),
             &record.owner,
-            record.deposit,
+            record.deposit.saturating_sub(retired.deposit),
             Precision::BestEffort,
         )?;
         RecordsByOwner::<T>::remove(&record.owner, id);
@@ -796,11 +970,7 @@ impl<T: Config> Pallet<T> {
             RecordsByLabel::<T>::remove(label, id);
         }
         RecordByRawHash::<T>::remove(&record.owner, record.input.raw_hash);
-        Records::<T>::mutate(id, |stored| {
-            if let Some(stored) = stored {
-                stored.status = status;
-            }
-        });
+        Records::<T>::insert(id, retired);
         Ok(())
     }
 
@@ -914,11 +1084,22 @@ impl<T: Config> Pallet<T> {
                         "a live record names an unregistered dictionary"
                     );
                 }
-                let sum = held.entry(record.owner.clone()).or_default();
-                *sum = sum.saturating_add(record.deposit);
             } else {
                 ensure!(!indexed, "a record that is not live is in the owner index");
+                // Records retired before storage version 4 hold nothing (`deposit: 0`).
+                ensure!(
+                    record.deposit <= Self::retired_deposit_for(&record.input),
+                    "a retired record holds more than its retired deposit"
+                );
+                ensure!(
+                    record.status != RecordStatus::Retracted
+                        || record.deposit.is_zero()
+                        || (record.input.labels.is_empty() && record.input.location.is_empty()),
+                    "a retracted record kept its labels or location"
+                );
             }
+            let sum = held.entry(record.owner.clone()).or_default();
+            *sum = sum.saturating_add(record.deposit);
         }
         ensure!(
             RecordsByOwner::<T>::iter_keys().count() == live,
@@ -935,7 +1116,22 @@ impl<T: Config> Pallet<T> {
         for (owner, sum) in held {
             ensure!(
                 T::Currency::balance_on_hold(&HoldReason::RecordDeposit.into(), &owner) == sum,
-                "an owner's held deposit differs from the sum of its live records' deposits"
+                "an owner's held deposit differs from the sum of its records' deposits"
+            );
+        }
+        let mut accepted: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+        for (manager, _, ()) in AcceptedOwners::<T>::iter() {
+            let n = accepted.entry(manager).or_default();
+            *n = n.saturating_add(1);
+        }
+        ensure!(
+            AcceptedOwnerCount::<T>::iter().count() == accepted.len(),
+            "an accepted-owner count is kept for a manager without owners"
+        );
+        for (manager, n) in accepted {
+            ensure!(
+                AcceptedOwnerCount::<T>::get(&manager) == n && n <= T::MaxAcceptedOwners::get(),
+                "a manager's accepted-owner count is wrong or over the bound"
             );
         }
         Self::dictionaries_try_state()

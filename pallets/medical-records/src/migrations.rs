@@ -10,6 +10,11 @@
 //! - **3** — `Record` gains `raw_hash_kind`: records registered before are marked
 //!   `Plain` (their `raw_hash` is blake2-256 of the text), new ones are `Keyed` (the
 //!   owner's keyed commitment). [`v3::MigrateV2ToV3`].
+//! - **4** — data managers accept their owners (`AcceptedOwners`): each manager accepts
+//!   the owners of the live records that name it; retired records, which held nothing,
+//!   get `deposit: 0`. [`v4::MigrateV3ToV4`]. (From version 4 a retirement keeps part of
+//!   the deposit held and a retraction erases labels and location; records retired
+//!   before keep their labels and location.)
 //!
 //! Every layout change adds a `frame_support::migrations::VersionedMigration` here (from
 //! version N to N + 1, with `try-runtime` pre- and post-checks) and lists it in the
@@ -23,6 +28,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use medchain_primitives::{Record, RecordId, RecordInput, RecordStatus};
+
+pub mod v4;
 
 /// A stored value read as an `Old` record, refusing leftover bytes (a value of a newer
 /// layout would otherwise read as an older one and lose its new fields).
@@ -395,7 +402,7 @@ mod tests {
             let record = Records::<Test>::get(id).unwrap();
             assert_eq!(record.registered_block, Some(7));
             assert_eq!(record.raw_hash_kind, RawHashKind::Keyed);
-            assert_eq!(MedicalRecords::in_code_storage_version(), 3);
+            assert_eq!(MedicalRecords::in_code_storage_version(), 4);
         });
     }
 

@@ -31,6 +31,8 @@ pub const POOR_OWNER: AccountId = 5;
 pub const BALANCE: Balance = 1_000_000;
 pub const DEPOSIT_BASE: Balance = 100;
 pub const BYTE_DEPOSIT: Balance = 1;
+pub const RETIRED_DEPOSIT: Balance = 20;
+pub const MAX_ACCEPTED_OWNERS: u32 = 5;
 /// The mock's block time, so that `at` is `block × 3000`.
 pub const BLOCK_MS: u64 = 3_000;
 
@@ -220,6 +222,7 @@ parameter_types! {
     pub static WorkerTimeBudgetMs: u64 = 1_000;
     pub const RecordDepositBase: Balance = DEPOSIT_BASE;
     pub const ByteDeposit: Balance = BYTE_DEPOSIT;
+    pub const RetiredRecordDeposit: Balance = RETIRED_DEPOSIT;
 }
 
 impl pallet_medical_records::Config for Test {
@@ -227,6 +230,8 @@ impl pallet_medical_records::Config for Test {
     type RuntimeHoldReason = RuntimeHoldReason;
     type RecordDepositBase = RecordDepositBase;
     type ByteDeposit = ByteDeposit;
+    type RetiredRecordDeposit = RetiredRecordDeposit;
+    type MaxAcceptedOwners = ConstU32<MAX_ACCEPTED_OWNERS>;
     type MaxLabels = ConstU32<4>;
     type MaxLabelLen = ConstU32<24>;
     // Room for the worker's own locations (`medchain-blob:0x` + 64 hex digits).
@@ -249,8 +254,9 @@ impl pallet_medical_records::Config for Test {
     type WeightInfo = ();
 }
 
-/// Owners 1 and 2 and the poor owner 5 hold the owner role, 3 the manager role; all but
-/// the poor owner (just above the existential deposit) are funded.
+/// Owners 1 and 2 and the poor owner 5 hold the owner role, 3 the manager role, which
+/// accepts the three owners; all but the poor owner (just above the existential deposit)
+/// are funded.
 pub fn new_test_ext() -> sp_io::TestExternalities {
     ROLES.with(|roles| roles.borrow_mut().clear());
     AUDIT.with(|heads| heads.borrow_mut().clear());
@@ -266,6 +272,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
             (POOR_OWNER, 10),
         ],
         ..Default::default()
+    }
+    .assimilate_storage(&mut storage)
+    .unwrap();
+    pallet_medical_records::GenesisConfig::<Test> {
+        accepted_owners: [OWNER, OTHER_OWNER, POOR_OWNER]
+            .into_iter()
+            .map(|owner| (MANAGER, owner))
+            .collect(),
     }
     .assimilate_storage(&mut storage)
     .unwrap();

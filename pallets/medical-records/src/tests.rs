@@ -8,13 +8,14 @@ use medchain_primitives::{audit_head_of, Codec, CodecMethod};
 use sp_runtime::DispatchError;
 
 mod dictionaries;
+mod security;
 mod worker;
 
 fn label(text: &str) -> LabelOf<Test> {
     LabelOf::<Test>::try_from(text.as_bytes().to_vec()).unwrap()
 }
 
-fn input(seed: u8, labels: &[&str]) -> RecordInputOf<Test> {
+pub(crate) fn input(seed: u8, labels: &[&str]) -> RecordInputOf<Test> {
     RecordInput {
         raw_hash: H256::repeat_byte(seed),
         content_hash: H256::repeat_byte(seed.wrapping_add(100)),
@@ -167,7 +168,10 @@ fn amend_record_supersedes_and_moves_the_deposit() {
         let new = Records::<Test>::get(1).unwrap();
         assert_eq!(new.previous, Some(0));
         assert_eq!(new.status, RecordStatus::Live);
-        assert_eq!(held(OWNER), Pallet::<Test>::deposit_for(&amended));
+        // The superseded version keeps the price of what it still stores.
+        let kept = Pallet::<Test>::retired_deposit_for(&input(1, &["a"]));
+        assert_eq!(Records::<Test>::get(0).unwrap().deposit, kept);
+        assert_eq!(held(OWNER), Pallet::<Test>::deposit_for(&amended) + kept);
         assert_eq!(Pallet::<Test>::records_of(OWNER, None, 10), vec![1]);
         assert_eq!(
             Pallet::<Test>::records_labelled(b"a".to_vec(), None, 10),
@@ -228,7 +232,8 @@ fn retract_record_releases_and_keeps_history() {
             RuntimeOrigin::signed(OWNER),
             0
         ));
-        assert_eq!(held(OWNER), 0);
+        // All but the tombstone's deposit (see `security`).
+        assert_eq!(held(OWNER), RETIRED_DEPOSIT);
         assert_eq!(
             Records::<Test>::get(0).unwrap().status,
             RecordStatus::Retracted
@@ -659,6 +664,12 @@ fn hostile_owners_without_funds_change_nothing() {
     new_test_ext().execute_with(|| {
         // An account that never held funds, and one just above the existential deposit.
         MockRoles::set(99, Role::DataOwner, true);
+        for who in [99, 98] {
+            assert_ok!(MedicalRecords::accept_owner(
+                RuntimeOrigin::signed(MANAGER),
+                who
+            ));
+        }
         for who in [99, POOR_OWNER] {
             assert_refused!(
                 MedicalRecords::register_record(RuntimeOrigin::signed(who), input(1, &["a"])),

@@ -41,6 +41,8 @@ pub trait WeightInfo {
 	fn report_integrity_failure() -> Weight;
 	fn register_dictionary() -> Weight;
 	fn retire_dictionary() -> Weight;
+	fn accept_owner() -> Weight;
+	fn drop_owner() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -48,6 +50,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::Roles` (r:2 w:0)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::AcceptedOwners` (r:1 w:0)
+	/// Proof: `MedicalRecords::AcceptedOwners` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Dictionaries` (r:1 w:0)
 	/// Proof: `MedicalRecords::Dictionaries` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordByRawHash` (r:1 w:1)
@@ -57,7 +61,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -77,16 +81,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::Records` (r:0 w:1)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	fn register_record() -> Weight {
-		// Proof size: measured `610`, estimated `6038`.
-		// Minimum execution time: 195_601_000 ps.
-		Weight::from_parts(211_074_000, 6038)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Proof size: measured `841`, estimated `6038`.
+		// Minimum execution time: 201_490_000 ps.
+		Weight::from_parts(208_721_000, 6038)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:2)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Roles` (r:2 w:0)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::AcceptedOwners` (r:1 w:0)
+	/// Proof: `MedicalRecords::AcceptedOwners` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Dictionaries` (r:1 w:0)
 	/// Proof: `MedicalRecords::Dictionaries` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordByRawHash` (r:1 w:2)
@@ -96,7 +102,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -114,10 +120,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:2)
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn amend_record() -> Weight {
-		// Proof size: measured `2486`, estimated `6038`.
-		// Minimum execution time: 300_116_000 ps.
-		Weight::from_parts(326_666_000, 6038)
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		// Proof size: measured `2717`, estimated `6038`.
+		// Minimum execution time: 307_347_000 ps.
+		Weight::from_parts(316_271_000, 6038)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(45_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:1)
@@ -125,7 +131,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -145,14 +151,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalRecords::RecordByRawHash` (r:0 w:1)
 	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn retract_record() -> Weight {
-		// Proof size: measured `2105`, estimated `5022`.
-		// Minimum execution time: 119_758_000 ps.
-		Weight::from_parts(131_365_000, 5022)
+		// Proof size: measured `2142`, estimated `5022`.
+		// Minimum execution time: 118_336_000 ps.
+		Weight::from_parts(123_063_000, 5022)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Roles` (r:1 w:0)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
@@ -166,10 +174,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn report_integrity_failure() -> Weight {
-		// Proof size: measured `1870`, estimated `5022`.
-		// Minimum execution time: 27_491_000 ps.
-		Weight::from_parts(39_799_000, 5022)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `2081`, estimated `5022`.
+		// Minimum execution time: 33_971_000 ps.
+		Weight::from_parts(36_485_000, 5022)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalRecords::Dictionaries` (r:1 w:1)
@@ -191,9 +199,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn register_dictionary() -> Weight {
-		// Proof size: measured `499`, estimated `3603`.
-		// Minimum execution time: 37_636_000 ps.
-		Weight::from_parts(45_017_000, 3603)
+		// Proof size: measured `570`, estimated `3603`.
+		// Minimum execution time: 37_455_000 ps.
+		Weight::from_parts(40_079_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -210,9 +218,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn retire_dictionary() -> Weight {
-		// Proof size: measured `387`, estimated `3603`.
-		// Minimum execution time: 24_777_000 ps.
-		Weight::from_parts(35_473_000, 3603)
+		// Proof size: measured `458`, estimated `3603`.
+		// Minimum execution time: 25_127_000 ps.
+		Weight::from_parts(27_181_000, 3603)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Access::Roles` (r:1 w:0)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::AcceptedOwners` (r:1 w:1)
+	/// Proof: `MedicalRecords::AcceptedOwners` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::AcceptedOwnerCount` (r:1 w:1)
+	/// Proof: `MedicalRecords::AcceptedOwnerCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	fn accept_owner() -> Weight {
+		// Proof size: measured `535`, estimated `3561`.
+		// Minimum execution time: 29_654_000 ps.
+		Weight::from_parts(31_517_000, 3561)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `MedicalRecords::AcceptedOwners` (r:1 w:1)
+	/// Proof: `MedicalRecords::AcceptedOwners` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::AcceptedOwnerCount` (r:1 w:1)
+	/// Proof: `MedicalRecords::AcceptedOwnerCount` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	fn drop_owner() -> Weight {
+		// Proof size: measured `335`, estimated `3561`.
+		// Minimum execution time: 23_746_000 ps.
+		Weight::from_parts(25_197_000, 3561)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -221,32 +269,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn register_record() -> Weight {
-		Weight::from_parts(211_074_000, 6038)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
+		Weight::from_parts(208_721_000, 6038)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(326_666_000, 6038)
-			.saturating_add(ParityDbWeight::get().reads(15_u64))
+		Weight::from_parts(316_271_000, 6038)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().writes(45_u64))
 	}
 	fn retract_record() -> Weight {
-		Weight::from_parts(131_365_000, 5022)
+		Weight::from_parts(123_063_000, 5022)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(24_u64))
 	}
 	fn report_integrity_failure() -> Weight {
-		Weight::from_parts(39_799_000, 5022)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(36_485_000, 5022)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn register_dictionary() -> Weight {
-		Weight::from_parts(45_017_000, 3603)
+		Weight::from_parts(40_079_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn retire_dictionary() -> Weight {
-		Weight::from_parts(35_473_000, 3603)
+		Weight::from_parts(27_181_000, 3603)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn accept_owner() -> Weight {
+		Weight::from_parts(31_517_000, 3561)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn drop_owner() -> Weight {
+		Weight::from_parts(25_197_000, 3561)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}

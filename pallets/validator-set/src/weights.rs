@@ -51,6 +51,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Session::NextKeys` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `ValidatorSet::SetChanged` (r:1 w:1)
 	/// Proof: `ValidatorSet::SetChanged` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `ValidatorSet::PendingFrom` (r:1 w:0)
+	/// Proof: `ValidatorSet::PendingFrom` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -61,9 +63,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn add_validator() -> Weight {
 		// Proof size: measured `1807`, estimated `5272`.
-		// Minimum execution time: 24_807_000 ps.
-		Weight::from_parts(26_980_000, 5272)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 25_398_000 ps.
+		Weight::from_parts(27_491_000, 5272)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ValidatorSet::Validators` (r:1 w:1)
@@ -72,6 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ValidatorSet::MinValidators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ValidatorSet::SetChanged` (r:1 w:1)
 	/// Proof: `ValidatorSet::SetChanged` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `ValidatorSet::PendingFrom` (r:1 w:0)
+	/// Proof: `ValidatorSet::PendingFrom` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -82,9 +86,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn remove_validator() -> Weight {
 		// Proof size: measured `1123`, estimated `2608`.
-		// Minimum execution time: 16_615_000 ps.
-		Weight::from_parts(18_137_000, 2608)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 17_185_000 ps.
+		Weight::from_parts(18_698_000, 2608)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `System::Number` (r:1 w:0)
@@ -99,8 +103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ValidatorSet::SessionLengthBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_session_length() -> Weight {
 		// Proof size: measured `19`, estimated `1504`.
-		// Minimum execution time: 8_222_000 ps.
-		Weight::from_parts(8_954_000, 1504)
+		// Minimum execution time: 8_002_000 ps.
+		Weight::from_parts(8_893_000, 1504)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -118,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ValidatorSet::MinValidators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_min_validators() -> Weight {
 		// Proof size: measured `1123`, estimated `2608`.
-		// Minimum execution time: 13_530_000 ps.
-		Weight::from_parts(14_852_000, 2608)
+		// Minimum execution time: 13_310_000 ps.
+		Weight::from_parts(14_642_000, 2608)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -129,8 +133,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ValidatorSet::SessionLengthBlocks` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn should_end_session() -> Weight {
 		// Proof size: measured `89`, estimated `1489`.
-		// Minimum execution time: 4_397_000 ps.
-		Weight::from_parts(4_848_000, 1489)
+		// Minimum execution time: 4_557_000 ps.
+		Weight::from_parts(5_008_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 }
@@ -138,27 +142,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn add_validator() -> Weight {
-		Weight::from_parts(26_980_000, 5272)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(27_491_000, 5272)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(18_137_000, 2608)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(18_698_000, 2608)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_session_length() -> Weight {
-		Weight::from_parts(8_954_000, 1504)
+		Weight::from_parts(8_893_000, 1504)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_min_validators() -> Weight {
-		Weight::from_parts(14_852_000, 2608)
+		Weight::from_parts(14_642_000, 2608)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn should_end_session() -> Weight {
-		Weight::from_parts(4_848_000, 1489)
+		Weight::from_parts(5_008_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 }

@@ -9,8 +9,8 @@ use std::{
 use bytes::Bytes;
 use medchain_crypto::{blake2_256, ENVELOPE_OVERHEAD};
 use medchain_store::{
-    objects, router, AccountId, ChainView, RecordView, RequestSigner, Store, StoreClient,
-    StoreConfig, StoreError,
+    objects, AccountId, ChainView, RecordView, RequestSigner, Store, StoreClient, StoreConfig,
+    StoreError,
 };
 use object_store::ObjectStore;
 use reqwest::StatusCode;
@@ -20,6 +20,11 @@ use reqwest::StatusCode;
 pub struct FakeChain {
     pub records: Arc<Mutex<HashMap<u64, RecordView>>>,
     pub grants: Arc<Mutex<HashSet<(u64, AccountId)>>>,
+    /// Held by a test to hold up `live_records_of` answers, which are read before
+    /// waiting for it (a page read, then the chain moving on before it arrives).
+    pub gate: Arc<tokio::sync::Mutex<()>>,
+    /// `live_records_of` calls so far.
+    pub pages_read: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl ChainView for FakeChain {
@@ -34,6 +39,34 @@ impl ChainView for FakeChain {
             && (who == record.owner
                 || who == record.manager
                 || self.grants.lock().unwrap().contains(&(id, who))))
+    }
+    async fn live_records_of(
+        &self,
+        owner: AccountId,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<u64>, String> {
+        let mut ids: Vec<u64> = self
+            .records
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(id, r)| r.live && r.owner == owner && after.is_none_or(|a| **id > a))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort();
+        ids.truncate(limit as usize);
+        self.pages_read
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        drop(self.gate.lock().await);
+        Ok(ids)
+    }
+}
+
+impl FakeChain {
+    /// Marks record `id` retracted (or superseded): no longer live.
+    pub fn retire(&self, id: u64) {
+        self.records.lock().unwrap().get_mut(&id).unwrap().live = false;
     }
 }
 
@@ -60,6 +93,7 @@ impl RequestSigner for Account {
 
 pub struct Running {
     pub chain: FakeChain,
+    pub store: Arc<Store<FakeChain>>,
     pub client: StoreClient,
     pub addr: std::net::SocketAddr,
     dir: Option<std::path::PathBuf>,
@@ -67,11 +101,29 @@ pub struct Running {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// The defaults, but no rate limit to speak of: the tests hammer the store from one
+/// address (the rate limit has its own test).
+pub fn test_config(manager: AccountId) -> StoreConfig {
+    let mut config = StoreConfig::new(manager);
+    config.rate_limit.burst_requests = 1 << 20;
+    config.rate_limit.requests_per_second = 1 << 20;
+    config
+}
+
 impl Running {
     /// A store over a local directory.
     pub async fn start_in(dir: &std::path::Path, chain: FakeChain, manager: AccountId) -> Self {
+        Self::start_in_with(dir, chain, test_config(manager)).await
+    }
+
+    /// A store over a local directory, configured.
+    pub async fn start_in_with(
+        dir: &std::path::Path,
+        chain: FakeChain,
+        config: StoreConfig,
+    ) -> Self {
         let objects = objects::open(dir.to_str().unwrap()).unwrap();
-        Self::start(objects, Some(dir.to_owned()), chain, manager).await
+        Self::start_with(objects, Some(dir.to_owned()), chain, config).await
     }
 
     /// A store over any object store.
@@ -81,12 +133,23 @@ impl Running {
         chain: FakeChain,
         manager: AccountId,
     ) -> Self {
-        let store = Store::new(chain.clone(), objects, StoreConfig::new(manager));
+        Self::start_with(objects, dir, chain, test_config(manager)).await
+    }
+
+    /// A store over any object store, configured.
+    pub async fn start_with(
+        objects: Arc<dyn ObjectStore>,
+        dir: Option<std::path::PathBuf>,
+        chain: FakeChain,
+        config: StoreConfig,
+    ) -> Self {
+        let store = Store::open(chain.clone(), objects, config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel();
+        let served = store.clone();
         let task = tokio::spawn(async move {
-            medchain_store::serve(listener, router(store), async {
+            medchain_store::serve(listener, served, async {
                 let _ = stopped.await;
             })
             .await
@@ -95,6 +158,7 @@ impl Running {
         let client = StoreClient::new(&format!("http://{addr}")).unwrap();
         Self {
             chain,
+            store,
             client,
             addr,
             dir,

@@ -53,8 +53,9 @@ impl<T: Config> Pallet<T> {
                 ReportState::Clear => true,
                 ReportState::Landed => false,
                 ReportState::Sent { nonce, .. } if chain > nonce => {
-                    // The report can only fail for an unknown record or a caller that is
-                    // neither owner nor manager, both checked before sending.
+                    // The report can only fail for an unknown or retired record or a
+                    // caller that is neither owner nor manager holding its role, all
+                    // checked before sending.
                     held.report = ReportState::Landed;
                     write(&held_key(n), &held);
                     false
@@ -64,8 +65,9 @@ impl<T: Config> Pallet<T> {
             if !send {
                 continue;
             }
-            let key = key
-                .filter(|key| key.account == record.owner || key.account == record.input.manager);
+            // The chain would refuse the report (a retired record, a key without its
+            // role): do not pay for it.
+            let key = key.filter(|key| Self::may_report_integrity(&record, &key.account));
             let (Some(key), Some(nonces)) = (key, nonces.as_deref_mut()) else {
                 continue;
             };
