@@ -221,7 +221,9 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
     const { registeredBlock, rawHashKind, ...rest } = now.records[id];
     assert.equal(registeredBlock, null, `record ${id} was registered before the chain kept the block`);
     assert.equal(rawHashKind, 'Plain', `record ${id} keeps its plain raw_hash`);
-    assert.deepEqual(rest, old.records[id], `record ${id} is unchanged`);
+    // Spec 107: a record retired before holds nothing, and its deposit field says so.
+    const expected = id === third.id ? { ...old.records[id], deposit: 0 } : old.records[id];
+    assert.deepEqual(rest, expected, `record ${id} is unchanged`);
   }
   assert.deepEqual(
     { ...now, records: null },
