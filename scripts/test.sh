@@ -12,6 +12,7 @@ step() { printf '\n== %s (%ds)\n' "$*" "$((SECONDS - started))"; }
 step "format check"
 cargo fmt --all -- --check
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+cargo fmt --manifest-path codec/bench/Cargo.toml -- --check
 
 step "the dev chain's RPC answers only Polkadot.js Apps and localhost, never every origin"
 scripts/check-dev-rpc-cors.sh
@@ -51,6 +52,9 @@ export MEDCHAIN_CLI="$CARGO_TARGET_DIR/release/medchain"
 for suite in tests/e2e/*.test.mjs; do
   (cd tests && node --test "${suite#tests/}")
 done
+
+step "the codec's criterion benchmarks still build (run them with cargo bench, see README)"
+cargo bench --locked --manifest-path codec/bench/Cargo.toml --no-run
 
 step "codec, crypto and record pipeline build for wasm32-unknown-unknown without std"
 cargo build --release --locked -p medchain-lzw -p medchain-crypto -p medchain-record --no-default-features --target wasm32-unknown-unknown

@@ -212,11 +212,17 @@ fn bench_reports_every_codec_with_gbk_ratios() {
         [
             "medchain-lzw",
             "gzip-9",
+            "zstd-3",
             "zstd-19",
             "brotli-11",
             "weezl-lzw12"
         ]
     );
+    // Our speed as a multiple of zstd's in the same run, the figure that travels.
+    for ratio in ["encode_vs_zstd3", "decode_vs_zstd19"] {
+        let value = report["relative"][ratio].as_f64().unwrap();
+        assert!(value.is_finite() && value > 0.0, "{ratio} = {value}");
+    }
     let zh = &files[0]["results"][0];
     let zh_gbk = &files[1]["results"][0];
     assert_eq!(files[1]["encoding"], "gbk");

@@ -27,6 +27,8 @@ pub trait Alphabet {
     const ROOTS: u32;
     /// Bytes of root `code` (`code < ROOTS`).
     fn root(code: u32) -> &'static [u8];
+    /// The same bytes (at most 4) as a little-endian word, and their number.
+    fn root_word(code: u32) -> (u32, usize);
 }
 
 static BYTE_VALUES: [u8; 256] = {
@@ -62,6 +64,10 @@ impl Alphabet for Bytes {
     #[inline]
     fn root(code: u32) -> &'static [u8] {
         byte_root(code)
+    }
+    #[inline(always)]
+    fn root_word(code: u32) -> (u32, usize) {
+        (code & 0xFF, 1)
     }
 }
 
@@ -122,6 +128,14 @@ impl Alphabet for HanziUtf8 {
             gb2312::utf8_of((code - 256) as usize)
         }
     }
+    #[inline(always)]
+    fn root_word(code: u32) -> (u32, usize) {
+        if code < 256 {
+            (code, 1)
+        } else {
+            gb2312::utf8_word((code - 256) as usize)
+        }
+    }
 }
 
 /// The paper's unit over GB2312/GBK text: a GB2312 character or a byte. A GBK
@@ -160,6 +174,14 @@ impl Alphabet for HanziGbk {
             byte_root(code)
         } else {
             gb2312::gbk_of((code - 256) as usize)
+        }
+    }
+    #[inline(always)]
+    fn root_word(code: u32) -> (u32, usize) {
+        if code < 256 {
+            (code, 1)
+        } else {
+            gb2312::gbk_word((code - 256) as usize)
         }
     }
 }

@@ -110,28 +110,26 @@ impl<'a> BitReader<'a> {
     }
 
     /// Reads a value written by [`BitWriter::put_code`] with the same `n`.
+    ///
+    /// Whether the value takes `k` or `k + 1` bits depends on the data, so both readings
+    /// are computed and one is selected: no branch for the CPU to guess wrong.
     #[inline(always)]
     pub fn read_code(&mut self, n: u32) -> Result<u32, Error> {
         if self.avail < 25 {
             self.refill();
         }
         let (k, u) = phase(n);
-        if self.avail < k {
-            return Err(Error::Truncated);
-        }
         let v = (self.acc & ((1u64 << k) - 1)) as u32;
-        if v < u {
-            self.acc >>= k;
-            self.avail -= k;
-            return Ok(v);
-        }
-        if self.avail < k + 1 {
+        let long = v >= u;
+        let width = k + long as u32;
+        if self.avail < width {
             return Err(Error::Truncated);
         }
         let low = ((self.acc >> k) & 1) as u32;
-        self.acc >>= k + 1;
-        self.avail -= k + 1;
-        Ok(((v << 1) | low) - u)
+        let code = if long { ((v << 1) | low) - u } else { v };
+        self.acc >>= width;
+        self.avail -= width;
+        Ok(code)
     }
 
     /// The next bits (first bit lowest) and how many of them are data, at least `want`

@@ -382,6 +382,13 @@ impl Dictionary {
         self.keys.is_empty()
     }
 
+    /// The prefix code of phrase `code` (a phrase of the dictionary, not a root).
+    #[inline(always)]
+    pub(crate) fn parent(&self, code: u32, ubits: u32) -> u32 {
+        let first = self.end_code() - self.keys.len() as u32;
+        (self.keys[(code - first) as usize] >> ubits) as u32
+    }
+
     /// The first code after the primed phrases: where a record's own phrases start.
     pub(crate) fn end_code(&self) -> u32 {
         // Checked on load: fits the code width.

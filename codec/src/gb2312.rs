@@ -148,6 +148,20 @@ pub fn gbk_of(rank: usize) -> &'static [u8] {
     &GBK[rank]
 }
 
+/// UTF-8 bytes of the character of rank `rank` (< `LEN`) as a little-endian word, and
+/// their number: the decoder writes a character with one 4-byte store.
+#[inline(always)]
+pub fn utf8_word(rank: usize) -> (u32, usize) {
+    let word = u32::from_le_bytes(UTF8[rank]);
+    (word >> 8, (word & 0xFF) as usize)
+}
+
+/// GBK bytes of the character of rank `rank` (< `LEN`) as a little-endian word.
+#[inline(always)]
+pub fn gbk_word(rank: usize) -> (u32, usize) {
+    (u16::from_le_bytes(GBK[rank]) as u32, 2)
+}
+
 /// The Unicode character of rank `rank` (< `LEN`).
 #[cfg(test)]
 pub fn char_of(rank: usize) -> Option<char> {

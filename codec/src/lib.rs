@@ -38,7 +38,10 @@
 //!   phrase, plus 9 for pruning) and 1.8 MiB to encode (a 1 MiB hash table, plus 13
 //!   bytes per phrase for pruning), plus the record itself for the one-shot API (three
 //!   times it for `paper-mixed`, which decodes two streams and a run list first) and one
-//!   frame (1 MiB by default) for the streaming API ([`stream`]).
+//!   frame (1 MiB by default) for the streaming API ([`stream`]). With a primed
+//!   dictionary the encoder also keeps up to 16 bytes per unit of the record (its units,
+//!   the longest match at each, the prefix of each of its own phrases), at most 4 MiB
+//!   ([`DICTIONARY_INPUT_LIMIT`]).
 //!
 //! ## Example
 //! ```
@@ -65,6 +68,7 @@ mod gb2312;
 mod gb2312_table;
 mod huffman;
 mod lzw;
+mod matching;
 mod mixed;
 mod primed;
 pub mod stream;

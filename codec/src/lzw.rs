@@ -48,7 +48,7 @@ impl PhraseTable {
     /// 2^40, so an empty slot (all ones) never matches one: a hit costs one compare.
     #[inline(always)]
     pub(crate) fn find(&self, key: u64) -> Result<u32, usize> {
-        let mut i = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        let mut i = self.home_index(key);
         loop {
             let slot = self.slots[i & self.mask];
             if slot >> 24 == key {
@@ -59,6 +59,32 @@ impl PhraseTable {
             }
             i += 1;
         }
+    }
+
+    /// What the home slot of `key` holds, for [`Self::find_from`]: looking up several
+    /// keys in two passes, all home slots first, lets the CPU fetch them in parallel
+    /// instead of one after another.
+    #[inline(always)]
+    pub(crate) fn home(&self, key: u64) -> u64 {
+        self.slots[self.home_index(key) & self.mask]
+    }
+
+    /// Where probing for `key` starts (before masking).
+    #[inline(always)]
+    fn home_index(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// [`Self::find`] given what [`Self::home`] returned for `key`.
+    #[inline(always)]
+    pub(crate) fn find_from(&self, key: u64, content: u64) -> Option<u32> {
+        if content >> 24 == key {
+            return Some(content as u32 & 0x00FF_FFFF);
+        }
+        if content == EMPTY {
+            return None;
+        }
+        self.find(key).ok()
     }
 
     #[inline(always)]
@@ -122,12 +148,10 @@ pub fn encode<T: Tokenizer>(
     let mut next = first;
     let (mut current, mut pos) = tokenizer.next_unit(input, 0);
     let prune = policy == FullPolicy::Prune;
-    // With `Prune`: the key of every phrase and whether it was sent since the last prune.
+    // With `Prune`: the key of every phrase, and which codes were sent lately.
     let mut keys: Vec<u64> = Vec::new();
-    let mut used: Vec<u8> = Vec::new();
-    let mut plan = Vec::new();
-    let spacing = prune_spacing(first, max);
-    let mut since_prune = 0u32;
+    let codes = (first as usize + input.len()).min(max as usize) as u32;
+    let mut pruning = Pruning::new(first, if prune { codes } else { 0 });
 
     // Adaptive reset: cumulative ratio since the last reset, checked every CHECK_GAP.
     let mut generation_start = (0usize, 0u64);
@@ -145,19 +169,13 @@ pub fn encode<T: Tokenizer>(
                 let mut emitted = current;
                 current = unit;
                 if prune {
-                    if emitted >= first {
-                        used[(emitted - first) as usize] = 1;
-                    }
-                    since_prune += 1;
+                    pruning.mark(emitted);
                     if next == max {
-                        if since_prune < spacing {
+                        if !pruning.due(max) {
                             continue;
                         }
-                        since_prune = 0;
-                        next = prune_encoder(
-                            &mut table, &mut keys, &mut used, &mut plan, first, ubits,
-                        );
-                        emitted = renumbered(emitted, first, &plan);
+                        next = prune_encoder(&mut table, &mut keys, &mut pruning, ubits);
+                        emitted = pruning.renumbered(emitted);
                         if next == max {
                             continue;
                         }
@@ -166,13 +184,11 @@ pub fn encode<T: Tokenizer>(
                         if let Err(slot) = table.find(key) {
                             table.insert_at(slot, key, next);
                             keys.push(key);
-                            used.push(0);
                             next += 1;
                         }
                         continue;
                     }
                     keys.push(key);
-                    used.push(0);
                 }
                 if next < max {
                     table.insert_at(slot, key, next);
@@ -213,12 +229,12 @@ pub fn encode<T: Tokenizer>(
         }
     }
     writer.put_code(current, next);
-    if prune && next == max && since_prune + 1 >= spacing {
+    if prune {
         // The decoder checks for a prune after every code; mirror it so END's width agrees.
-        if current >= first {
-            used[(current - first) as usize] = 1;
+        pruning.mark(current);
+        if next == max && pruning.due(max) {
+            next = prune_encoder(&mut table, &mut keys, &mut pruning, ubits);
         }
-        next = prune_encoder(&mut table, &mut keys, &mut used, &mut plan, first, ubits);
     }
     writer.put_code(end, (next + 1).min(max));
     writer.finish();
@@ -231,66 +247,131 @@ fn prune_spacing(first: u32, max: u32) -> u32 {
     max - first
 }
 
-/// First step of a prune: every phrase sent since the last prune is kept, and so is
-/// every prefix of a kept phrase, so that the dictionary stays prefix-closed. Marks the
-/// prefixes in `used` in place.
-fn close_prefixes(used: &mut [u8], parent: impl Fn(usize) -> u32, first: u32) {
-    // A phrase's prefix always has a smaller code, so one pass downwards closes the set.
-    for i in (0..used.len()).rev() {
-        if used[i] != 0 {
-            if let Some(flag) = parent(i)
-                .checked_sub(first)
-                .and_then(|p| used.get_mut(p as usize))
-            {
-                *flag = 1;
-            }
+/// The bookkeeping of [`FullPolicy::Prune`], one implementation for both sides: which
+/// codes were sent (read) since the last prune, and how a prune renumbers them.
+///
+/// A prune keeps every phrase sent since the last one and every prefix of a kept phrase
+/// (so the dictionary stays prefix-closed), and renumbers the kept phrases in order.
+/// Both passes are branch-free: every slot is visited and written, and the count of
+/// kept phrases advances by the flag, so the CPU has no data-dependent branch to guess.
+struct Pruning {
+    first: u32,
+    /// By code, roots included: sent since the last prune. Sized by what the input can
+    /// reach, which is every code whenever a prune comes.
+    used: Vec<u8>,
+    /// By code: its code after the last prune (roots map to themselves).
+    plan: Vec<u32>,
+    since: u32,
+}
+
+impl Pruning {
+    /// Bookkeeping for the codes below `codes` (0: pruning is off): `2^max_bits`, or
+    /// fewer when the input is too short to fill the dictionary (then it never prunes,
+    /// and a short record does not pay for a large table).
+    fn new(first: u32, codes: u32) -> Self {
+        Self {
+            first,
+            used: alloc::vec![0; codes as usize],
+            plan: Vec::new(),
+            since: 0,
         }
+    }
+
+    /// `code` was sent (or read).
+    #[inline(always)]
+    fn mark(&mut self, code: u32) {
+        if let Some(flag) = self.used.get_mut(code as usize) {
+            *flag = 1;
+        }
+        self.since += 1;
+    }
+
+    /// Whether a full dictionary is due for a prune: a dictionary's worth of codes has
+    /// been sent since the last one ([`prune_spacing`]).
+    #[inline(always)]
+    fn due(&self, max: u32) -> bool {
+        self.since >= prune_spacing(self.first, max)
+    }
+
+    /// The code `code` had before the last prune now has (it must have been kept).
+    #[inline(always)]
+    fn renumbered(&self, code: u32) -> u32 {
+        self.plan[code as usize]
+    }
+
+    /// Prunes the `count` first phrases of `phrases`. Returns how many were kept.
+    #[inline(always)]
+    fn prune(&mut self, count: usize, phrases: &mut impl PrunedPhrases) -> usize {
+        let first = self.first as usize;
+        self.since = 0;
+        if self.plan.is_empty() {
+            self.plan = (0..self.used.len() as u32).collect();
+        }
+        // A phrase's prefix always has a smaller code: one pass downwards closes the set.
+        for i in (0..count).rev() {
+            let flag = self.used[first + i];
+            self.used[phrases.parent(i) as usize] |= flag;
+        }
+        let mut kept = 0usize;
+        for i in 0..count {
+            self.plan[first + i] = (first + kept) as u32;
+            let parent = self.plan[phrases.parent(i) as usize];
+            phrases.keep(i, kept, parent);
+            kept += self.used[first + i] as usize;
+        }
+        self.used[first..].fill(0);
+        kept
     }
 }
 
-/// The new code of a kept phrase's prefix: roots keep theirs, phrases are looked up in
-/// `plan` (filled in for every kept phrase before its children).
-#[inline(always)]
-fn renumbered(code: u32, first: u32, plan: &[u32]) -> u32 {
-    match code.checked_sub(first) {
-        Some(index) => plan.get(index as usize).copied().unwrap_or(code),
-        None => code,
+/// A side's list of phrases, as [`Pruning::prune`] compacts it in place.
+trait PrunedPhrases {
+    /// The prefix code of phrase `i` (`i` not yet moved).
+    fn parent(&self, i: usize) -> u32;
+    /// Moves phrase `from` to slot `to` (≤ `from`) with its renumbered prefix `parent`.
+    /// Called for every phrase in order, kept or not: a phrase that is not kept is
+    /// overwritten by the next one that is.
+    fn keep(&mut self, from: usize, to: usize, parent: u32);
+}
+
+/// The encoder's phrases: their keys (prefix code, last unit).
+struct Keys<'a> {
+    keys: &'a mut [u64],
+    ubits: u32,
+}
+
+impl PrunedPhrases for Keys<'_> {
+    #[inline(always)]
+    fn parent(&self, i: usize) -> u32 {
+        (self.keys[i] >> self.ubits) as u32
+    }
+    #[inline(always)]
+    fn keep(&mut self, from: usize, to: usize, parent: u32) {
+        let unit = self.keys[from] & ((1u64 << self.ubits) - 1);
+        self.keys[to] = ((parent as u64) << self.ubits) | unit;
     }
 }
 
 /// Prunes the encoder's dictionary: kept phrases are renumbered in order and the hash
 /// table is rebuilt with their new keys. Returns the next free code.
+#[cold]
 fn prune_encoder(
     table: &mut PhraseTable,
     keys: &mut Vec<u64>,
-    used: &mut Vec<u8>,
-    plan: &mut Vec<u32>,
-    first: u32,
+    pruning: &mut Pruning,
     ubits: u32,
 ) -> u32 {
-    close_prefixes(used, |i| (keys[i] >> ubits) as u32, first);
-    plan.clear();
-    plan.resize(keys.len(), 0);
+    let count = keys.len();
+    let kept = pruning.prune(count, &mut Keys { keys, ubits });
+    keys.truncate(kept);
     table.clear();
-    let unit_mask = (1u64 << ubits) - 1;
-    let mut next = first;
-    for i in 0..keys.len() {
-        if used[i] == 0 {
-            continue;
-        }
-        plan[i] = next;
-        let parent = renumbered((keys[i] >> ubits) as u32, first, plan);
-        let key = ((parent as u64) << ubits) | (keys[i] & unit_mask);
+    let first = pruning.first;
+    for (i, &key) in keys.iter().enumerate() {
         if let Err(slot) = table.find(key) {
-            table.insert_at(slot, key, next);
+            table.insert_at(slot, key, first + i as u32);
         }
-        keys[(next - first) as usize] = key;
-        next += 1;
     }
-    keys.truncate((next - first) as usize);
-    used.clear();
-    used.resize(keys.len(), 0);
-    next
+    first + kept as u32
 }
 
 #[inline(always)]
@@ -311,61 +392,86 @@ pub(crate) fn unpack(entry: u64) -> (usize, usize, usize) {
 /// fixed-size moves instead of a `memmove` call.
 pub(crate) const SLACK: usize = 32;
 
-/// The output being decoded: `buf[..w]` is written, `buf[w..]` is scratch. Grows as data
-/// is really produced, never by what a header claims.
-pub(crate) struct Output<'a> {
-    pub(crate) buf: &'a mut Vec<u8>,
+/// The output being decoded, shared by the adaptive and the primed decoder: `buf[..w]` is
+/// written, `buf[w..]` is scratch. It owns the buffer, taken from the caller's `Vec` and
+/// given back by [`Self::finish`]. A decoding loop takes its fields apart into locals and
+/// works with the functions below, so that the write position stays in a register (as a
+/// field behind a reference it went to memory at every code: 15 % slower). Grows as
+/// data is really produced, never by what a header claims, and never past `limit`.
+pub(crate) struct Output {
+    pub(crate) buf: Vec<u8>,
+    /// Where the next byte goes.
     pub(crate) w: usize,
-    /// `buf.len()` may not grow beyond this (end of the expected output plus slack).
-    pub(crate) cap: usize,
+    /// The expected end.
+    pub(crate) limit: usize,
 }
 
-impl Output<'_> {
-    /// Makes room for `len` more bytes plus the slack.
-    #[inline(always)]
-    pub(crate) fn room(&mut self, len: usize) {
-        let need = self.w + len + SLACK;
-        if need > self.buf.len() {
-            self.grow(need);
+impl Output {
+    /// Takes `out` (which may already hold earlier frames) to append `expected_len`
+    /// bytes, allocating at first no more than `initial_guess` of them.
+    pub(crate) fn take(out: &mut Vec<u8>, expected_len: usize, initial_guess: usize) -> Self {
+        let mut buf = core::mem::take(out);
+        let w = buf.len();
+        let initial = w + expected_len.min(initial_guess) + SLACK;
+        if buf.len() < initial {
+            buf.resize(initial, 0);
+        }
+        Self {
+            buf,
+            w,
+            limit: w + expected_len,
         }
     }
 
-    #[cold]
-    fn grow(&mut self, need: usize) {
-        let target = need
-            .max(self.buf.len().saturating_mul(2))
-            .max(4096)
-            .min(self.cap.max(need));
-        self.buf.resize(target, 0);
+    /// Gives the buffer back to `out`, holding what was written; whether it is complete.
+    pub(crate) fn finish(mut self, out: &mut Vec<u8>) -> bool {
+        self.buf.truncate(self.w);
+        *out = self.buf;
+        self.w == self.limit
     }
+}
 
-    /// Appends `buf[src..src + len]` (which lies before the write position).
-    #[inline(always)]
-    pub(crate) fn copy_back(&mut self, src: usize, len: usize) {
-        let w = self.w;
-        if len <= 16 {
-            let mut chunk = [0u8; 16];
-            chunk.copy_from_slice(&self.buf[src..src + 16]);
-            self.buf[w..w + 16].copy_from_slice(&chunk);
-        } else if len <= SLACK {
-            let mut chunk = [0u8; SLACK];
-            chunk.copy_from_slice(&self.buf[src..src + SLACK]);
-            self.buf[w..w + SLACK].copy_from_slice(&chunk);
-        } else {
-            self.buf.copy_within(src..src + len, w);
-        }
-        self.w = w + len;
+/// Makes room in `buf` for `len` more bytes at `w` (plus the slack), or fails if they
+/// would pass `limit`.
+#[inline(always)]
+pub(crate) fn reserve(buf: &mut Vec<u8>, w: usize, len: usize, limit: usize) -> Result<(), Error> {
+    if w + len > limit {
+        return Err(Error::LengthMismatch);
     }
+    if w + len + SLACK > buf.len() {
+        grow(buf, w + len + SLACK, limit);
+    }
+    Ok(())
+}
 
-    #[inline(always)]
-    pub(crate) fn push_root(&mut self, bytes: &[u8]) {
-        let w = self.w;
-        if let [b] = bytes {
-            self.buf[w] = *b;
-        } else {
-            self.buf[w..w + bytes.len()].copy_from_slice(bytes);
-        }
-        self.w = w + bytes.len();
+/// Doubles `buf` (at least to `need`), but not past the expected end `limit`.
+#[cold]
+fn grow(buf: &mut Vec<u8>, need: usize, limit: usize) {
+    let target = need
+        .max(buf.len().saturating_mul(2))
+        .max(4096)
+        .min((limit + SLACK).max(need));
+    buf.resize(target, 0);
+}
+
+/// Writes a root of at most 4 bytes, given as a little-endian word
+/// ([`Alphabet::root_word`]), at `w` with one 4-byte store. Room must be reserved.
+#[inline(always)]
+pub(crate) fn put_word(buf: &mut [u8], w: usize, word: u32) {
+    buf[w..w + 4].copy_from_slice(&word.to_le_bytes());
+}
+
+/// Copies `buf[src..src + len]`, which ends at or before `w`, to `w`. Room must be
+/// reserved. Phrases up to 32 bytes are moved as one 32-byte block into the slack (the
+/// bytes past `len` are overwritten later): no call, and one well predicted test rather
+/// than a branch per length.
+#[inline(always)]
+pub(crate) fn copy_back(buf: &mut [u8], src: usize, w: usize, len: usize) {
+    if len <= SLACK {
+        let chunk: [u8; SLACK] = buf[src..src + SLACK].try_into().unwrap_or([0; SLACK]);
+        buf[w..w + SLACK].copy_from_slice(&chunk);
+    } else {
+        buf.copy_within(src..src + len, w);
     }
 }
 
@@ -392,139 +498,187 @@ fn decode_with<A: Alphabet, const PRUNE: bool>(
     expected_len: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), Error> {
-    let clear = A::ROOTS;
-    let end = A::ROOTS + 1;
-    let first = A::ROOTS + 2;
     let max = 1u32 << max_bits;
     if expected_len > MAX_BODY_LEN {
         return Err(Error::TooLarge);
     }
     // Phrase positions are relative to `base`, so `out` may already hold earlier frames.
     let base = out.len();
-    let limit = base + expected_len;
     // Never trust the declared length for allocation: start from what the body could
     // plausibly produce and grow as output is really written.
-    let initial = base + expected_len.min(body.len().saturating_mul(8)) + SLACK;
-    if out.len() < initial {
-        out.resize(initial, 0);
-    }
-    let mut output = Output {
-        buf: out,
-        w: base,
-        cap: limit + SLACK,
-    };
-    let mut entries: Vec<u64> = Vec::with_capacity(((max - first) as usize).min(body.len()));
+    let output = Output::take(out, expected_len, body.len().saturating_mul(8));
     let mut reader = BitReader::new(body);
-    // (position, length, first unit length) of the previous string of this generation.
-    let mut pending: Option<(usize, usize, usize)> = None;
-    // With `prune`: each phrase's prefix code, whether it was read since the last prune,
-    // and the code of the previous string.
-    let prune_capacity = if PRUNE { entries.capacity() } else { 0 };
-    let mut parents: Vec<u32> = Vec::with_capacity(prune_capacity);
-    let mut used: Vec<u8> = Vec::with_capacity(prune_capacity);
-    let mut plan = Vec::with_capacity(prune_capacity);
-    let mut pending_code = 0u32;
-    let spacing = prune_spacing(first, max);
-    let mut since_prune = 0u32;
-
-    let result = loop {
-        let known = first + entries.len() as u32;
-        let n = (known + pending.is_some() as u32).min(max);
-        let code = match reader.read_code(n) {
-            Ok(code) => code,
-            Err(e) => break Err(e),
-        };
-        let start = output.w - base;
-        let first_len = if code < clear {
-            let bytes = A::root(code);
-            if output.w + bytes.len() > limit {
-                break Err(Error::LengthMismatch);
-            }
-            output.room(bytes.len());
-            output.push_root(bytes);
-            bytes.len()
-        } else if code == clear {
-            if PRUNE {
-                // A pruning encoder never starts over.
-                break Err(Error::InvalidCode);
-            }
-            entries.clear();
-            parents.clear();
-            used.clear();
-            pending = None;
-            continue;
-        } else if code == end {
-            break Ok(());
-        } else if code < known {
-            let (pos, len, first_len) = unpack(entries[(code - first) as usize]);
-            if output.w + len > limit {
-                break Err(Error::LengthMismatch);
-            }
-            output.room(len);
-            output.copy_back(base + pos, len);
-            first_len
-        } else {
-            // code == known: the phrase being defined right now (the "KwKwK" case),
-            // i.e. the previous string followed by its own first unit.
-            let Some((pos, len, first_len)) = pending else {
-                break Err(Error::InvalidCode);
-            };
-            if output.w + len + first_len > limit {
-                break Err(Error::LengthMismatch);
-            }
-            output.room(len + first_len);
-            output.copy_back(base + pos, len);
-            output.copy_back(base + pos, first_len);
-            first_len
-        };
-        if let Some((pos, len, prev_first)) = pending {
-            if known < max {
-                entries.push(pack(pos, len + first_len, prev_first));
-                if PRUNE {
-                    parents.push(pending_code);
-                    used.push(0);
-                }
-            }
-        }
-        pending = Some((start, output.w - base - start, first_len));
-        if PRUNE {
-            let mut code = code;
-            if code >= first {
-                used[(code - first) as usize] = 1;
-            }
-            since_prune += 1;
-            if first + entries.len() as u32 == max && since_prune >= spacing {
-                since_prune = 0;
-                close_prefixes(&mut used, |i| parents[i], first);
-                plan.clear();
-                plan.resize(entries.len(), 0);
-                let mut kept = 0;
-                for i in 0..entries.len() {
-                    if used[i] != 0 {
-                        plan[i] = first + kept as u32;
-                        parents[kept] = renumbered(parents[i], first, &plan);
-                        entries[kept] = entries[i];
-                        kept += 1;
-                    }
-                }
-                entries.truncate(kept);
-                parents.truncate(kept);
-                used.clear();
-                used.resize(kept, 0);
-                // The code just read was used, so it was kept.
-                code = renumbered(code, first, &plan);
-            }
-            pending_code = code;
-        }
-    };
-    let written = output.w;
-    out.truncate(written);
+    let (output, result) =
+        Decoder::<PRUNE>::new(A::ROOTS, max, body.len()).run::<A>(output, base, &mut reader);
+    let complete = output.finish(out);
     result?;
     reader.finish()?;
-    if out.len() != limit {
+    if !complete {
         return Err(Error::LengthMismatch);
     }
     Ok(())
+}
+
+/// The adaptive decoder's dictionary: per phrase, where its first occurrence is in the
+/// output ([`pack`]), and with pruning its prefix code.
+struct Decoder<const PRUNE: bool> {
+    first: u32,
+    max: u32,
+    phrases: Phrases,
+    pruning: Pruning,
+}
+
+/// The decoder's phrases.
+struct Phrases {
+    entries: Vec<u64>,
+    /// With pruning: each phrase's prefix code.
+    parents: Vec<u32>,
+}
+
+impl PrunedPhrases for Phrases {
+    #[inline(always)]
+    fn parent(&self, i: usize) -> u32 {
+        self.parents[i]
+    }
+    #[inline(always)]
+    fn keep(&mut self, from: usize, to: usize, parent: u32) {
+        self.parents[to] = parent;
+        self.entries[to] = self.entries[from];
+    }
+}
+
+impl<const PRUNE: bool> Decoder<PRUNE> {
+    fn new(roots: u32, max: u32, body_len: usize) -> Self {
+        let first = roots + 2;
+        // Each code takes at least 8 bits and defines at most one phrase, so no code read
+        // reaches `first + body_len + 1`.
+        let capacity = ((max - first) as usize).min(body_len + 1);
+        let codes = if PRUNE { first + capacity as u32 } else { 0 };
+        Self {
+            first,
+            max,
+            phrases: Phrases {
+                entries: Vec::with_capacity(capacity),
+                parents: Vec::with_capacity(if PRUNE { capacity } else { 0 }),
+            },
+            pruning: Pruning::new(first, codes),
+        }
+    }
+
+    /// Decodes codes into `output` (phrase positions relative to `base`) until END or an
+    /// error.
+    fn run<A: Alphabet>(
+        &mut self,
+        output: Output,
+        base: usize,
+        reader: &mut BitReader<'_>,
+    ) -> (Output, Result<(), Error>) {
+        let Output {
+            mut buf,
+            mut w,
+            limit,
+        } = output;
+        let result = self.run_codes::<A>(&mut buf, &mut w, limit, base, reader);
+        (Output { buf, w, limit }, result)
+    }
+
+    #[inline(always)]
+    fn run_codes<A: Alphabet>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        write: &mut usize,
+        limit: usize,
+        base: usize,
+        reader: &mut BitReader<'_>,
+    ) -> Result<(), Error> {
+        let clear = A::ROOTS;
+        let end = A::ROOTS + 1;
+        let (first, max) = (self.first, self.max);
+        let mut w = *write;
+        // The previous string of this generation: (start, length, first unit length),
+        // start relative to `base`; `has_pending` is 0 before the first code.
+        let (mut pending_pos, mut pending_len, mut pending_first) = (0usize, 0usize, 0usize);
+        let mut has_pending = 0u32;
+        let mut pending_code = 0u32;
+        let result = loop {
+            let known = first + self.phrases.entries.len() as u32;
+            let n = (known + has_pending).min(max);
+            let mut code = match reader.read_code(n) {
+                Ok(code) => code,
+                Err(e) => break Err(e),
+            };
+            let start = w - base;
+            let first_len;
+            if code < clear {
+                let (word, len) = A::root_word(code);
+                if let Err(e) = reserve(buf, w, len, limit) {
+                    break Err(e);
+                }
+                put_word(buf, w, word);
+                w += len;
+                first_len = len;
+            } else if code >= first && code < known {
+                let (pos, len, phrase_first) =
+                    unpack(self.phrases.entries[(code - first) as usize]);
+                if let Err(e) = reserve(buf, w, len, limit) {
+                    break Err(e);
+                }
+                copy_back(buf, base + pos, w, len);
+                w += len;
+                first_len = phrase_first;
+            } else if code == known && has_pending != 0 {
+                // The phrase being defined right now (the "KwKwK" case): the previous
+                // string followed by its own first unit.
+                let (pos, len) = (base + pending_pos, pending_len);
+                if let Err(e) = reserve(buf, w, len + pending_first, limit) {
+                    break Err(e);
+                }
+                copy_back(buf, pos, w, len);
+                copy_back(buf, pos, w + len, pending_first);
+                w += len + pending_first;
+                first_len = pending_first;
+            } else if code == clear && !PRUNE {
+                self.phrases.entries.clear();
+                has_pending = 0;
+                continue;
+            } else if code == end {
+                break Ok(());
+            } else {
+                // A code not defined yet, or CLEAR from a pruning encoder (which never
+                // starts over).
+                break Err(Error::InvalidCode);
+            }
+            if has_pending != 0 && known < max {
+                let entry = pack(pending_pos, pending_len + first_len, pending_first);
+                self.phrases.entries.push(entry);
+                if PRUNE {
+                    self.phrases.parents.push(pending_code);
+                }
+            }
+            (pending_pos, pending_len, pending_first) = (start, w - base - start, first_len);
+            has_pending = 1;
+            if PRUNE {
+                self.pruning.mark(code);
+                if self.phrases.entries.len() as u32 + first == max && self.pruning.due(max) {
+                    self.prune();
+                    // The code just read was used, so it was kept.
+                    code = self.pruning.renumbered(code);
+                }
+                pending_code = code;
+            }
+        };
+        *write = w;
+        result
+    }
+
+    /// Prunes as the encoder's [`prune_encoder`] does.
+    #[cold]
+    fn prune(&mut self) {
+        let count = self.phrases.entries.len();
+        let kept = self.pruning.prune(count, &mut self.phrases);
+        self.phrases.entries.truncate(kept);
+        self.phrases.parents.truncate(kept);
+    }
 }
 
 #[cfg(test)]

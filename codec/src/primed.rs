@@ -22,14 +22,30 @@ use crate::{
     alphabet::{Alphabet, Bytes, HanziGbk, HanziUtf8, Tokenizer},
     bits::{BitReader, BitWriter},
     dictionary::{Dictionary, Rendering},
-    lzw::{pack, unit_bits, unpack, Output, PhraseTable, MAX_BODY_LEN, SLACK},
-    Error, Method, TextEncoding,
+    lzw::{
+        copy_back, pack, put_word, reserve, unit_bits, unpack, Output, PhraseTable, MAX_BODY_LEN,
+    },
+    matching, Error, Method, TextEncoding,
 };
 
 /// The record's own phrases, in a table that starts small and grows with them.
 struct OwnPhrases {
     table: PhraseTable,
     count: usize,
+    /// Per own phrase (by code − the dictionary's end), its prefix code.
+    parents: Vec<u32>,
+    /// By code, one bit: some own phrase extends it. A match ending anywhere else
+    /// cannot have grown since it was found, and is not looked up again.
+    extended: Vec<u64>,
+}
+
+impl OwnPhrases {
+    #[inline(always)]
+    fn extends(&self, code: u32) -> bool {
+        self.extended
+            .get(code as usize / 64)
+            .is_some_and(|bits| bits >> (code % 64) & 1 != 0)
+    }
 }
 
 /// Appends the primed LZW body of `input`, text in `encoding`, to `out`.
@@ -88,6 +104,12 @@ fn parse_text(
 /// after which the next match reaches furthest, and of those the cheapest. The decoder
 /// cannot tell: it adds a phrase after every code, whatever the encoder chose, and the
 /// encoder mirrors that.
+///
+/// Weighing the choices needs the longest match at nearly every position. Those of the
+/// dictionary alone are found first for all positions at once ([`matching`]);
+/// the record's own phrases, which grow as the parse goes, can only extend such a match
+/// at its end, so a match is brought up to date by trying its end again
+/// ([`Matches::at`]).
 fn parse<T: Tokenizer>(
     input: &[u8],
     mut tokenizer: T,
@@ -108,6 +130,14 @@ fn parse<T: Tokenizer>(
     let mut own = OwnPhrases {
         table: PhraseTable::with_capacity(64),
         count: 0,
+        parents: Vec::new(),
+        // No code sent reaches `primed_end + units.len()`.
+        extended: alloc::vec![0; (primed_end as usize + units.len()).min(max as usize).div_ceil(64)],
+    };
+    let mut matches = Matches {
+        found: matching::longest_matches(&units, &[(0, units.len())], &dictionary.table, ubits),
+        units: &units,
+        ubits,
     };
     // Bits a code costs with the dictionary's Huffman code (without one: all alike).
     let cost = |code: u32, own: &OwnPhrases| -> u32 {
@@ -119,29 +149,35 @@ fn parse<T: Tokenizer>(
     };
     // The code of the next phrase to be defined (by the decoder, after each code).
     let mut next = primed_end;
-    let mut path: Vec<u32> = Vec::new();
+    // The prefix of a phrase, the dictionary's or the record's own.
+    let parent = |code: u32, own: &OwnPhrases| -> u32 {
+        match code.checked_sub(primed_end) {
+            Some(index) => own.parents[index as usize],
+            None => dictionary.parent(code, ubits),
+        }
+    };
     let mut i = 0;
     while i < units.len() {
-        walk(&units[i..], dictionary, &own, primed_end, ubits, &mut path);
-        let longest = path.len();
+        let longest = matches.at(i, &own);
         let mut take = longest;
+        let mut take_code = matches.code_at(i);
         if i + longest < units.len() {
-            let mut reach =
-                longest + match_len(&units[i + longest..], dictionary, &own, primed_end, ubits);
+            let mut reach = longest + matches.at(i + longest, &own);
+            // The prefixes of the match, longest first, by their parents.
+            let mut shorter_code = take_code;
             for shorter in (1..longest).rev() {
-                let r =
-                    shorter + match_len(&units[i + shorter..], dictionary, &own, primed_end, ubits);
+                shorter_code = parent(shorter_code, &own);
+                let r = shorter + matches.at(i + shorter, &own);
                 // Of two choices that reach as far, the cheaper code (1 % smaller with
                 // Huffman codes, whose lengths differ by many bits).
-                if r > reach
-                    || (r == reach && cost(path[shorter - 1], &own) < cost(path[take - 1], &own))
-                {
+                if r > reach || (r == reach && cost(shorter_code, &own) < cost(take_code, &own)) {
                     reach = r;
                     take = shorter;
+                    take_code = shorter_code;
                 }
             }
         }
-        let code = path[take - 1];
+        let code = take_code;
         emit(code, next.min(max));
         i += take;
         // The decoder defines a phrase after every code but the last; mirror its count.
@@ -152,6 +188,12 @@ fn parse<T: Tokenizer>(
                 if !primed {
                     if let Err(slot) = own.table.find(key) {
                         own.table.insert_at(slot, key, next);
+                        // Own codes are sparse: the decoder numbers a phrase after every
+                        // code, also those the encoder already has.
+                        let index = (next - primed_end) as usize;
+                        own.parents.resize(index + 1, 0);
+                        own.parents[index] = code;
+                        own.extended[code as usize / 64] |= 1 << (code % 64);
                         own.count += 1;
                         if own.table.needs_room_for(own.count) {
                             own.table.grow();
@@ -165,72 +207,48 @@ fn parse<T: Tokenizer>(
     emit(end, next.min(max));
 }
 
-/// The code of the phrase `following` extends, if it is in the dictionary or the record's
-/// own phrases.
-#[inline(always)]
-fn extend(
-    code: u32,
-    unit: u32,
-    dictionary: &Dictionary,
-    own: &OwnPhrases,
-    primed_end: u32,
+/// The longest match at each position, as (length in units, code of the match), kept up
+/// to date with the record's own phrases.
+struct Matches<'a> {
+    found: Vec<(u32, u32)>,
+    units: &'a [u32],
     ubits: u32,
-) -> Option<u32> {
-    let key = ((code as u64) << ubits) | unit as u64;
-    // A record's phrases never extend into the dictionary: only roots and primed phrases
-    // have primed extensions.
-    if code < primed_end {
-        if let Ok(next) = dictionary.table.find(key) {
-            return Some(next);
-        }
-    }
-    own.table.find(key).ok()
 }
 
-/// Codes of every prefix of the longest match at the start of `units` (`path[l - 1]` is
-/// the phrase of `l` units).
-fn walk(
-    units: &[u32],
-    dictionary: &Dictionary,
-    own: &OwnPhrases,
-    primed_end: u32,
-    ubits: u32,
-    path: &mut Vec<u32>,
-) {
-    path.clear();
-    let mut code = units[0];
-    path.push(code);
-    for &unit in &units[1..] {
-        match extend(code, unit, dictionary, own, primed_end, ubits) {
-            Some(next) => {
-                code = next;
-                path.push(code);
-            }
-            None => break,
+impl Matches<'_> {
+    /// Length of the longest match at `pos`, with the own phrases known now. Tables only
+    /// grow and a key is in at most one of them (an own phrase is added only when the
+    /// dictionary lacks it), so the match found earlier is still a prefix of it and only
+    /// its end can extend, and only through own phrases (the dictionary already said no
+    /// there, and own phrases never extend into the dictionary).
+    #[inline(always)]
+    fn at(&mut self, pos: usize, own: &OwnPhrases) -> usize {
+        let (mut len, mut code) = self.found[pos];
+        if !own.extends(code) {
+            return len as usize;
         }
+        while let Some(&unit) = self
+            .units
+            .get(pos + len as usize)
+            .filter(|_| own.extends(code))
+        {
+            match own.table.find(((code as u64) << self.ubits) | unit as u64) {
+                Ok(next) => {
+                    code = next;
+                    len += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        self.found[pos] = (len, code);
+        len as usize
     }
-}
 
-/// Length in units of the longest match at the start of `units`.
-fn match_len(
-    units: &[u32],
-    dictionary: &Dictionary,
-    own: &OwnPhrases,
-    primed_end: u32,
-    ubits: u32,
-) -> usize {
-    let mut code = units[0];
-    let mut len = 1;
-    for &unit in &units[1..] {
-        match extend(code, unit, dictionary, own, primed_end, ubits) {
-            Some(next) => {
-                code = next;
-                len += 1;
-            }
-            None => break,
-        }
+    /// The code of the match at `pos` as of the last [`Self::at`] there.
+    #[inline(always)]
+    fn code_at(&self, pos: usize) -> u32 {
+        self.found[pos].1
     }
-    len
 }
 
 /// Decodes a primed body that must produce exactly `expected_len` bytes, appended to
@@ -251,17 +269,12 @@ pub fn decode<A: Alphabet>(
         return Err(Error::TooLarge);
     }
     let base = out.len();
-    let limit = base + expected_len;
     // As in `lzw::decode`: allocate by what the body can produce, not by the header.
-    let initial = base + expected_len.min(body.len().saturating_mul(32)) + SLACK;
-    if out.len() < initial {
-        out.resize(initial, 0);
-    }
-    let mut output = Output {
-        buf: out,
-        w: base,
-        cap: limit + SLACK,
-    };
+    let Output {
+        mut buf,
+        mut w,
+        limit,
+    } = Output::take(out, expected_len, body.len().saturating_mul(32));
     let mut own: Vec<u64> = Vec::with_capacity(((max - primed_end) as usize).min(body.len()));
     let mut reader = BitReader::new(body);
     let mut pending: Option<(usize, usize, usize)> = None;
@@ -285,15 +298,15 @@ pub fn decode<A: Alphabet>(
             Ok(code) => code,
             Err(e) => break Err(e),
         };
-        let start = output.w - base;
+        let start = w - base;
         let first_len = if code < clear {
-            let bytes = A::root(code);
-            if output.w + bytes.len() > limit {
-                break Err(Error::LengthMismatch);
+            let (word, len) = A::root_word(code);
+            if let Err(e) = reserve(&mut buf, w, len, limit) {
+                break Err(e);
             }
-            output.room(bytes.len());
-            output.push_root(bytes);
-            bytes.len()
+            put_word(&mut buf, w, word);
+            w += len;
+            len
         } else if code == end {
             break Ok(());
         } else if code == clear {
@@ -301,31 +314,31 @@ pub fn decode<A: Alphabet>(
             break Err(Error::InvalidCode);
         } else if code < primed_end {
             let (pos, len, first_len) = unpack(phrases.spans[(code - first) as usize]);
-            if output.w + len > limit {
-                break Err(Error::LengthMismatch);
+            if let Err(e) = reserve(&mut buf, w, len, limit) {
+                break Err(e);
             }
-            output.room(len);
-            output.push_root(&phrases.bytes[pos..pos + len]);
+            buf[w..w + len].copy_from_slice(&phrases.bytes[pos..pos + len]);
+            w += len;
             first_len
         } else if code < known {
             let (pos, len, first_len) = unpack(own[(code - primed_end) as usize]);
-            if output.w + len > limit {
-                break Err(Error::LengthMismatch);
+            if let Err(e) = reserve(&mut buf, w, len, limit) {
+                break Err(e);
             }
-            output.room(len);
-            output.copy_back(base + pos, len);
+            copy_back(&mut buf, base + pos, w, len);
+            w += len;
             first_len
         } else {
             // code == known: the previous string followed by its own first unit.
             let Some((pos, len, first_len)) = pending else {
                 break Err(Error::InvalidCode);
             };
-            if output.w + len + first_len > limit {
-                break Err(Error::LengthMismatch);
+            if let Err(e) = reserve(&mut buf, w, len + first_len, limit) {
+                break Err(e);
             }
-            output.room(len + first_len);
-            output.copy_back(base + pos, len);
-            output.copy_back(base + pos, first_len);
+            copy_back(&mut buf, base + pos, w, len);
+            copy_back(&mut buf, base + pos, w + len, first_len);
+            w += len + first_len;
             first_len
         };
         if let Some((pos, len, prev_first)) = pending {
@@ -333,13 +346,12 @@ pub fn decode<A: Alphabet>(
                 own.push(pack(pos, len + first_len, prev_first));
             }
         }
-        pending = Some((start, output.w - base - start, first_len));
+        pending = Some((start, w - base - start, first_len));
     };
-    let written = output.w;
-    out.truncate(written);
+    let complete = Output { buf, w, limit }.finish(out);
     result?;
     reader.finish()?;
-    if out.len() != limit {
+    if !complete {
         return Err(Error::LengthMismatch);
     }
     Ok(())

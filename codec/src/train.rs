@@ -56,6 +56,8 @@ use crate::{
     alphabet::{self, Bytes, HanziGbk, HanziUtf8, Tokenizer},
     dictionary::{detect_language, encode_dictionary, symbol_count, Dictionary, Language},
     huffman::{code_lengths, MAX_CODE_LEN},
+    lzw::PhraseTable,
+    matching::{self, Walk},
     primed::count_codes,
     Error, Method, TextEncoding, DEFAULT_MAX_BITS,
 };
@@ -67,7 +69,9 @@ pub struct TrainOptions {
     /// many as the code width allows, less an eighth of it kept free for each record's
     /// own phrases.
     pub size: Option<usize>,
-    /// Code width of the containers made with the dictionary.
+    /// Code width of the containers made with the dictionary. (At 17 bits and more, a
+    /// very large training set can reach the trainer's limit of 2^24 candidate phrases
+    /// in all; the levels past it keep fewer candidates. At 16 bits it cannot.)
     pub max_bits: u8,
     /// Encoding of the samples.
     pub encoding: TextEncoding,
@@ -218,109 +222,117 @@ struct Candidates {
 }
 
 /// Greedy longest-match parse of every sample over the live candidates; returns the
-/// number of codes and fills `uses` (per candidate).
+/// number of codes and fills `uses` (per candidate). Samples are parsed side by side,
+/// one per lane ([`matching`]).
 fn parse(
     units: &[u16],
     bounds: &[(usize, usize)],
-    lookup: &HashMap<u64, u32>,
+    lookup: &PhraseTable,
     first: u32,
     uses: &mut [u64],
 ) -> u64 {
     uses.iter_mut().for_each(|u| *u = 0);
     let mut codes = 0;
-    for &(start, end) in bounds {
-        let mut pos = start;
-        while pos < end {
-            let mut node = units[pos] as u32;
-            pos += 1;
-            while pos < end {
-                match lookup.get(&key(node, units[pos])) {
-                    Some(&next) => {
-                        node = next;
-                        pos += 1;
-                    }
-                    None => break,
-                }
-            }
-            if node >= first {
-                uses[(node - first) as usize] += 1;
-            }
+    let mut samples = bounds.iter().filter(|&&(start, end)| start < end);
+    matching::run_lanes(
+        units,
+        lookup,
+        KEY_SHIFT,
+        || {
+            samples
+                .next()
+                .map(|&(start, end)| Walk::from(units, start, end, 0))
+        },
+        |walk| {
+            count_use(uses, walk.code, first);
             codes += 1;
-        }
-    }
+            let next = walk.start + walk.len;
+            (next < walk.end).then(|| Walk::from(units, next, walk.end, 0))
+        },
+    );
     codes
 }
 
-/// Length of the longest match at `pos` (at least the root).
-#[inline]
-fn match_len(units: &[u16], pos: usize, end: usize, lookup: &HashMap<u64, u32>) -> usize {
-    let mut node = units[pos] as u32;
-    let mut len = 1;
-    while pos + len < end {
-        match lookup.get(&key(node, units[pos + len])) {
-            Some(&next) => {
-                node = next;
-                len += 1;
-            }
-            None => break,
-        }
-    }
-    len
-}
-
 /// The encoder's flexible parse (see `primed::encode`) over the live candidates, without
-/// a record's own phrases; returns the number of codes and fills `uses`.
+/// a record's own phrases; returns the number of codes and fills `uses`. The longest
+/// match at every position is found first, all in lanes, then the choices are made from
+/// those lengths, and the codes of the shorter phrases chosen are walked last, in lanes.
 fn parse_flexible(
     units: &[u16],
     bounds: &[(usize, usize)],
-    lookup: &HashMap<u64, u32>,
+    lookup: &PhraseTable,
     first: u32,
     uses: &mut [u64],
 ) -> u64 {
     uses.iter_mut().for_each(|u| *u = 0);
+    let found = matching::longest_matches(units, bounds, lookup, KEY_SHIFT);
+    let mut count = |code: u32| count_use(uses, code, first);
     let mut codes = 0;
-    let mut path = Vec::new();
+    let mut shorter_spans = Vec::new();
     for &(start, end) in bounds {
         let mut pos = start;
         while pos < end {
-            path.clear();
-            let mut node = units[pos] as u32;
-            path.push(node);
-            while pos + path.len() < end {
-                match lookup.get(&key(node, units[pos + path.len()])) {
-                    Some(&next) => {
-                        node = next;
-                        path.push(node);
-                    }
-                    None => break,
-                }
-            }
-            let longest = path.len();
+            let longest = found[pos].0 as usize;
             let mut take = longest;
             if pos + longest < end {
-                let mut reach = longest + match_len(units, pos + longest, end, lookup);
+                let mut reach = longest + found[pos + longest].0 as usize;
                 for shorter in (1..longest).rev() {
-                    let r = shorter + match_len(units, pos + shorter, end, lookup);
+                    let r = shorter + found[pos + shorter].0 as usize;
                     if r > reach {
                         reach = r;
                         take = shorter;
                     }
                 }
             }
-            let code = path[take - 1];
-            if code >= first {
-                uses[(code - first) as usize] += 1;
+            if take == longest {
+                count(found[pos].1);
+            } else {
+                shorter_spans.push((pos, take));
             }
             codes += 1;
             pos += take;
         }
     }
+    for code in matching::phrase_codes(units, &shorter_spans, lookup, KEY_SHIFT) {
+        count(code);
+    }
     codes
+}
+
+/// Counts a use of `code` if it is a candidate (not a root).
+#[inline(always)]
+fn count_use(uses: &mut [u64], code: u32, first: u32) {
+    if let Some(n) = code
+        .checked_sub(first)
+        .and_then(|i| uses.get_mut(i as usize))
+    {
+        *n += 1;
+    }
+}
+
+/// Keys of the trainer's tables: a candidate's prefix code and its last unit.
+const KEY_SHIFT: u32 = 16;
+
+/// Most candidates: their codes and keys must fit a [`PhraseTable`] (24-bit codes).
+const MAX_CANDIDATE_CODE: u32 = (1 << 24) - 1;
+
+/// The live candidates, for parsing.
+fn live_table(candidates: &Candidates, alive: &[bool], live: usize, first: u32) -> PhraseTable {
+    let mut table = PhraseTable::with_capacity(live);
+    for (i, &(parent, unit)) in candidates.phrases.iter().enumerate() {
+        if alive[i] {
+            let key = key(parent, unit);
+            if let Err(slot) = table.find(key) {
+                table.insert_at(slot, key, first + i as u32);
+            }
+        }
+    }
+    table
 }
 
 #[inline]
 fn key(parent: u32, unit: u16) -> u64 {
-    ((parent as u64) << 16) | unit as u64
+    ((parent as u64) << KEY_SHIFT) | unit as u64
 }
 
 /// Trains a dictionary on `samples` (each a record, or a piece of one).
@@ -379,12 +391,6 @@ pub fn train(samples: &[&[u8]], options: &TrainOptions) -> Result<Trained, Error
         }
     }
     let mut uses = vec![0u64; count];
-    let mut lookup: HashMap<u64, u32> = candidates
-        .phrases
-        .iter()
-        .enumerate()
-        .map(|(i, &(p, u))| (key(p, u), first + i as u32))
-        .collect();
     let mut alive_count = count;
     let mut best: Option<(u64, Vec<bool>, u64, Vec<u64>)> = None;
     let mut rounds = 0;
@@ -393,6 +399,8 @@ pub fn train(samples: &[&[u8]], options: &TrainOptions) -> Result<Trained, Error
     let floor = (target / 16).max(1);
     loop {
         rounds += 1;
+        // Rebuilt each round: a table of the live candidates only stays small in cache.
+        let lookup = live_table(&candidates, &alive, alive_count, first);
         // Greedy parsing is the cheap approximation while far from the target; the
         // encoder's own parse measures the last rounds.
         let codes = if alive_count > 2 * target {
@@ -443,8 +451,7 @@ pub fn train(samples: &[&[u8]], options: &TrainOptions) -> Result<Trained, Error
             loop {
                 alive[i] = false;
                 alive_count -= 1;
-                let (parent, unit) = candidates.phrases[i];
-                lookup.remove(&key(parent, unit));
+                let (parent, _) = candidates.phrases[i];
                 if parent < first {
                     break;
                 }
@@ -593,7 +600,8 @@ fn grow_candidates(
             break;
         }
         level.sort_unstable_by_key(|&(n, k)| (core::cmp::Reverse(n), k));
-        level.truncate(cap);
+        let room = (MAX_CANDIDATE_CODE - first) as usize - candidates.phrases.len();
+        level.truncate(cap.min(room));
         let mut code_of: HashMap<u64, u32> =
             HashMap::with_capacity_and_hasher(level.len(), Default::default());
         for &(_, k) in &level {

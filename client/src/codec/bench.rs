@@ -1,5 +1,5 @@
-//! `medchain codec bench`: our codec beside gzip -9, zstd -19, brotli -11 and weezl on
-//! the same files, in one run.
+//! `medchain codec bench`: our codec beside gzip -9, zstd -3, zstd -19, brotli -11 and
+//! weezl on the same files, in one run.
 //!
 //! Ratios are compressed / original over the UTF-8 bytes of the text and, for Chinese
 //! text, also over its GBK bytes. A GBK file is compressed as GBK (its own bytes) and its
@@ -110,6 +110,7 @@ enum Codec {
     Ours,
     OursDict,
     Gzip9,
+    Zstd3,
     Zstd19,
     Zstd19Dict,
     Brotli11,
@@ -182,6 +183,7 @@ impl Codec {
             Codec::Ours => "medchain-lzw",
             Codec::OursDict => "medchain+dict",
             Codec::Gzip9 => "gzip-9",
+            Codec::Zstd3 => "zstd-3",
             Codec::Zstd19 => "zstd-19",
             Codec::Zstd19Dict => "zstd-19+dict",
             Codec::Brotli11 => "brotli-11",
@@ -203,6 +205,7 @@ impl Codec {
                 encoder.write_all(data)?;
                 encoder.finish()?
             }
+            Codec::Zstd3 => zstd::bulk::compress(data, 3)?,
             Codec::Zstd19 => zstd::bulk::compress(data, 19)?,
             Codec::Brotli11 => {
                 let mut out = Vec::new();
@@ -239,7 +242,7 @@ impl Codec {
                 flate2::read::GzDecoder::new(packed).read_to_end(&mut out)?;
                 out
             }
-            Codec::Zstd19 => zstd::bulk::decompress(packed, original_len)?,
+            Codec::Zstd3 | Codec::Zstd19 => zstd::bulk::decompress(packed, original_len)?,
             Codec::Brotli11 => {
                 let mut out = Vec::with_capacity(original_len);
                 brotli::BrotliDecompress(&mut &packed[..], &mut out)?;
@@ -304,6 +307,30 @@ struct FileReport {
 struct Report {
     files: Vec<FileReport>,
     totals: Vec<Figures>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relative: Option<Relative>,
+}
+
+/// Our codec's speed over the whole run as a multiple of zstd's, measured in the same
+/// run: the figure that carries from one machine to another.
+#[derive(Serialize, Clone, Copy)]
+struct Relative {
+    encode_vs_zstd3: f64,
+    decode_vs_zstd19: f64,
+}
+
+impl Relative {
+    fn of(totals: &[Figures]) -> Option<Self> {
+        let find = |name: &str| totals.iter().find(|f| f.codec == name);
+        let (ours, zstd3, zstd19) = (find("medchain-lzw")?, find("zstd-3")?, find("zstd-19")?);
+        let relative = Self {
+            encode_vs_zstd3: ours.encode_mb_s / zstd3.encode_mb_s,
+            decode_vs_zstd19: ours.decode_mb_s / zstd19.decode_mb_s,
+        };
+        // Nothing measured (empty files only): no figure rather than NaN.
+        (relative.encode_vs_zstd3.is_finite() && relative.decode_vs_zstd19.is_finite())
+            .then_some(relative)
+    }
 }
 
 /// Best time of `f` over repeated runs lasting at least `min_time` in total.
@@ -398,6 +425,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
                 Codec::Ours,
                 Codec::OursDict,
                 Codec::Gzip9,
+                Codec::Zstd3,
                 Codec::Zstd19,
                 Codec::Zstd19Dict,
                 Codec::Brotli11,
@@ -409,6 +437,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         &[
             Codec::Ours,
             Codec::Gzip9,
+            Codec::Zstd3,
             Codec::Zstd19,
             Codec::Brotli11,
             Codec::Weezl,
@@ -456,15 +485,24 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         files.push(report);
     }
     let totals: Vec<Figures> = totals.into_iter().map(Figures::finish).collect();
+    let relative = Relative::of(&totals);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&Report { files, totals })?
-        );
+        let report = Report {
+            files,
+            totals,
+            relative,
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!("TOTAL ({} files)", files.len());
         for figures in &totals {
             print_figures(figures);
+        }
+        if let Some(r) = relative {
+            println!(
+                "medchain-lzw speed: encode {:.2}× zstd-3, decode {:.2}× zstd-19 (same run)",
+                r.encode_vs_zstd3, r.decode_vs_zstd19
+            );
         }
     }
     Ok(())
