@@ -389,7 +389,7 @@ pub(crate) fn unpack(entry: u64) -> (usize, usize, usize) {
 }
 
 /// Spare bytes kept after the write position so that short phrases are copied with
-/// fixed-size moves instead of a `memmove` call.
+/// fixed-size moves instead of a `memmove` call, and roots written as one 4-byte store.
 pub(crate) const SLACK: usize = 32;
 
 /// The output being decoded, shared by the adaptive and the primed decoder: `buf[..w]` is
@@ -397,7 +397,8 @@ pub(crate) const SLACK: usize = 32;
 /// given back by [`Self::finish`]. A decoding loop takes its fields apart into locals and
 /// works with the functions below, so that the write position stays in a register (as a
 /// field behind a reference it went to memory at every code: 15 % slower). Grows as
-/// data is really produced, never by what a header claims, and never past `limit`.
+/// data is really produced, never by what a header claims; the output never passes
+/// `limit`, the buffer never passes it by more than the slack.
 pub(crate) struct Output {
     pub(crate) buf: Vec<u8>,
     /// Where the next byte goes.
@@ -444,7 +445,8 @@ pub(crate) fn reserve(buf: &mut Vec<u8>, w: usize, len: usize, limit: usize) -> 
     Ok(())
 }
 
-/// Doubles `buf` (at least to `need`), but not past the expected end `limit`.
+/// Doubles `buf` (at least to `need`), but not past the expected end `limit` plus the
+/// slack (unless `need` asks for more).
 #[cold]
 fn grow(buf: &mut Vec<u8>, need: usize, limit: usize) {
     let target = need
@@ -468,7 +470,8 @@ pub(crate) fn put_word(buf: &mut [u8], w: usize, word: u32) {
 #[inline(always)]
 pub(crate) fn copy_back(buf: &mut [u8], src: usize, w: usize, len: usize) {
     if len <= SLACK {
-        let chunk: [u8; SLACK] = buf[src..src + SLACK].try_into().unwrap_or([0; SLACK]);
+        let mut chunk = [0u8; SLACK];
+        chunk.copy_from_slice(&buf[src..src + SLACK]);
         buf[w..w + SLACK].copy_from_slice(&chunk);
     } else {
         buf.copy_within(src..src + len, w);

@@ -178,3 +178,82 @@ pub(crate) fn phrase_codes<U: Copy + Into<u64>>(
     );
     codes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A prefix-closed set of random phrases over a 4-letter alphabet (so matches run
+    /// long), keyed as the codec keys them, with codes from 6 (after 4 roots, CLEAR, END).
+    fn phrases(count: u32, seed: u64) -> (PhraseTable, u32) {
+        let shift = 8;
+        let mut table = PhraseTable::with_capacity(count as usize);
+        let mut x = seed;
+        let mut next = 6;
+        while next < 6 + count {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Extend a random known code (a root or a phrase) by a random unit.
+            let parent = (x % next as u64) as u32;
+            let parent = if (4..6).contains(&parent) { 0 } else { parent };
+            let key = ((parent as u64) << shift) | ((x >> 32) % 4);
+            if let Err(slot) = table.find(key) {
+                table.insert_at(slot, key, next);
+                next += 1;
+            }
+        }
+        (table, shift)
+    }
+
+    /// The longest match at `pos`, one lookup after the other.
+    fn walk(units: &[u16], pos: usize, end: usize, table: &PhraseTable, shift: u32) -> (u32, u32) {
+        let (mut len, mut code) = (1, units[pos] as u32);
+        while pos + len < end {
+            match table.find(((code as u64) << shift) | units[pos + len] as u64) {
+                Ok(next) => (len, code) = (len + 1, next),
+                Err(_) => break,
+            }
+        }
+        (len as u32, code)
+    }
+
+    #[test]
+    fn lanes_find_what_one_walk_at_a_time_finds() {
+        let (table, shift) = phrases(3000, 0x9E37_79B9_7F4A_7C15);
+        let mut x = 12345u64;
+        let units: Vec<u16> = (0..5000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % 4) as u16
+            })
+            .collect();
+        // Samples of every kind: empty, one unit, fewer than the lanes, many.
+        let bounds = [
+            (0, 0),
+            (0, 1),
+            (1, 1),
+            (1, 9),
+            (9, 40),
+            (40, 2000),
+            (2000, 5000),
+        ];
+        let found = longest_matches(&units, &bounds, &table, shift);
+        for &(start, end) in &bounds {
+            for (pos, &match_at) in found.iter().enumerate().take(end).skip(start) {
+                assert_eq!(match_at, walk(&units, pos, end, &table, shift), "at {pos}");
+            }
+        }
+        // The codes of prefixes of those matches, in any order and length.
+        let spans: Vec<(usize, usize)> = (40..2000)
+            .step_by(7)
+            .map(|pos| (pos, 1 + pos % found[pos].0 as usize))
+            .collect();
+        let codes = phrase_codes(&units, &spans, &table, shift);
+        for (&(pos, len), &code) in spans.iter().zip(&codes) {
+            assert_eq!(code, walk(&units, pos, pos + len, &table, shift).1);
+        }
+    }
+}

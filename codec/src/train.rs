@@ -4,7 +4,11 @@
 //!    occurs in at least [`TrainOptions::min_samples`] different samples, grown level by
 //!    level (a phrase is a candidate only if its prefix is, so the set is prefix-closed
 //!    like an LZW dictionary). Each level keeps at most four times the target size, the
-//!    most frequent first.
+//!    most frequent first, and all levels together at most 2^24 codes.
+//!
+//!    Parsing is what costs: the walks down the candidates from many positions run side
+//!    by side (`codec/src/matching.rs`) in a table of the live candidates, rebuilt each
+//!    round so that it shrinks with them.
 //! 2. **Selection by measured gain.** The training samples are parsed the way the
 //!    encoder parses them (greedy longest match, from the roots, per sample) and each
 //!    phrase's uses are counted. A phrase whose removal would add one code per use saves
@@ -71,7 +75,8 @@ pub struct TrainOptions {
     pub size: Option<usize>,
     /// Code width of the containers made with the dictionary. (At 17 bits and more, a
     /// very large training set can reach the trainer's limit of 2^24 candidate phrases
-    /// in all; the levels past it keep fewer candidates. At 16 bits it cannot.)
+    /// in all; the levels past it keep fewer candidates. At 16 bits and the default
+    /// `max_phrase_units` it cannot.)
     pub max_bits: u8,
     /// Encoding of the samples.
     pub encoding: TextEncoding,
