@@ -67,7 +67,27 @@ pub fn seal_record(
     options: &Options,
     dictionary: Option<&Dictionary>,
 ) -> Result<SealedRecord, medchain_lzw::Error> {
-    let container = compress(text, options, dictionary)?;
+    seal_container(root, text, compress(text, options, dictionary)?)
+}
+
+/// [`seal_record`]'s first step alone: the container of `text` (one-shot, with
+/// `dictionary` when smaller, up to [`FRAMED_ABOVE_LEN`]; framed beyond). The off-chain
+/// worker calls the two steps itself to time the codec apart from sealing.
+pub fn compress_record(
+    text: &[u8],
+    options: &Options,
+    dictionary: Option<&Dictionary>,
+) -> Result<Vec<u8>, medchain_lzw::Error> {
+    compress(text, options, dictionary)
+}
+
+/// [`seal_record`]'s second step: commits to `text` and seals `container`, which must be
+/// [`compress_record`]'s container of `text`.
+pub fn seal_container(
+    root: &DataKeyRoot,
+    text: &[u8],
+    container: Vec<u8>,
+) -> Result<SealedRecord, medchain_lzw::Error> {
     let header = medchain_lzw::read_header(&container)?;
     let commitment_key = root.commitment_key(text);
     let raw_hash = commitment_key.commit(text);

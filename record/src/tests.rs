@@ -91,6 +91,18 @@ fn sealing_is_deterministic_per_owner() {
     assert_eq!(a.compressed_len, b.compressed_len);
 }
 
+#[test]
+fn the_two_steps_are_the_whole() {
+    // The worker compresses and seals in two calls to time the codec: the same record.
+    for text in [ZH, EN, MIXED] {
+        let container = compress_record(text, &Options::default(), None).unwrap();
+        assert_eq!(
+            seal_container(&owner(), text, container).unwrap(),
+            seal_record(&owner(), text, &Options::default(), None).unwrap()
+        );
+    }
+}
+
 /// A small Chinese dictionary trained on variations of the Chinese fixture.
 fn dictionary() -> Dictionary {
     let zh = core::str::from_utf8(ZH).unwrap();
