@@ -569,7 +569,8 @@ impl<const PRUNE: bool> Decoder<PRUNE> {
     }
 
     /// Decodes codes into `output` (phrase positions relative to `base`) until END or an
-    /// error.
+    /// error. The output is taken apart into locals, so that the write position stays in
+    /// a register.
     fn run<A: Alphabet>(
         &mut self,
         output: Output,
@@ -581,23 +582,10 @@ impl<const PRUNE: bool> Decoder<PRUNE> {
             mut w,
             limit,
         } = output;
-        let result = self.run_codes::<A>(&mut buf, &mut w, limit, base, reader);
-        (Output { buf, w, limit }, result)
-    }
-
-    #[inline(always)]
-    fn run_codes<A: Alphabet>(
-        &mut self,
-        buf: &mut Vec<u8>,
-        write: &mut usize,
-        limit: usize,
-        base: usize,
-        reader: &mut BitReader<'_>,
-    ) -> Result<(), Error> {
+        let buf = &mut buf;
         let clear = A::ROOTS;
         let end = A::ROOTS + 1;
         let (first, max) = (self.first, self.max);
-        let mut w = *write;
         // The previous string of this generation: (start, length, first unit length),
         // start relative to `base`; `has_pending` is 0 before the first code.
         let (mut pending_pos, mut pending_len, mut pending_first) = (0usize, 0usize, 0usize);
@@ -670,8 +658,14 @@ impl<const PRUNE: bool> Decoder<PRUNE> {
                 pending_code = code;
             }
         };
-        *write = w;
-        result
+        (
+            Output {
+                buf: core::mem::take(buf),
+                w,
+                limit,
+            },
+            result,
+        )
     }
 
     /// Prunes as the encoder's [`prune_encoder`] does.
