@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the node (release, into $CARGO_TARGET_DIR) and starts a development chain:
+# Builds the node and the `medchain` CLI (release, into $CARGO_TARGET_DIR), prints where
+# the CLI is, and starts a development chain:
 # one authority (Alice) with sudo, ParityDB in a temporary directory, RPC on
 # 127.0.0.1:9944 (override with MEDCHAIN_RPC_PORT). Extra arguments go to the node.
 #
@@ -24,8 +25,11 @@ if [ "${MEDCHAIN_DEV_PRINT:-}" = 1 ]; then
   exit 0
 fi
 
-cargo build --release --locked -p medchain-node
+cargo build --release --locked -p medchain-node -p medchain-client
 cat <<INFO
+
+The medchain CLI: $CARGO_TARGET_DIR/release/medchain
+  export PATH="$CARGO_TARGET_DIR/release:\$PATH"
 
 MedChain dev chain starting; RPC at ws://127.0.0.1:$port
 Open it in Polkadot.js Apps:

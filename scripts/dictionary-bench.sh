@@ -33,7 +33,7 @@ for lang in "${LANGS[@]}"; do
   train_flags=()
   for file in "${train[@]}"; do train_flags+=(--train-set "$file"); done
   echo "== $lang: trained on ${train[*]##*/}, measured on the held-out records"
-  "$MEDCHAIN" codec train --force --out "$OUT/$lang.mlzd" --exclude "$CORPUS/$lang/records" "${train[@]}"
+  "$MEDCHAIN" codec train --force --output "$OUT/$lang.mlzd" --exclude "$CORPUS/$lang/records" "${train[@]}"
   for dir in "${held[@]}"; do
     echo "-- ${dir#"$CORPUS"/}"
     "$MEDCHAIN" codec bench --totals-only --min-time-ms 20 --dict "$OUT/$lang.mlzd" \

@@ -62,3 +62,12 @@ dev_rpc_cors() {
   esac
   printf '%s' "$cors"
 }
+
+# mdBook builds the book in docs/ (scripts/test.sh); from crates.io, once, into ~/.cargo/bin.
+MDBOOK_VERSION=0.5.4
+ensure_mdbook() {
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  if ! command -v mdbook >/dev/null 2>&1 || [ "$(mdbook --version)" != "mdbook v$MDBOOK_VERSION" ]; then
+    cargo install --locked mdbook --version "$MDBOOK_VERSION" --no-default-features --features search
+  fi
+}

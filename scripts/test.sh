@@ -59,4 +59,10 @@ cargo bench --locked --manifest-path codec/bench/Cargo.toml --no-run
 step "codec, crypto and record pipeline build for wasm32-unknown-unknown without std"
 cargo build --release --locked -p medchain-lzw -p medchain-crypto -p medchain-record --no-default-features --target wasm32-unknown-unknown
 
+step "the book builds, with no broken internal link"
+ensure_mdbook
+rm -rf docs/book
+mdbook build docs
+node scripts/check-book-links.mjs docs/book
+
 step "done"

@@ -6,9 +6,12 @@
 //! - `vote REQUEST --aye|--nay` — a consortium member votes;
 //! - `deliver-key REQUEST` — the owner derives the record's data key and seals it to the
 //!   demander's published key (bound to the record and its blob);
+//! - `wrap-key REQUEST` — the owner prints that sealed key instead of posting it (for
+//!   Polkadot.js Apps' `access.deliverKey`);
 //! - `revoke RECORD DEMANDER` — the owner ends a grant.
 //!
-//! Each waits until its transaction is finalized and prints what the chain recorded.
+//! Each waits until its transaction is finalized and prints what the chain recorded; with
+//! `--call-data` it prints the call instead, for Apps, a council motion or a multisig.
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
@@ -17,8 +20,8 @@ use medchain_store::protocol::to_hex;
 use subxt::dynamic::{self, Value};
 
 use crate::{
-    account::{address_of, parse_account, AccountArgs},
-    chain::{call, Chain, RequestStatus, DEFAULT_NODE},
+    account::{address_of, parse_account, Account, AccountArgs},
+    chain::{call, CallDataArg, Chain, NodeArg, RequestStatus},
     output::Output,
 };
 
@@ -26,9 +29,10 @@ use crate::{
 pub struct Common {
     #[command(flatten)]
     account: AccountArgs,
-    /// The node's RPC endpoint.
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
+    #[command(flatten)]
+    send: CallDataArg,
+    #[command(flatten)]
+    node: NodeArg,
 }
 
 #[derive(Subcommand)]
@@ -65,6 +69,17 @@ pub enum AccessCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Print the record's data key sealed to the demander of an approved request (the
+    /// owner), as `deliver-key` would post it: the `wrapped_key` for Polkadot.js Apps.
+    /// A new seal each time (fresh ephemeral key); any of them opens the same record.
+    WrapKey {
+        /// The request id.
+        request: u64,
+        #[command(flatten)]
+        account: AccountArgs,
+        #[command(flatten)]
+        node: NodeArg,
+    },
     /// End a demander's grant (the record's owner).
     Revoke {
         /// The record id.
@@ -89,9 +104,12 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
     match command {
         AccessCommand::SetKey(common) => {
             let account = common.account.load()?;
-            let chain = Chain::connect(&common.node).await?;
+            let chain = Chain::connect(&common.node.node).await?;
             let key = account.keys().public_key();
             let tx = dynamic::tx("Access", "set_encryption_key", vec![call::bytes(key)]);
+            if common.send.call_data {
+                return chain.print_call(&tx, out).await;
+            }
             let done = chain
                 .submit(&tx, &account, out, "set_encryption_key")
                 .await?;
@@ -105,13 +123,16 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             purpose,
             common,
         } => {
-            let account = common.account.load()?;
-            let chain = Chain::connect(&common.node).await?;
+            let chain = Chain::connect(&common.node.node).await?;
             let tx = dynamic::tx(
                 "Access",
                 "request_access",
                 vec![call::u64(record), call::bytes(purpose.as_bytes())],
             );
+            if common.send.call_data {
+                return chain.print_call(&tx, out).await;
+            }
+            let account = common.account.load()?;
             let done = chain.submit(&tx, &account, out, "request_access").await?;
             let request = done.number("Access", "AccessRequested", "request")?;
             out.emit(
@@ -126,9 +147,12 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             common,
         } => {
             debug_assert!(aye != nay);
-            let account = common.account.load()?;
-            let chain = Chain::connect(&common.node).await?;
+            let chain = Chain::connect(&common.node.node).await?;
             let tx = dynamic::tx("Access", "vote", vec![call::u64(request), Value::bool(aye)]);
+            if common.send.call_data {
+                return chain.print_call(&tx, out).await;
+            }
+            let account = common.account.load()?;
             let done = chain.submit(&tx, &account, out, "vote").await?;
             let ayes = done.number("Access", "Voted", "ayes")?;
             let nays = done.number("Access", "Voted", "nays")?;
@@ -146,47 +170,34 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
         }
         AccessCommand::DeliverKey { request, common } => {
             let account = common.account.load()?;
-            let chain = Chain::connect(&common.node).await?;
-            let found = chain.request(request).await?;
-            if found.status != RequestStatus::Approved {
-                bail!("request {request} is {:?}, not approved", found.status);
-            }
-            let record = chain.existing_record(found.record).await?;
-            if record.owner != account.id() {
-                bail!(
-                    "only record {}'s owner ({}) holds its data key",
-                    found.record,
-                    address_of(&record.owner)
-                );
-            }
-            let demander_key = chain
-                .encryption_key(&found.demander)
-                .await?
-                .ok_or_else(|| {
-                    anyhow!(
-                        "{} has published no encryption key (`medchain access set-key`)",
-                        address_of(&found.demander)
-                    )
-                })?;
-            let key = account
-                .keys()
-                .data_root()
-                .data_key(&record.input.raw_hash.0);
-            let binding = KeyBinding {
-                record: found.record,
-                content_hash: record.input.content_hash.0,
-            };
-            let wrapped = wrap_key(&key, &demander_key, &binding)
-                .map_err(|e| anyhow!("cannot seal the key: {e}"))?;
+            let chain = Chain::connect(&common.node.node).await?;
+            let delivery = seal_key_for(&chain, &account, request).await?;
             let tx = dynamic::tx(
                 "Access",
                 "deliver_key",
-                vec![call::u64(request), call::bytes(&wrapped)],
+                vec![call::u64(request), call::bytes(&delivery.wrapped)],
             );
+            if common.send.call_data {
+                return chain.print_call(&tx, out).await;
+            }
             let done = chain.submit(&tx, &account, out, "deliver_key").await?;
             out.emit(
-                serde_json::json!({ "request": request, "record": found.record, "demander": address_of(&found.demander), "wrapped_key_len": wrapped.len(), "block": done.block }),
-                || format!("request {request}: data key of record {} delivered to {} in block {}", found.record, address_of(&found.demander), done.block),
+                serde_json::json!({ "request": request, "record": delivery.record, "demander": address_of(&delivery.demander), "wrapped_key_len": delivery.wrapped.len(), "block": done.block }),
+                || format!("request {request}: data key of record {} delivered to {} in block {}", delivery.record, address_of(&delivery.demander), done.block),
+            );
+        }
+        AccessCommand::WrapKey {
+            request,
+            account,
+            node,
+        } => {
+            let account = account.load()?;
+            let chain = Chain::connect(&node.node).await?;
+            let delivery = seal_key_for(&chain, &account, request).await?;
+            let wrapped = to_hex(&delivery.wrapped);
+            out.emit(
+                serde_json::json!({ "request": request, "record": delivery.record, "demander": address_of(&delivery.demander), "wrapped_key": wrapped }),
+                || format!("request {request}: record {}'s data key sealed to {} (the wrapped_key of access.deliverKey):\n{wrapped}", delivery.record, address_of(&delivery.demander)),
             );
         }
         AccessCommand::Revoke {
@@ -194,14 +205,17 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             demander,
             common,
         } => {
-            let account = common.account.load()?;
             let demander = parse_account(&demander)?;
-            let chain = Chain::connect(&common.node).await?;
+            let chain = Chain::connect(&common.node.node).await?;
             let tx = dynamic::tx(
                 "Access",
                 "revoke_grant",
                 vec![call::u64(record), call::bytes(demander.0)],
             );
+            if common.send.call_data {
+                return chain.print_call(&tx, out).await;
+            }
+            let account = common.account.load()?;
             let done = chain.submit(&tx, &account, out, "revoke_grant").await?;
             out.emit(
                 serde_json::json!({ "record": record, "demander": address_of(&demander), "block": done.block }),
@@ -210,4 +224,53 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A record's data key sealed to the demander of an approved request.
+struct Delivery {
+    record: u64,
+    demander: subxt::utils::AccountId32,
+    wrapped: Vec<u8>,
+}
+
+/// Checks that `request` is approved and `account` owns its record, then derives the
+/// record's data key and seals it to the demander's published key, bound to the record
+/// and its blob.
+async fn seal_key_for(chain: &Chain, account: &Account, request: u64) -> Result<Delivery> {
+    let found = chain.request(request).await?;
+    if found.status != RequestStatus::Approved {
+        bail!("request {request} is {:?}, not approved", found.status);
+    }
+    let record = chain.existing_record(found.record).await?;
+    if record.owner != account.id() {
+        bail!(
+            "only record {}'s owner ({}) holds its data key",
+            found.record,
+            address_of(&record.owner)
+        );
+    }
+    let demander_key = chain
+        .encryption_key(&found.demander)
+        .await?
+        .ok_or_else(|| {
+            anyhow!(
+                "{} has published no encryption key (`medchain access set-key`)",
+                address_of(&found.demander)
+            )
+        })?;
+    let key = account
+        .keys()
+        .data_root()
+        .data_key(&record.input.raw_hash.0);
+    let binding = KeyBinding {
+        record: found.record,
+        content_hash: record.input.content_hash.0,
+    };
+    let wrapped =
+        wrap_key(&key, &demander_key, &binding).map_err(|e| anyhow!("cannot seal the key: {e}"))?;
+    Ok(Delivery {
+        record: found.record,
+        demander: found.demander,
+        wrapped,
+    })
 }

@@ -9,7 +9,6 @@
 
 use std::{
     fs,
-    io::Write,
     path::{Path, PathBuf},
 };
 
@@ -157,7 +156,7 @@ pub enum KeyCommand {
     Generate {
         /// The key file to create (mode 600; never overwritten).
         #[arg(short, long)]
-        out: PathBuf,
+        output: PathBuf,
     },
     /// Print an account's address, public key and X25519 encryption key.
     Show(AccountArgs),
@@ -165,7 +164,7 @@ pub enum KeyCommand {
 
 pub fn run(command: KeyCommand, out: &Output) -> Result<()> {
     match command {
-        KeyCommand::Generate { out: path } => {
+        KeyCommand::Generate { output: path } => {
             let (pair, mut phrase, _) = sr25519::Pair::generate_with_phrase(None);
             write_key_file(&path, &phrase)?;
             phrase.zeroize();
@@ -182,19 +181,17 @@ pub fn run(command: KeyCommand, out: &Output) -> Result<()> {
 }
 
 fn write_key_file(path: &Path, secret: &str) -> Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+    // Mode 600, never over an existing file (checked again, race-free, at the rename).
+    if path.exists() {
+        bail!(
+            "{} already exists: a key file is never overwritten",
+            path.display()
+        );
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {} (it must not exist)", path.display()))?;
-    writeln!(file, "{secret}")?;
-    file.sync_all()?;
-    Ok(())
+    let mut line = format!("{secret}\n");
+    let written = crate::files::write_atomically(path, line.as_bytes(), false);
+    line.zeroize();
+    written
 }
 
 fn show(account: &Account, out: &Output) {

@@ -24,6 +24,23 @@ use crate::{account::Account, output::Output};
 /// The node's RPC endpoint when none is given (a dev node).
 pub const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
 
+/// `--call-data`, on every command that sends a transaction.
+#[derive(clap::Args, Clone, Copy)]
+pub struct CallDataArg {
+    /// Print the call (SCALE-encoded, hex) instead of sending it: paste it into
+    /// Polkadot.js Apps (Developer → Extrinsics → Decode), a council motion or a multisig.
+    #[arg(long)]
+    pub call_data: bool,
+}
+
+/// `--node`, the same for every command that talks to a node.
+#[derive(clap::Args, Clone)]
+pub struct NodeArg {
+    /// The node's RPC endpoint (WebSocket).
+    #[arg(long, env = "MEDCHAIN_NODE_URL", default_value = DEFAULT_NODE)]
+    pub node: String,
+}
+
 /// How a blob was compressed (`Codec.method`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, DecodeAsType)]
 #[decode_as_type(crate_path = "::subxt::ext::scale_decode")]
@@ -153,8 +170,33 @@ impl Chain {
         Ok(Self { api, rpc })
     }
 
+    /// Prints `call` as this chain encodes it (SCALE, hex) instead of sending it, for
+    /// Polkadot.js Apps (Developer → Extrinsics → Decode), a council motion or a multisig.
+    pub async fn print_call(&self, call: &impl Payload, out: &Output) -> Result<()> {
+        let name = format!("{}.{}", call.pallet_name(), call.call_name());
+        let bytes = self
+            .api
+            .tx()
+            .await?
+            .call_data(call)
+            .map_err(|e| anyhow!("cannot encode {name}: {e}"))?;
+        let hex = medchain_store::protocol::to_hex(&bytes);
+        out.emit(
+            serde_json::json!({ "call": name, "call_data": hex }),
+            || {
+                format!(
+                    "{name} call data (Polkadot.js Apps: Developer → Extrinsics → Decode; \
+                     sign it as the account that may make it):\n{hex}"
+                )
+            },
+        );
+        Ok(())
+    }
+
     /// Signs `call` with `signer`, submits it, and waits until it is finalized. A failed
-    /// dispatch becomes an error named as the pallet names it (`Access::NotOwner`).
+    /// dispatch becomes an error named as the pallet names it, with the error's
+    /// documentation from the chain's metadata (`Access::NotOwner: Only the record's
+    /// owner may …`).
     pub async fn submit(
         &self,
         call: &impl Payload,
@@ -188,7 +230,7 @@ impl Chain {
                 .map_err(|e| anyhow!("{what}: {e}"))?;
             let events = in_block.wait_for_success().await.map_err(|e| match e {
                 TransactionEventsError::ExtrinsicFailed(DispatchError::Module(module)) => {
-                    anyhow!("{what} failed: {}", module.details_string())
+                    anyhow!("{what} failed: {}", describe_module_error(&module))
                 }
                 other => anyhow!("{what} failed: {other}"),
             })?;
@@ -665,5 +707,52 @@ pub mod call {
     /// A `u64` argument.
     pub fn u64(value: u64) -> Value {
         Value::u128(value as u128)
+    }
+}
+
+/// `Pallet::Error: its documentation`, from the chain's own metadata (so the text is the
+/// runtime's, whatever its version); the name alone when the metadata has no docs.
+fn describe_module_error(module: &subxt::error::ModuleError) -> String {
+    match module.details() {
+        Ok(details) => with_docs(
+            &format!("{}::{}", details.pallet.name(), details.variant.name),
+            &details.variant.docs,
+        ),
+        Err(_) => module.details_string(),
+    }
+}
+
+fn with_docs(name: &str, docs: &[String]) -> String {
+    let text = docs
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name}: {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_errors_carry_their_documentation() {
+        let docs = vec![
+            " This member already voted on this request.".to_owned(),
+            String::new(),
+        ];
+        assert_eq!(
+            with_docs("Access::AlreadyVoted", &docs),
+            "Access::AlreadyVoted: This member already voted on this request."
+        );
+        assert_eq!(
+            with_docs("Access::AlreadyVoted", &[]),
+            "Access::AlreadyVoted"
+        );
     }
 }

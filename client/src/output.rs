@@ -25,6 +25,28 @@ impl Output {
         }
     }
 
+    /// Prints `value` as a JSON line with `--json`; nothing for a person (commands whose
+    /// result is a file they wrote).
+    pub fn emit_json_only(&self, value: serde_json::Value) {
+        if self.json {
+            println!("{value}");
+        }
+    }
+
+    /// Whether results are JSON lines.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Fails with a message naming `command` when `--json` was given to a command that
+    /// cannot print JSON (a server that logs, data written to stdout).
+    pub fn refuse_json(&self, command: &str) -> anyhow::Result<()> {
+        if self.json {
+            anyhow::bail!("--json is not supported by `medchain {command}`");
+        }
+        Ok(())
+    }
+
     /// A byte-counting progress bar (hidden in JSON mode).
     pub fn bytes(&self, what: &str, total: u64) -> ProgressBar {
         if self.json {

@@ -18,20 +18,21 @@ use medchain_store::{
 
 use crate::{
     account::{address_of, parse_account},
-    chain::{StoreChain, DEFAULT_NODE},
+    chain::{NodeArg, StoreChain},
     collector,
 };
 
 #[derive(Subcommand)]
 pub enum StoreCommand {
-    /// Run the store over HTTP.
+    /// Run the store over HTTP. Its `--node` must be a node the manager trusts: the
+    /// store believes that node's finality.
     Serve(ServeArgs),
 }
 
 #[derive(Args)]
 pub struct ServeArgs {
     /// The data manager's account (SS58): only records naming it are kept.
-    #[arg(long)]
+    #[arg(long, value_name = "ACCOUNT")]
     manager: String,
     /// Where blobs go: a directory (created if missing), file:///dir, or s3://bucket[/prefix].
     #[arg(long, default_value = "medchain-store")]
@@ -63,9 +64,8 @@ pub struct ServeArgs {
     /// Connections open at once from one client address (IPv4, or IPv6 /64).
     #[arg(long, default_value_t = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     max_connections_per_address: usize,
-    /// The node's RPC endpoint (a node the manager trusts: the store believes its finality).
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
+    #[command(flatten)]
+    node: NodeArg,
 }
 
 pub fn run(command: StoreCommand) -> Result<()> {
@@ -79,11 +79,11 @@ pub fn run(command: StoreCommand) -> Result<()> {
     runtime.block_on(async {
         let manager = parse_account(&args.manager)?;
         let objects = objects::open(&args.objects).map_err(anyhow::Error::msg)?;
-        let chain = StoreChain::connect(&args.node).await?;
+        let chain = StoreChain::connect(&args.node.node).await?;
         let store = Store::open(chain, objects, config(&args, manager.0))
             .await
             .map_err(anyhow::Error::msg)?;
-        tokio::spawn(collector::follow(store.clone(), args.node.clone()));
+        tokio::spawn(collector::follow(store.clone(), args.node.node.clone()));
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -92,7 +92,7 @@ pub fn run(command: StoreCommand) -> Result<()> {
             address_of(&manager),
             listener.local_addr()?,
             args.objects,
-            args.node
+            args.node.node
         );
         log::info!(
             "limits: {} requests at once and {} per second per client address, {} bytes per owner, \

@@ -63,7 +63,8 @@ fn generated_key_files_are_private_and_never_overwritten() {
 
     let again = medchain(&["key", "generate", "-o", path]);
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("must not exist"));
+    assert!(String::from_utf8_lossy(&again.stderr)
+        .contains("already exists: a key file is never overwritten"));
     assert_eq!(std::fs::read_to_string(path).unwrap(), words, "overwritten");
 }
 
@@ -89,7 +90,7 @@ fn chain_commands_refuse_bad_input_clearly() {
                 "records",
                 "put",
                 "/nonexistent",
-                "--manager",
+                "--store",
                 "http://127.0.0.1:9",
                 "--suri",
                 "//Alice",

@@ -56,7 +56,7 @@ try {
   for (const [lang, size, label] of [['zh', 1 << 20, '1 MiB'], ['en', 1 << 20, '1 MiB'], ['zh', 100 << 20, '100 MiB'], ['en', 100 << 20, '100 MiB']]) {
     const file = join(work, `${lang}-${size}.txt`);
     writeFileSync(file, text(lang, size));
-    const put = await cli(['--json', 'records', 'put', file, '--label', lang, '--manager', store.url, '--suri', '//Alice', '--node', node.wsUrl]);
+    const put = await cli(['--json', 'records', 'put', file, '--label', lang, '--store', store.url, '--suri', '//Alice', '--node', node.wsUrl]);
     const get = await cli(['--json', 'records', 'get', String(put.record), '-o', `${file}.out`, '--suri', '//Alice', '--node', node.wsUrl]);
     if (!readFileSync(`${file}.out`).equals(readFileSync(file))) throw new Error('round trip differs');
 

@@ -73,7 +73,7 @@ test('a council-registered dictionary primes the worker, and the CLI restores it
   const training = join(workdir, 'training.txt');
   writeFileSync(training, Array.from({ length: 60 }, (_, i) => note(i)).join('\n'));
   const dictFile = join(workdir, 'en.mlzd');
-  const trained = await runCli(['codec', 'train', '--out', dictFile, '--size', '600', '--max-bits', '12', training]);
+  const trained = await runCli(['codec', 'train', '--output', dictFile, '--size', '600', '--max-bits', '12', training]);
   assert.equal(trained.code, 0, trained.stderr);
   dictionaryBytes = readFileSync(dictFile);
   dictionaryId = blake2AsHex(dictionaryBytes, 256);
@@ -131,7 +131,7 @@ test('a council-registered dictionary primes the worker, and the CLI restores it
 
 test('`records put` primes with the chain\'s dictionary too, and refuses one the chain has not registered', async () => {
   store = await startStore({ manager: bob.address, node });
-  const put = async (file, ...extra) => cli(['--json', 'records', 'put', file, '--label', 'en', '--manager', store.url,
+  const put = async (file, ...extra) => cli(['--json', 'records', 'put', file, '--label', 'en', '--store', store.url,
     '--suri', '//Alice', '--node', node.wsUrl, ...extra]);
   const primedFile = join(workdir, 'put-primed.txt');
   writeFileSync(primedFile, note(3000));
@@ -157,10 +157,10 @@ test('`records put` primes with the chain\'s dictionary too, and refuses one the
   // A dictionary file the chain has not registered is refused before anything is sent.
   const other = join(workdir, 'other.mlzd');
   const training = join(workdir, 'training.txt');
-  const trained = await runCli(['codec', 'train', '--out', other, '--size', '600', '--max-bits', '13', training]);
+  const trained = await runCli(['codec', 'train', '--output', other, '--size', '600', '--max-bits', '13', training]);
   assert.equal(trained.code, 0, trained.stderr);
   const next = (await api.query.medicalRecords.nextRecordId()).toNumber();
-  const refused = await runCli(['records', 'put', primedFile, '--label', 'en', '--manager', store.url, '--dict', other,
+  const refused = await runCli(['records', 'put', primedFile, '--label', 'en', '--store', store.url, '--dict', other,
     '--suri', '//Alice', '--node', node.wsUrl]);
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /is not registered on this chain/);

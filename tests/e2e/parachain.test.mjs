@@ -172,7 +172,7 @@ test('the CLI puts a record on the parachain through the manager\'s store and ge
     const node = ['--node', chain.wsUrl];
     const put = await cli([
       '--json', 'records', 'put', ZH_RECORD, '--label', 'cardiology', '--label', 'zh',
-      '--manager', store.url, '--suri', '//Charlie', ...node,
+      '--store', store.url, '--suri', '//Charlie', ...node,
     ]);
     assert.equal(put.uploaded, true);
     assert.ok(put.compressed_len < original.length, 'the record was not compressed');

@@ -85,7 +85,7 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   // The owner puts a Chinese record.
   const put = await cli([
     '--json', 'records', 'put', ZH_RECORD, '--label', 'cardiology', '--label', 'zh',
-    '--manager', store.url, ...as('Alice'), ...node(),
+    '--store', store.url, ...as('Alice'), ...node(),
   ]);
   const record = put.record;
   // raw_hash is Alice's keyed commitment: nobody else can test a guess of the text
@@ -116,7 +116,7 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.ok(!sealed.includes(original.subarray(0, 32)), 'the blob holds the text in the clear');
   assert.ok(!sealed.includes(Buffer.from(plainHash.slice(2), 'hex')), 'the blob holds the plain hash');
   // Putting the same file again resumes instead of registering twice.
-  const again = await cli(['--json', 'records', 'put', ZH_RECORD, '--label', 'cardiology', '--manager', store.url, ...as('Alice'), ...node()]);
+  const again = await cli(['--json', 'records', 'put', ZH_RECORD, '--label', 'cardiology', '--store', store.url, ...as('Alice'), ...node()]);
   assert.equal(again.record, record);
   assert.equal(again.uploaded, false);
 
@@ -130,6 +130,10 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   const request = (await cli(['--json', 'access', 'request', String(record), '--purpose', 'cardiology cohort', ...as('Ferdie'), ...node()])).request;
   const first = await cli(['--json', 'access', 'vote', String(request), '--aye', ...as('Alice'), ...node()]);
   assert.equal(first.status, 'open');
+  // A refusal by the chain names the pallet's error and gives its documentation.
+  const twice = await runCli(['access', 'vote', String(request), '--aye', ...as('Alice'), ...node()]);
+  assert.notEqual(twice.code, 0);
+  assert.match(twice.stderr, /Access::AlreadyVoted: This member already voted on this request\./);
   const early = await runCli(['access', 'deliver-key', String(request), ...as('Alice'), ...node()]);
   assert.notEqual(early.code, 0);
   assert.match(early.stderr, /not approved/);
@@ -356,7 +360,7 @@ test('a store that is down delays the upload and loses nothing, also across a ki
 test("retracting a record deletes its blob from the manager's store once final; an amendment that keeps the text keeps it", async () => {
   const file = join(work, 'erase-me.txt');
   writeFileSync(file, `Outpatient note; the patient later asked for its erasure (${Date.now()}).\n`.repeat(6));
-  const put = await cli(['--json', 'records', 'put', file, '--label', 'erasure', '--manager', store.url, ...as('Alice'), ...node()]);
+  const put = await cli(['--json', 'records', 'put', file, '--label', 'erasure', '--store', store.url, ...as('Alice'), ...node()]);
   const onDisk = join(store.dir, 'blobs', u8aToHex(alice.publicKey), put.content_hash);
   assert.ok(existsSync(onDisk), 'the blob was not stored');
 

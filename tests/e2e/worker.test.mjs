@@ -101,6 +101,9 @@ test('queued records are compressed, registered with their hashes and served byt
   const provisioned = execFileSync(cliBinary(), ['records', 'provision-worker', '--suri', '//Alice', '--node', node.wsUrl]).toString();
   assert.match(provisioned, new RegExp(`now works for ${alice.address}`));
   assert.equal((await node.rpc('medchain_queue')).owner, alice.address);
+  // Again, as a script would: one JSON object, and nothing changes.
+  const again = JSON.parse(execFileSync(cliBinary(), ['--json', 'records', 'provision-worker', '--suri', '//Alice', '--node', node.wsUrl]).toString());
+  assert.deepEqual(again, { node: node.wsUrl, owner: alice.address, unchanged: true });
 
   const hashes = {};
   for (const language of ['zh', 'en']) {
@@ -112,12 +115,18 @@ test('queued records are compressed, registered with their hashes and served byt
   }
   const mixedFile = join(workdir, 'mixed.txt');
   writeFileSync(mixedFile, RECORDS.mixed);
-  const printed = execFileSync(cliBinary(), [
-    'records', 'ingest', mixedFile, '--label', 'mixed', '--label', 'endocrinology',
+  const printed = JSON.parse(execFileSync(cliBinary(), [
+    '--json', 'records', 'ingest', mixedFile, '--label', 'mixed', '--label', 'endocrinology',
     '--manager', bob.address, '--node', node.wsUrl,
-  ]).toString();
-  hashes.mixed = printed.match(/raw_hash (0x[0-9a-f]{64})/)?.[1];
-  assert.ok(hashes.mixed, printed);
+  ]).toString());
+  assert.equal(printed.file, mixedFile);
+  assert.equal(printed.raw_len, Buffer.byteLength(RECORDS.mixed));
+  hashes.mixed = printed.raw_hash;
+  assert.match(hashes.mixed, /^0x[0-9a-f]{64}$/);
+  const queued = JSON.parse(execFileSync(cliBinary(), ['--json', 'records', 'queue', '--node', node.wsUrl]).toString());
+  assert.equal(queued.owner, alice.address);
+  assert.ok(Array.isArray(queued.items));
+  assert.match(execFileSync(cliBinary(), ['records', 'queue', '--node', node.wsUrl]).toString(), new RegExp(`worker provisioned for ${alice.address}`));
 
   await waitFor('three RecordRegistered events', () => Object.values(hashes).every((h) => registered.has(h)), 90_000, 500);
 
@@ -146,7 +155,8 @@ test('queued records are compressed, registered with their hashes and served byt
 
     const fetched = join(workdir, `${language}.fetched`);
     await waitForFinalizedRecord(api, event.id);
-    execFileSync(cliBinary(), ['records', 'blob', String(event.id), '-o', fetched, '--suri', '//Alice', '--node', node.wsUrl]);
+    const wrote = JSON.parse(execFileSync(cliBinary(), ['--json', 'records', 'blob', String(event.id), '-o', fetched, '--suri', '//Alice', '--node', node.wsUrl]).toString());
+    assert.deepEqual(wrote, { record: event.id.toNumber(), output: fetched, bytes: raw.length, sealed: false });
     assert.deepEqual(readFileSync(fetched), Buffer.from(raw), `${language} byte-identical`);
   }
 
@@ -172,8 +182,8 @@ test('a record the chain would refuse stays queued, says why, and can be dropped
   assert.equal(item.state, 'prepared');
   assert.equal(item.rawHash, rawHash);
 
-  const printed = execFileSync(cliBinary(), ['records', 'drop', String(slot), '--node', node.wsUrl]).toString();
-  assert.match(printed, /drops it at its next run/);
+  const printed = JSON.parse(execFileSync(cliBinary(), ['--json', 'records', 'drop', String(slot), '--node', node.wsUrl]).toString());
+  assert.deepEqual(printed, { slot, dropped: true });
   await waitFor('the queue to empty', async () => (await node.rpc('medchain_queue')).items.length === 0, 30_000, 500);
   assert.ok((await api.query.medicalRecords.recordByRawHash(alice.address, rawHash)).isNone);
   assert.ok(!registered.has(rawHash));

@@ -29,9 +29,9 @@ pub struct BenchArgs {
     /// Files, or folders whose files are measured (add --recursive for subfolders).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    json: bool,
+    /// Set from the global `--json`: one JSON object (the report) instead of a table.
+    #[arg(skip)]
+    pub json: bool,
     /// Also measure the files of subfolders.
     #[arg(long)]
     recursive: bool,
@@ -492,7 +492,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             totals,
             relative,
         };
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", serde_json::to_string(&report)?);
     } else {
         println!("TOTAL ({} files)", files.len());
         for figures in &totals {

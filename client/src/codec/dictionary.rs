@@ -3,6 +3,7 @@
 use std::{
     collections::HashSet,
     fs,
+    io::Write,
     path::{Path, PathBuf},
     time::Instant,
 };
@@ -15,6 +16,7 @@ use medchain_lzw::{
 };
 
 use super::{bench::collect, EncodingArg};
+use crate::{files::AtomicFile, output::Output};
 
 /// The records a dictionary is trained on: files (each split into records at blank
 /// lines) or folders of them, less any record that is also in an excluded file, so that
@@ -81,8 +83,8 @@ pub fn samples<'a>(files: &'a [Vec<u8>], held_out: &HashSet<Vec<u8>>) -> (Vec<&'
 #[derive(Args)]
 pub struct TrainArgs {
     /// Where to write the dictionary.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(short, long)]
+    output: PathBuf,
     /// Most phrases to keep (default: the code space less an eighth for each record's
     /// own phrases: 49,638 for Chinese, 57,086 for English at 16 bits).
     #[arg(long)]
@@ -108,10 +110,10 @@ pub struct TrainArgs {
 
 #[cfg(test)]
 impl TrainArgs {
-    /// `train --out OUT --max-bits BITS --force PATH` with the other options at their defaults.
-    pub fn for_tests(out: &Path, path: &Path, max_bits: u8) -> Self {
+    /// `train -o OUTPUT --max-bits BITS --force PATH` with the other options at their defaults.
+    pub fn for_tests(output: &Path, path: &Path, max_bits: u8) -> Self {
         Self {
-            out: out.to_owned(),
+            output: output.to_owned(),
             size: None,
             max_bits,
             language: None,
@@ -127,10 +129,9 @@ fn parse_language(name: &str) -> Result<Language, String> {
     Language::from_name(name).ok_or_else(|| format!("unknown language {name:?}: zh, en or mixed"))
 }
 
-pub fn run_train(args: &TrainArgs) -> Result<()> {
-    if args.out.exists() && !args.force {
-        bail!("{} exists (use --force to overwrite)", args.out.display());
-    }
+pub fn run_train(args: &TrainArgs, out: &Output) -> Result<()> {
+    // Refuse an existing file before the training, not after it.
+    let file = AtomicFile::create(&args.output, args.force)?;
     let (files, held_out) = args.set.load(&args.paths)?;
     let (samples, left_out) = samples(&files, &held_out);
     let options = TrainOptions {
@@ -143,35 +144,53 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     let started = Instant::now();
     let trained = train(&samples, &options)?;
     let elapsed = started.elapsed();
-    fs::write(&args.out, &trained.bytes)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let mut file = file;
+    file.write_all(&trained.bytes)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    file.commit()?;
     let report = &trained.report;
     let dictionary = &trained.dictionary;
-    println!("dictionary  {}", args.out.display());
-    println!("id          0x{}", medchain_lzw::hex32(&dictionary.id()));
-    println!(
-        "language    {}   method {}   code width {} bits",
-        dictionary.language().name(),
-        dictionary.method().name(),
-        dictionary.max_bits()
-    );
-    println!(
-        "size        {} bytes, {} phrases",
-        trained.bytes.len(),
-        report.phrases
-    );
-    println!(
-        "trained on  {} records ({} units; {} left out as held-out), {} candidates, {} rounds, {:.1} s",
-        report.samples,
-        report.units,
-        left_out,
-        report.candidates,
-        report.rounds,
-        elapsed.as_secs_f64()
-    );
-    println!(
-        "samples     {} bytes of codes with the dictionary's Huffman code ({} at fixed widths)",
-        report.huffman_bytes, report.estimated_bytes
+    let id = format!("0x{}", medchain_lzw::hex32(&dictionary.id()));
+    out.emit(
+        serde_json::json!({
+            "dictionary": args.output,
+            "id": id,
+            "language": dictionary.language().name(),
+            "method": dictionary.method().name(),
+            "max_bits": dictionary.max_bits(),
+            "len": trained.bytes.len(),
+            "phrases": report.phrases,
+            "records": report.samples,
+            "units": report.units,
+            "held_out": left_out,
+            "candidates": report.candidates,
+            "rounds": report.rounds,
+            "train_ms": elapsed.as_millis() as u64,
+            "huffman_bytes": report.huffman_bytes,
+            "fixed_width_bytes": report.estimated_bytes,
+        }),
+        || {
+            format!(
+                "dictionary  {}\nid          {id}\nlanguage    {}   method {}   code width {} bits\n\
+                 size        {} bytes, {} phrases\n\
+                 trained on  {} records ({} units; {} left out as held-out), {} candidates, {} rounds, {:.1} s\n\
+                 samples     {} bytes of codes with the dictionary's Huffman code ({} at fixed widths)",
+                args.output.display(),
+                dictionary.language().name(),
+                dictionary.method().name(),
+                dictionary.max_bits(),
+                trained.bytes.len(),
+                report.phrases,
+                report.samples,
+                report.units,
+                left_out,
+                report.candidates,
+                report.rounds,
+                elapsed.as_secs_f64(),
+                report.huffman_bytes,
+                report.estimated_bytes,
+            )
+        },
     );
     Ok(())
 }

@@ -9,9 +9,11 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use medchain_lzw::{stream, Dictionary, FullPolicy, Mode, Options, TextEncoding};
+
+use crate::{files::AtomicFile, output::Output};
 
 /// Files up to this size are compressed in one piece (best ratio); larger files and
 /// stdin go through the streaming API, whose memory is bounded by one frame. The same
@@ -128,7 +130,7 @@ impl CodecArgs {
     }
 }
 
-pub fn run(command: CodecCommand) -> Result<()> {
+pub fn run(command: CodecCommand, out: &Output) -> Result<()> {
     match command {
         CodecCommand::Compress {
             input,
@@ -138,8 +140,12 @@ pub fn run(command: CodecCommand) -> Result<()> {
             force,
         } => {
             let output = output.unwrap_or_else(|| default_output(&input, true));
+            check_json_output(out, &output, "codec compress")?;
             let dict = dict.as_deref().map(dictionary::load_one).transpose()?;
-            compress(&input, &output, &codec.options(), dict.as_ref(), force)
+            let (input_bytes, bytes) =
+                compress(&input, &output, &codec.options(), dict.as_ref(), force)?;
+            emit_written(out, &input, &output, input_bytes, bytes);
+            Ok(())
         }
         CodecCommand::Decompress {
             input,
@@ -148,11 +154,17 @@ pub fn run(command: CodecCommand) -> Result<()> {
             force,
         } => {
             let output = output.unwrap_or_else(|| default_output(&input, false));
+            check_json_output(out, &output, "codec decompress")?;
             let dicts = dictionary::load(&dict)?;
-            decompress(&input, &output, &dicts, force)
+            let (input_bytes, bytes) = decompress(&input, &output, &dicts, force)?;
+            emit_written(out, &input, &output, input_bytes, bytes);
+            Ok(())
         }
-        CodecCommand::Train(args) => dictionary::run_train(&args),
-        CodecCommand::Bench(args) => bench::run(&args),
+        CodecCommand::Train(args) => dictionary::run_train(&args, out),
+        CodecCommand::Bench(mut args) => {
+            args.json = out.is_json();
+            bench::run(&args)
+        }
     }
 }
 
@@ -178,15 +190,10 @@ fn default_output(input: &Path, compressing: bool) -> PathBuf {
     }
 }
 
-/// Where the output goes: stdout, or a temporary file renamed over the target only once
-/// everything was written, so a failed run never leaves a partial file behind.
+/// Where a command's output goes: stdout, or a file written atomically.
 enum Sink {
     Stdout(io::Stdout),
-    File {
-        file: io::BufWriter<fs::File>,
-        temp: PathBuf,
-        target: PathBuf,
-    },
+    File(AtomicFile),
 }
 
 impl Sink {
@@ -194,46 +201,38 @@ impl Sink {
         if is_std(path) {
             return Ok(Sink::Stdout(io::stdout()));
         }
-        if path.exists() && !force {
-            bail!(
-                "{} already exists (use --force to overwrite)",
-                path.display()
-            );
-        }
-        let mut temp = path.as_os_str().to_owned();
-        temp.push(".partial");
-        let temp = PathBuf::from(temp);
-        let file =
-            fs::File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-        Ok(Sink::File {
-            file: io::BufWriter::new(file),
-            temp,
-            target: path.to_owned(),
-        })
+        Ok(Sink::File(AtomicFile::create(path, force)?))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Sink::Stdout(out) => out,
-            Sink::File { file, .. } => file,
+            Sink::File(file) => file,
         }
     }
 
     fn commit(self) -> Result<()> {
         match self {
             Sink::Stdout(mut out) => Ok(out.flush()?),
-            Sink::File { file, temp, target } => {
-                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                fs::rename(&temp, &target)
-                    .with_context(|| format!("cannot write {}", target.display()))
-            }
+            Sink::File(file) => file.commit(),
         }
     }
+}
 
-    fn abandon(self) {
-        if let Sink::File { temp, .. } = self {
-            let _ = fs::remove_file(temp);
-        }
+/// Counts the bytes written through it (for the `--json` summary).
+struct Counted<'a> {
+    inner: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.bytes += written as u64;
+        Ok(written)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -246,19 +245,40 @@ fn open_input(path: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
     Ok((Box::new(io::BufReader::new(file)), Some(len)))
 }
 
+/// Runs `body` against the output and puts the output in place only if it succeeds.
+/// Returns how many bytes were written.
 fn with_sink(
     output: &Path,
     force: bool,
     body: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
+) -> Result<u64> {
     let mut sink = Sink::open(output, force)?;
-    match body(sink.writer()) {
-        Ok(()) => sink.commit(),
-        Err(e) => {
-            sink.abandon();
-            Err(e)
-        }
+    let mut counted = Counted {
+        inner: sink.writer(),
+        bytes: 0,
+    };
+    body(&mut counted)?;
+    let bytes = counted.bytes;
+    sink.commit()?;
+    Ok(bytes)
+}
+
+/// The `--json` line of `compress` and `decompress`, or nothing for a person (the
+/// file is the result). JSON on stdout cannot share it with the data.
+fn check_json_output(out: &Output, output: &Path, command: &str) -> Result<()> {
+    if is_std(output) {
+        out.refuse_json(&format!("{command} to stdout"))?;
     }
+    Ok(())
+}
+
+fn emit_written(out: &Output, input: &Path, output: &Path, input_bytes: Option<u64>, bytes: u64) {
+    out.emit_json_only(serde_json::json!({
+        "input": input,
+        "output": output,
+        "input_bytes": input_bytes,
+        "output_bytes": bytes,
+    }));
 }
 
 fn compress(
@@ -267,9 +287,9 @@ fn compress(
     options: &Options,
     dictionary: Option<&Dictionary>,
     force: bool,
-) -> Result<()> {
+) -> Result<(Option<u64>, u64)> {
     let (mut reader, len) = open_input(input)?;
-    with_sink(output, force, |writer| {
+    let written = with_sink(output, force, |writer| {
         match len {
             Some(len) if len <= ONE_SHOT_FILE_LIMIT => {
                 let mut data = Vec::with_capacity(len as usize);
@@ -284,11 +304,17 @@ fn compress(
             }
         }
         Ok(())
-    })
+    })?;
+    Ok((len, written))
 }
 
-fn decompress(input: &Path, output: &Path, dictionaries: &[Dictionary], force: bool) -> Result<()> {
-    let (mut reader, _) = open_input(input)?;
+fn decompress(
+    input: &Path,
+    output: &Path,
+    dictionaries: &[Dictionary],
+    force: bool,
+) -> Result<(Option<u64>, u64)> {
+    let (mut reader, len) = open_input(input)?;
     if !dictionaries.is_empty() {
         // Containers that name a dictionary are one-shot (records up to 256 KiB).
         let mut data = Vec::new();
@@ -298,9 +324,10 @@ fn decompress(input: &Path, output: &Path, dictionaries: &[Dictionary], force: b
         let refs: Vec<&Dictionary> = dictionaries.iter().collect();
         let text = medchain_lzw::decompress_with(&data, &refs, usize::MAX)
             .map_err(|e| anyhow::anyhow!("cannot decompress {}: {e}", input.display()))?;
-        return with_sink(output, force, |writer| Ok(writer.write_all(&text)?));
+        let written = with_sink(output, force, |writer| Ok(writer.write_all(&text)?))?;
+        return Ok((len, written));
     }
-    with_sink(output, force, |writer| {
+    let written = with_sink(output, force, |writer| {
         stream::io::decompress(reader, writer, usize::MAX).map_err(|e| match e.get_ref() {
             Some(inner) if e.kind() == io::ErrorKind::InvalidData => {
                 anyhow::anyhow!("{} is not a valid container: {inner}", input.display())
@@ -308,7 +335,8 @@ fn decompress(input: &Path, output: &Path, dictionaries: &[Dictionary], force: b
             _ => anyhow::Error::new(e).context(format!("cannot decompress {}", input.display())),
         })?;
         Ok(())
-    })
+    })?;
+    Ok((len, written))
 }
 
 #[cfg(test)]
@@ -328,14 +356,16 @@ mod tests {
         let training = dir.join("train.txt");
         fs::write(&training, records.concat()).unwrap();
         let dict_path = dir.join("en.mlzd");
-        dictionary::run_train(&dictionary::TrainArgs::for_tests(&dict_path, &training, 12))
-            .unwrap();
+        dictionary::run_train(
+            &dictionary::TrainArgs::for_tests(&dict_path, &training, 12),
+            &Output::new(false),
+        )
+        .unwrap();
         let other_path = dir.join("other.mlzd");
-        dictionary::run_train(&dictionary::TrainArgs::for_tests(
-            &other_path,
-            &training,
-            13,
-        ))
+        dictionary::run_train(
+            &dictionary::TrainArgs::for_tests(&other_path, &training, 13),
+            &Output::new(false),
+        )
         .unwrap();
 
         let note = dir.join("note.txt");

@@ -6,7 +6,7 @@ use medchain_store::protocol::to_hex;
 
 use crate::{
     account::{address_of, parse_account},
-    chain::{Chain, Record, RecordStatus, DEFAULT_NODE},
+    chain::{Chain, NodeArg, Record, RecordStatus},
     output::Output,
 };
 
@@ -24,9 +24,8 @@ pub struct ListArgs {
     /// At most this many records.
     #[arg(long, default_value_t = 50)]
     limit: u32,
-    /// The node's RPC endpoint.
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
+    #[command(flatten)]
+    node: NodeArg,
 }
 
 #[derive(Args)]
@@ -37,13 +36,12 @@ pub struct AuditArgs {
     /// blocks need a node that keeps their state (`--state-pruning archive`).
     #[arg(long)]
     from_block: Option<u64>,
-    /// The node's RPC endpoint.
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
+    #[command(flatten)]
+    node: NodeArg,
 }
 
 pub async fn list(args: ListArgs, out: &Output) -> Result<()> {
-    let chain = Chain::connect(&args.node).await?;
+    let chain = Chain::connect(&args.node.node).await?;
     let ids = match (&args.owner, &args.label) {
         (None, None) => {
             // The newest records first, whatever their owner or status.
@@ -73,7 +71,7 @@ pub async fn list(args: ListArgs, out: &Output) -> Result<()> {
 }
 
 pub async fn audit(args: AuditArgs, out: &Output) -> Result<()> {
-    let chain = Chain::connect(&args.node).await?;
+    let chain = Chain::connect(&args.node.node).await?;
     let record = chain.existing_record(args.record).await?;
     let head_block = chain.finalized_number().await?;
     let from = match args.from_block {

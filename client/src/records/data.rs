@@ -1,18 +1,13 @@
 //! `records put` and `records get`: the paper's data path, end to end.
 
-use std::{
-    fs,
-    io::Write,
-    path::{Path, PathBuf},
-    time::Instant,
-};
+use std::{fs, io::Write, path::PathBuf, time::Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
 use clap::Args;
 use medchain_crypto::{DataKey, KeyBinding};
 use medchain_lzw::{Dictionary, Options};
-use medchain_record::{open_record, seal_record, OpenError, RecordFacts};
+use medchain_record::{open_record, seal_record, OpenError, RecordFacts, SealedRecord};
 use medchain_store::{protocol::to_hex, StoreClient};
 use subxt::{
     dynamic::{self, Value},
@@ -21,22 +16,17 @@ use subxt::{
 
 use crate::{
     account::{address_of, Account, AccountArgs},
-    chain::{call, Chain, Record, DEFAULT_NODE},
+    chain::{call, CallDataArg, Chain, NodeArg, Record},
     codec::{dictionary::load_one, CodecArgs},
+    files::AtomicFile,
     output::Output,
 };
 
+/// How a record's text is compressed and sealed: the same for `put` and `commitments`.
 #[derive(Args)]
-pub struct PutArgs {
+pub struct SealArgs {
     /// The record's text (UTF-8 or GBK, as the codec takes it).
     file: PathBuf,
-    /// A search label (repeat for several): department, ICD code, language…
-    #[arg(long = "label")]
-    labels: Vec<String>,
-    /// The data manager's store (e.g. http://127.0.0.1:8700); the record names its
-    /// manager account and this URL as its location.
-    #[arg(long)]
-    manager: String,
     /// The primed dictionary: `auto` (the chain's newest active dictionary of the text's
     /// language, as the node's worker picks it; used only when it makes the record
     /// smaller), `none`, or a dictionary file that the chain has registered.
@@ -44,11 +34,131 @@ pub struct PutArgs {
     dict: DictChoice,
     #[command(flatten)]
     codec: CodecArgs,
+    /// The record's owner: its secret derives the record's commitment and data keys.
     #[command(flatten)]
     account: AccountArgs,
-    /// The node's RPC endpoint.
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
+    #[command(flatten)]
+    node: NodeArg,
+}
+
+#[derive(Args)]
+pub struct PutArgs {
+    #[command(flatten)]
+    seal: SealArgs,
+    /// A search label (repeat for several): department, ICD code, language…
+    #[arg(long = "label")]
+    labels: Vec<String>,
+    /// The data manager's store (e.g. http://127.0.0.1:8700); the record names the
+    /// store's manager account and this URL as its location.
+    #[arg(long, value_name = "URL")]
+    store: String,
+    #[command(flatten)]
+    send: CallDataArg,
+}
+
+/// A record's text, compressed and sealed, ready to register.
+struct Prepared {
+    account: Account,
+    chain: Chain,
+    raw: Vec<u8>,
+    sealed: SealedRecord,
+}
+
+/// Reads, compresses (with the dictionary `args` choose) and seals a record's text.
+async fn prepare(args: &SealArgs, out: &Output) -> Result<Prepared> {
+    let account = args.account.load()?;
+    let chain = Chain::connect(&args.node.node).await?;
+    let raw =
+        fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+    let options = args.codec.options();
+    let dictionary = choose_dictionary(&chain, &args.dict, &raw, &options).await?;
+    let step = out.step("compressing and sealing");
+    let sealed = seal_record(
+        account.keys().data_root(),
+        &raw,
+        &options,
+        dictionary.as_ref(),
+    )?;
+    step.finish_and_clear();
+    Ok(Prepared {
+        account,
+        chain,
+        raw,
+        sealed,
+    })
+}
+
+/// The `input` of `MedicalRecords.register_record` for a prepared record.
+fn register_input(
+    sealed: &SealedRecord,
+    labels: &[String],
+    location: &str,
+    manager: &AccountId32,
+) -> Value {
+    Value::named_composite([
+        ("raw_hash", call::bytes(sealed.raw_hash)),
+        ("content_hash", call::bytes(sealed.content_hash)),
+        ("raw_len", call::u64(sealed.raw_len)),
+        ("compressed_len", call::u64(sealed.compressed_len)),
+        (
+            "codec",
+            Value::named_composite([
+                (
+                    "method",
+                    Value::unnamed_variant(method_name(sealed.method), []),
+                ),
+                (
+                    "dictionary",
+                    call::option(sealed.dictionary.map(call::bytes)),
+                ),
+            ]),
+        ),
+        (
+            "labels",
+            Value::unnamed_composite(labels.iter().map(call::bytes)),
+        ),
+        ("location", call::bytes(location)),
+        ("manager", call::bytes(manager.0)),
+    ])
+}
+
+#[derive(Args)]
+pub struct CommitmentsArgs {
+    #[command(flatten)]
+    seal: SealArgs,
+}
+
+/// Prints what `register_record` needs of a text, as `put` would compute it, for
+/// Polkadot.js Apps' form; nothing is sent or stored.
+pub async fn commitments(args: CommitmentsArgs, out: &Output) -> Result<()> {
+    let Prepared { raw, sealed, .. } = prepare(&args.seal, out).await?;
+    let (raw_hash, content_hash) = (to_hex(&sealed.raw_hash), to_hex(&sealed.content_hash));
+    let dictionary = sealed.dictionary.map(|id| to_hex(&id));
+    out.emit(
+        serde_json::json!({
+            "file": args.seal.file,
+            "raw_hash": raw_hash,
+            "content_hash": content_hash,
+            "raw_len": raw.len(),
+            "compressed_len": sealed.compressed_len,
+            "blob_len": sealed.blob.len(),
+            "method": method_name(sealed.method),
+            "dictionary": dictionary,
+        }),
+        || {
+            format!(
+                "raw_hash        {raw_hash}\ncontent_hash    {content_hash}\nraw_len         {}\n\
+                 compressed_len  {}\ncodec.method    {}\ncodec.dictionary {}\n\
+                 (the sealed blob is {} bytes; `medchain records put` uploads it once the record is registered)",
+                raw.len(),
+                sealed.compressed_len,
+                method_name(sealed.method),
+                dictionary.as_deref().unwrap_or("None"),
+                sealed.blob.len(),
+            )
+        },
+    );
+    Ok(())
 }
 
 /// Which primed dictionary `records put` offers the codec.
@@ -114,49 +224,40 @@ pub struct GetArgs {
     #[arg(short, long)]
     force: bool,
     /// Download from this store instead of the record's location.
-    #[arg(long)]
+    #[arg(long, value_name = "URL")]
     store: Option<String>,
     #[command(flatten)]
     account: AccountArgs,
-    /// The node's RPC endpoint.
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
+    #[command(flatten)]
+    node: NodeArg,
 }
 
 pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
     let started = Instant::now();
-    let account = args.account.load()?;
-    let chain = Chain::connect(&args.node).await?;
-    let store = StoreClient::new(&args.manager)?;
+    let store = StoreClient::new(&args.store)?;
     let info = store
         .info()
         .await
-        .with_context(|| format!("cannot reach the store at {}", args.manager))?;
+        .with_context(|| format!("cannot reach the store at {}", args.store))?;
     let manager = medchain_store::protocol::from_hex::<32>(&info.manager)
         .map(AccountId32)
         .ok_or_else(|| anyhow!("the store sent a malformed manager account"))?;
 
-    let raw =
-        fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let options = args.codec.options();
-    let dictionary = choose_dictionary(&chain, &args.dict, &raw, &options).await?;
-    let step = out.step("compressing and sealing");
-    let sealed = seal_record(
-        account.keys().data_root(),
-        &raw,
-        &options,
-        dictionary.as_ref(),
-    )?;
+    let Prepared {
+        account,
+        chain,
+        raw,
+        mut sealed,
+    } = prepare(&args.seal, out).await?;
     let (raw_hash, content_hash) = (sealed.raw_hash, sealed.content_hash);
     let method = sealed.method;
-    let blob = Bytes::from(sealed.blob);
-    step.finish_and_clear();
+    let blob = Bytes::from(std::mem::take(&mut sealed.blob));
     let sealed_at = started.elapsed();
     if blob.len() as u64 > info.max_blob_bytes {
         bail!(
             "the sealed record is {} bytes; the store at {} takes at most {}",
             blob.len(),
-            args.manager,
+            args.store,
             info.max_blob_bytes
         );
     }
@@ -176,32 +277,21 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
                      (other codec options or dictionary?); get it with `medchain records get {id}`"
                 );
             }
+            if args.send.call_data {
+                bail!(
+                    "this text is registered already as record {id}: run the command without \
+                     --call-data to upload it"
+                );
+            }
             (id, None)
         }
         None => {
-            let input = Value::named_composite([
-                ("raw_hash", call::bytes(raw_hash)),
-                ("content_hash", call::bytes(content_hash)),
-                ("raw_len", call::u64(raw.len() as u64)),
-                ("compressed_len", call::u64(sealed.compressed_len)),
-                (
-                    "codec",
-                    Value::named_composite([
-                        ("method", Value::unnamed_variant(method_name(method), [])),
-                        (
-                            "dictionary",
-                            call::option(sealed.dictionary.map(call::bytes)),
-                        ),
-                    ]),
-                ),
-                (
-                    "labels",
-                    Value::unnamed_composite(args.labels.iter().map(call::bytes)),
-                ),
-                ("location", call::bytes(store.base())),
-                ("manager", call::bytes(manager.0)),
-            ]);
+            let input = register_input(&sealed, &args.labels, store.base(), &manager);
             let register = dynamic::tx("MedicalRecords", "register_record", vec![input]);
+            if args.send.call_data {
+                // Registered from Apps; the same command without --call-data then uploads.
+                return chain.print_call(&register, out).await;
+            }
             let done = chain
                 .submit(&register, &account, out, "register_record")
                 .await?;
@@ -258,13 +348,9 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
 pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     let started = Instant::now();
     let account = args.account.load()?;
-    if args.output.exists() && !args.force {
-        bail!(
-            "{} exists (use --force to overwrite)",
-            args.output.display()
-        );
-    }
-    let chain = Chain::connect(&args.node).await?;
+    // Refuse an existing file before downloading anything.
+    let file = AtomicFile::create(&args.output, args.force)?;
+    let chain = Chain::connect(&args.node.node).await?;
     let record = chain.existing_record(args.record).await?;
     let location = String::from_utf8_lossy(&record.input.location).into_owned();
     let base = match &args.store {
@@ -298,7 +384,10 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
 
     let raw = open_blob(&chain, Some(&account), args.record, &record, &blob, &base).await?;
     let (raw_hash, content_hash) = (record.input.raw_hash.0, record.input.content_hash.0);
-    write_atomically(&args.output, &raw)?;
+    let mut file = file;
+    file.write_all(&raw)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    file.commit()?;
     out.emit(
         serde_json::json!({
             "record": args.record,
@@ -420,20 +509,4 @@ fn method_name(method: medchain_lzw::Method) -> &'static str {
         medchain_lzw::Method::PaperMixed => "PaperMixed",
         medchain_lzw::Method::Framed => "Framed",
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
-/// failure never leaves half a record behind.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path)
-        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
 }

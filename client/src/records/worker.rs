@@ -6,7 +6,7 @@
 //! - `provision-worker --suri …` tells the worker which data owner it works for and gives
 //!   it that owner's data-key root (the node checks it against the owner's `medr` key in
 //!   its keystore); nothing is sealed or registered before.
-//! - `ingest FILE... --label L --manager ACCOUNT [--location URL]` queues each file as one
+//! - `ingest FILE... --label L --manager ACCOUNT [--store URL]` queues each file as one
 //!   record; the worker compresses, seals, registers (signed with the node's `medr` key)
 //!   and uploads it to the store at `URL` (default: it stays in the node's own store).
 //!   Prints one line per file: its slot and `raw_hash` (the owner's keyed commitment),
@@ -17,7 +17,7 @@
 //! - `blob RECORD -o FILE [--compressed]` fetches the blob the node holds of a record and
 //!   writes the original text (opened with `--suri`'s key) or the sealed blob as stored.
 
-use std::{fs, path::PathBuf};
+use std::{fs, io::Write, path::PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -31,21 +31,22 @@ use serde_json::Value;
 
 use crate::{
     account::AccountArgs,
-    chain::Chain,
-    records::data::{open_blob, write_atomically},
+    chain::{Chain, NodeArg},
+    files::AtomicFile,
+    output::Output,
+    records::data::open_blob,
 };
 
-/// Where the node listens by default (a dev node's RPC).
-const DEFAULT_NODE: &str = "ws://127.0.0.1:9944";
+/// `writeln!` into a `String` (which cannot fail).
+macro_rules! text_line {
+    ($text:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($text, $($arg)*);
+    }};
+}
+
 /// The largest request the CLI sends: a 4 MiB record as hex, with room to spare.
 const MAX_REQUEST_BYTES: u32 = 16 << 20;
-
-#[derive(Args)]
-pub struct NodeArg {
-    /// The node's RPC endpoint.
-    #[arg(long, default_value = DEFAULT_NODE)]
-    node: String,
-}
 
 #[derive(Args)]
 pub struct IngestArgs {
@@ -56,13 +57,13 @@ pub struct IngestArgs {
     #[arg(long = "label", required = true)]
     labels: Vec<String>,
     /// The data manager that keeps and serves the blobs (SS58 address).
-    #[arg(long)]
+    #[arg(long, value_name = "ACCOUNT")]
     manager: String,
     /// The data manager's store (`http://` or `https://` URL) the worker uploads the
-    /// sealed blob to; default: the blob stays in the node's own store
-    /// (`medchain-blob:0x<content_hash>`).
-    #[arg(long)]
-    location: Option<String>,
+    /// sealed blob to, which becomes the record's location; default: the blob stays in
+    /// the node's own store (`medchain-blob:0x<content_hash>`).
+    #[arg(long, value_name = "URL")]
+    store: Option<String>,
     #[command(flatten)]
     node: NodeArg,
 }
@@ -127,45 +128,64 @@ fn from_hex(text: &str) -> Result<Vec<u8>> {
         .collect()
 }
 
-pub async fn ingest(args: IngestArgs) -> Result<()> {
+pub async fn ingest(args: IngestArgs, out: &Output) -> Result<()> {
     let client = connect(&args.node.node).await?;
     for file in &args.files {
         let raw = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
         let queued: Value = client
             .request(
                 "medchain_submitRaw",
-                rpc_params![to_hex(&raw), &args.labels, &args.location, &args.manager],
+                rpc_params![to_hex(&raw), &args.labels, &args.store, &args.manager],
             )
             .await
             .with_context(|| format!("{}: the node refused it", file.display()))?;
-        println!(
-            "{}\tslot {}\traw_hash {}\t{} bytes",
-            file.display(),
-            queued["slot"],
-            queued["rawHash"]
-                .as_str()
-                .unwrap_or("- (no owner provisioned: `medchain records provision-worker`)"),
-            raw.len()
+        out.emit(
+            serde_json::json!({
+                "file": file,
+                "slot": queued["slot"],
+                "raw_hash": queued["rawHash"],
+                "raw_len": raw.len(),
+            }),
+            || {
+                format!(
+                    "{}\tslot {}\traw_hash {}\t{} bytes",
+                    file.display(),
+                    queued["slot"],
+                    queued["rawHash"]
+                        .as_str()
+                        .unwrap_or("- (no owner provisioned: `medchain records provision-worker`)"),
+                    raw.len()
+                )
+            },
         );
     }
     Ok(())
 }
 
-pub async fn queue(args: NodeArg) -> Result<()> {
+pub async fn queue(args: NodeArg, out: &Output) -> Result<()> {
     let client = connect(&args.node).await?;
     let status: Value = client
         .request("medchain_queue", rpc_params![])
         .await
         .context("the node refused medchain_queue")?;
+    // The node's answer is the JSON result; people get one line per item.
+    out.emit(status.clone(), || queue_text(&status));
+    Ok(())
+}
+
+fn queue_text(status: &Value) -> String {
+    let mut text = String::new();
     let items = status["items"].as_array().cloned().unwrap_or_default();
     match status["owner"].as_str() {
-        Some(owner) => println!("worker provisioned for {owner}"),
-        None => println!(
+        Some(owner) => text_line!(text, "worker provisioned for {owner}"),
+        None => text_line!(
+            text,
             "no data owner provisioned: nothing is sealed or registered \
              (`medchain records provision-worker`)"
         ),
     }
-    println!(
+    text_line!(
+        text,
         "{} items, {} bytes queued (slots {}..{})",
         items.len(),
         status["bytes"],
@@ -173,7 +193,8 @@ pub async fn queue(args: NodeArg) -> Result<()> {
         status["tail"]
     );
     for item in items {
-        println!(
+        text_line!(
+            text,
             "slot {}\t{}\t{} bytes\tlabels {}\traw_hash {}\tattempts {}{}{}",
             item["slot"],
             item["state"].as_str().unwrap_or("?"),
@@ -201,10 +222,10 @@ pub async fn queue(args: NodeArg) -> Result<()> {
                 .unwrap_or_default(),
         );
     }
-    Ok(())
+    text.trim_end().to_owned()
 }
 
-pub async fn drop_queued(args: DropArgs) -> Result<()> {
+pub async fn drop_queued(args: DropArgs, out: &Output) -> Result<()> {
     let client = connect(&args.node.node).await?;
     let found: bool = client
         .request("medchain_dropQueued", rpc_params![args.slot])
@@ -213,11 +234,14 @@ pub async fn drop_queued(args: DropArgs) -> Result<()> {
     if !found {
         bail!("slot {} holds no record", args.slot);
     }
-    println!("slot {}: the worker drops it at its next run", args.slot);
+    out.emit(
+        serde_json::json!({ "slot": args.slot, "dropped": true }),
+        || format!("slot {}: the worker drops it at its next run", args.slot),
+    );
     Ok(())
 }
 
-pub async fn provision(args: ProvisionArgs) -> Result<()> {
+pub async fn provision(args: ProvisionArgs, out: &Output) -> Result<()> {
     let account = args.account.load()?;
     let client = connect(&args.node.node).await?;
     let answer: Value = client
@@ -230,23 +254,28 @@ pub async fn provision(args: ProvisionArgs) -> Result<()> {
         )
         .await
         .context("the node refused to provision its worker")?;
-    println!(
-        "the worker of {} {} for {}: it compresses, seals, registers and uploads its records",
-        args.node.node,
-        if answer["unchanged"].as_bool() == Some(true) {
-            "already works"
-        } else {
-            "now works"
+    let unchanged = answer["unchanged"].as_bool() == Some(true);
+    out.emit(
+        serde_json::json!({
+            "node": args.node.node,
+            "owner": account.address(),
+            "unchanged": unchanged,
+        }),
+        || {
+            format!(
+                "the worker of {} {} for {}: it compresses, seals, registers and uploads its records",
+                args.node.node,
+                if unchanged { "already works" } else { "now works" },
+                account.address()
+            )
         },
-        account.address()
     );
     Ok(())
 }
 
-pub async fn blob(args: BlobArgs) -> Result<()> {
-    if args.output.exists() && !args.force {
-        bail!("{} exists (use --force)", args.output.display());
-    }
+pub async fn blob(args: BlobArgs, out: &Output) -> Result<()> {
+    // Refuse an existing file before fetching anything.
+    let mut file = AtomicFile::create(&args.output, args.force)?;
     let account = args.account.load_optional()?;
     let chain = Chain::connect(&args.node.node).await?;
     let record = chain.existing_record(args.record).await?;
@@ -275,8 +304,18 @@ pub async fn blob(args: BlobArgs) -> Result<()> {
         )
         .await?
     };
-    write_atomically(&args.output, &bytes)?;
-    println!("{}\t{} bytes", args.output.display(), bytes.len());
+    file.write_all(&bytes)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    file.commit()?;
+    out.emit(
+        serde_json::json!({
+            "record": args.record,
+            "output": args.output,
+            "bytes": bytes.len(),
+            "sealed": args.compressed,
+        }),
+        || format!("{}\t{} bytes", args.output.display(), bytes.len()),
+    );
     Ok(())
 }
 
