@@ -29,7 +29,7 @@ cargo build --release --locked -p medchain-node -p medchain-client
 cat <<INFO
 
 The medchain CLI: $CARGO_TARGET_DIR/release/medchain
-  export PATH="$CARGO_TARGET_DIR/release:\$PATH"
+  export PATH="$CARGO_TARGET_DIR/release:\$PATH"$( [ "$port" = 9944 ] || printf '\n  export MEDCHAIN_NODE_URL=ws://127.0.0.1:%s' "$port")
 
 MedChain dev chain starting; RPC at ws://127.0.0.1:$port
 Open it in Polkadot.js Apps:

@@ -108,7 +108,7 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             let key = account.keys().public_key();
             let tx = dynamic::tx("Access", "set_encryption_key", vec![call::bytes(key)]);
             if common.send.call_data {
-                return chain.print_call(&tx, out).await;
+                return chain.print_call(&tx, Some(&account), out).await;
             }
             let done = chain
                 .submit(&tx, &account, out, "set_encryption_key")
@@ -130,7 +130,7 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
                 vec![call::u64(record), call::bytes(purpose.as_bytes())],
             );
             if common.send.call_data {
-                return chain.print_call(&tx, out).await;
+                return chain.print_call(&tx, None, out).await;
             }
             let account = common.account.load()?;
             let done = chain.submit(&tx, &account, out, "request_access").await?;
@@ -150,7 +150,7 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             let chain = Chain::connect(&common.node.node).await?;
             let tx = dynamic::tx("Access", "vote", vec![call::u64(request), Value::bool(aye)]);
             if common.send.call_data {
-                return chain.print_call(&tx, out).await;
+                return chain.print_call(&tx, None, out).await;
             }
             let account = common.account.load()?;
             let done = chain.submit(&tx, &account, out, "vote").await?;
@@ -178,7 +178,7 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
                 vec![call::u64(request), call::bytes(&delivery.wrapped)],
             );
             if common.send.call_data {
-                return chain.print_call(&tx, out).await;
+                return chain.print_call(&tx, Some(&account), out).await;
             }
             let done = chain.submit(&tx, &account, out, "deliver_key").await?;
             out.emit(
@@ -213,7 +213,7 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
                 vec![call::u64(record), call::bytes(demander.0)],
             );
             if common.send.call_data {
-                return chain.print_call(&tx, out).await;
+                return chain.print_call(&tx, None, out).await;
             }
             let account = common.account.load()?;
             let done = chain.submit(&tx, &account, out, "revoke_grant").await?;

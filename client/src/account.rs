@@ -24,7 +24,10 @@ use subxt::{
     SubstrateConfig,
 };
 
-use crate::output::Output;
+use crate::{
+    files::{write_atomically, Replace},
+    output::Output,
+};
 
 /// Where the account comes from.
 #[derive(Args, Clone)]
@@ -166,8 +169,9 @@ pub fn run(command: KeyCommand, out: &Output) -> Result<()> {
     match command {
         KeyCommand::Generate { output: path } => {
             let (pair, mut phrase, _) = sr25519::Pair::generate_with_phrase(None);
-            write_key_file(&path, &phrase)?;
+            let written = write_key_file(&path, &phrase);
             phrase.zeroize();
+            written?;
             let account = Account::from_key_file(&path)?;
             debug_assert_eq!(account.pair.public(), pair.public());
             show(&account, out);
@@ -182,14 +186,8 @@ pub fn run(command: KeyCommand, out: &Output) -> Result<()> {
 
 fn write_key_file(path: &Path, secret: &str) -> Result<()> {
     // Mode 600, never over an existing file (checked again, race-free, at the rename).
-    if path.exists() {
-        bail!(
-            "{} already exists: a key file is never overwritten",
-            path.display()
-        );
-    }
     let mut line = format!("{secret}\n");
-    let written = crate::files::write_atomically(path, line.as_bytes(), false);
+    let written = write_atomically(path, line.as_bytes(), Replace::Never);
     line.zeroize();
     written
 }

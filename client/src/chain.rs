@@ -33,11 +33,22 @@ pub struct CallDataArg {
     pub call_data: bool,
 }
 
-/// `--node`, the same for every command that talks to a node.
+/// `--node`, the same for every command that reads the chain or sends it transactions
+/// (signed here, so any node will do).
 #[derive(clap::Args, Clone)]
 pub struct NodeArg {
     /// The node's RPC endpoint (WebSocket).
-    #[arg(long, env = "MEDCHAIN_NODE_URL", default_value = DEFAULT_NODE)]
+    #[arg(long, env = "MEDCHAIN_NODE_URL", hide_env_values = true, default_value = DEFAULT_NODE)]
+    pub node: String,
+}
+
+/// `--node` of the commands that hand your own node secrets or plain text (its worker's
+/// unsafe RPC methods): never taken from the environment, so an `export` meant for
+/// reading the chain cannot send a data-key root or a record elsewhere.
+#[derive(clap::Args, Clone)]
+pub struct OwnNodeArg {
+    /// Your own node's RPC endpoint (WebSocket; its unsafe methods, so normally local).
+    #[arg(long, default_value = DEFAULT_NODE)]
     pub node: String,
 }
 
@@ -91,7 +102,7 @@ pub struct Record {
     pub input: RecordInput,
     pub previous: Option<u64>,
     pub status: RecordStatus,
-    pub registered_at: u64,
+    pub registered_at_ms: u64,
 }
 
 /// `RequestStatus`.
@@ -172,7 +183,13 @@ impl Chain {
 
     /// Prints `call` as this chain encodes it (SCALE, hex) instead of sending it, for
     /// Polkadot.js Apps (Developer → Extrinsics → Decode), a council motion or a multisig.
-    pub async fn print_call(&self, call: &impl Payload, out: &Output) -> Result<()> {
+    /// `signer`: the account the call was made for (its keys are in it), which must sign.
+    pub async fn print_call(
+        &self,
+        call: &impl Payload,
+        signer: Option<&Account>,
+        out: &Output,
+    ) -> Result<()> {
         let name = format!("{}.{}", call.pallet_name(), call.call_name());
         let bytes = self
             .api
@@ -181,12 +198,16 @@ impl Chain {
             .call_data(call)
             .map_err(|e| anyhow!("cannot encode {name}: {e}"))?;
         let hex = medchain_store::protocol::to_hex(&bytes);
+        let signer = signer.map(Account::address);
+        let who = match &signer {
+            Some(address) => format!("sign it as {address}, whose keys it holds"),
+            None => "sign it as the account that may make it".to_owned(),
+        };
         out.emit(
-            serde_json::json!({ "call": name, "call_data": hex }),
+            serde_json::json!({ "call": name, "call_data": hex, "signer": signer }),
             || {
                 format!(
-                    "{name} call data (Polkadot.js Apps: Developer → Extrinsics → Decode; \
-                     sign it as the account that may make it):\n{hex}"
+                    "{name} call data (Polkadot.js Apps: Developer → Extrinsics → Decode; {who}):\n{hex}"
                 )
             },
         );
@@ -258,14 +279,19 @@ impl Chain {
     /// A record at the finalized block.
     pub async fn record(&self, id: u64) -> Result<Option<Record>> {
         let at = self.api.at_current_block().await?;
-        Ok(at
-            .runtime_apis()
+        at.runtime_apis()
             .call(runtime_api_call::<_, Option<Record>>(
                 "MedicalRecordsApi",
                 "record",
                 (id,),
             ))
-            .await?)
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "cannot read record {id}: {e} (runtimes before spec 108 name the record's \
+                     fields differently; use the CLI of the node's release)"
+                )
+            })
     }
 
     /// The block that registered a record, where the runtime keeps it
@@ -390,14 +416,16 @@ impl Chain {
             return Ok(None);
         };
         let info: Value = info.decode()?;
-        let size = field_u64(&info, "size")
-            .and_then(|size| u32::try_from(size).ok())
-            .ok_or_else(|| anyhow!("dictionary {id:?} has no size on chain"))?;
+        // `len` since spec 108, `size` before (the same value; only the name changed).
+        let len = field_u64(&info, "len")
+            .or_else(|| field_u64(&info, "size"))
+            .and_then(|len| u32::try_from(len).ok())
+            .ok_or_else(|| anyhow!("dictionary {id:?} has no length on chain"))?;
         let bytes = at
             .storage()
             .try_fetch(
                 dynamic::storage::<((H256, u32),), Vec<u8>>("Preimage", "PreimageFor"),
-                ((*id, size),),
+                ((*id, len),),
             )
             .await?
             .ok_or_else(|| {

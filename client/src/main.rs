@@ -1,11 +1,11 @@
 //! `medchain`: the command line of MedChain.
 //!
 //! - `medchain codec compress|decompress|train|bench` — the LZW codec ([`codec`]).
-//! - `medchain records put|get|list|audit` — records through a data manager's store and
-//!   the chain; `provision-worker|ingest|queue|drop|blob` — through your node's
-//!   off-chain worker ([`records`]).
-//! - `medchain access set-key|request|vote|deliver-key|revoke` — the sharing flow
-//!   ([`access`]).
+//! - `medchain records put|get|commitments|list|audit` — records through a data
+//!   manager's store and the chain; `provision-worker|ingest|queue|drop|blob` — through
+//!   your node's off-chain worker ([`records`]).
+//! - `medchain access set-key|request|vote|deliver-key|wrap-key|revoke` — the sharing
+//!   flow ([`access`]).
 //! - `medchain store serve` — the data manager's store ([`store`]).
 //! - `medchain key generate|show` — accounts and their encryption keys ([`account`]).
 //! - `medchain completions bash|zsh|fish` — shell completions.
@@ -32,7 +32,9 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 /// MedChain: compressed, encrypted medical records shared by a hospital consortium.
 #[derive(Parser)]
-#[command(name = "medchain", version, about)]
+// No wrapping: `--help` reads the same at any terminal width and with any clap features,
+// so the book's CLI reference is exactly the binary's help.
+#[command(name = "medchain", version, about, term_width = 0)]
 struct Cli {
     /// Print results as JSON lines (for scripts); no progress bars.
     #[arg(long, global = true)]
@@ -153,12 +155,19 @@ mod tests {
         assert_eq!(found, sorted, "commands and JSON_CHECKED_IN differ");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         for (command, file) in JSON_CHECKED_IN {
-            let test = std::fs::read_to_string(root.join(file)).unwrap();
-            let last = command.rsplit(' ').next().unwrap();
+            let test: String = std::fs::read_to_string(root.join(file))
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            // `'--json','records','put'` (JavaScript) or `"--json","records","put"` (Rust).
+            let quote = if file.ends_with(".rs") { '"' } else { '\'' };
+            let arguments: Vec<String> = std::iter::once("--json")
+                .chain(command.split(' '))
+                .map(|word| format!("{quote}{word}{quote}"))
+                .collect();
             assert!(
-                test.contains("--json") && test.contains(&format!("'{last}'"))
-                    || test.contains(&format!("\"{last}\"")),
-                "{file} does not run `{command}`"
+                test.contains(&arguments.join(",")),
+                "{file} does not run `medchain --json {command}`"
             );
         }
     }

@@ -63,8 +63,9 @@ fn generated_key_files_are_private_and_never_overwritten() {
 
     let again = medchain(&["key", "generate", "-o", path]);
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr)
-        .contains("already exists: a key file is never overwritten"));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already exists: it is never overwritten")
+    );
     assert_eq!(std::fs::read_to_string(path).unwrap(), words, "overwritten");
 }
 

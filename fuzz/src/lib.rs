@@ -736,15 +736,15 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
                     call(
                         origin,
                         pallet_medical_records::Call::register_dictionary {
-                            hash,
-                            size,
+                            id: hash,
+                            len: size,
                             language,
                         },
                     )
                 } else {
                     call(
                         origin,
-                        pallet_medical_records::Call::retire_dictionary { hash },
+                        pallet_medical_records::Call::retire_dictionary { id: hash },
                     )
                 }
             }
@@ -1027,7 +1027,10 @@ impl Harness {
             match self.records.insert(id, r.clone()) {
                 None => {
                     assert!(id < next_record, "record {id} is not below NextRecordId");
-                    assert_eq!(r.registered_at, self.now, "record {id}: registered_at");
+                    assert_eq!(
+                        r.registered_at_ms, self.now,
+                        "record {id}: registered_at_ms"
+                    );
                     assert_eq!(r.registered_block, Some(n), "record {id}: registered_block");
                     assert_eq!(
                         r.raw_hash_kind,
@@ -1074,8 +1077,12 @@ impl Harness {
             match self.requests.insert(id, (fixed.clone(), q.status, counts)) {
                 None => {
                     assert!(id < next_request, "request {id} is not below NextRequestId");
-                    assert_eq!(q.opened_at, self.now, "request {id}: opened_at");
-                    assert_eq!(q.expires_at, n + REQUEST_TTL, "request {id}: expires_at");
+                    assert_eq!(q.opened_at_ms, self.now, "request {id}: opened_at_ms");
+                    assert_eq!(
+                        q.expires_block,
+                        n + REQUEST_TTL,
+                        "request {id}: expires_block"
+                    );
                 }
                 Some((was, status, (ayes, nays))) => {
                     use RequestStatus::*;

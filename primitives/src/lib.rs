@@ -71,7 +71,7 @@ impl Role {
     /// All roles, in their encoding order.
     pub const ALL: [Role; 3] = [Role::DataOwner, Role::DataManager, Role::DataDemander];
 
-    /// This role as a bit of a [`RoleSet`].
+    /// This role as a bit of a `RoleSet`.
     pub const fn bit(self) -> u8 {
         1 << (self as u8)
     }
@@ -244,14 +244,14 @@ impl DictionaryLanguage {
 )]
 pub struct DictionaryInfo<BlockNumber> {
     /// Length of the dictionary file in bytes.
-    pub size: u32,
+    pub len: u32,
     /// The language it was trained on.
     pub language: DictionaryLanguage,
     /// The block that registered it.
-    pub registered_at: BlockNumber,
+    pub registered_block: BlockNumber,
     /// The block that retired it, if it was retired: new records should no longer use it,
     /// but records compressed with it stay registrable and decodable.
-    pub retired_at: Option<BlockNumber>,
+    pub retired_block: Option<BlockNumber>,
 }
 
 /// Who holds which role. Implemented by `pallet-access`.
@@ -341,15 +341,15 @@ pub struct Record<AccountId, Balance, Labels, Location, BlockNumber> {
     /// Live, superseded or retracted.
     pub status: RecordStatus,
     /// Timestamp (ms since the Unix epoch) of the block that registered it.
-    pub registered_at: u64,
+    pub registered_at_ms: u64,
     /// The deposit held from the owner while the record is live.
     pub deposit: Balance,
     /// The block that registered it, so that an audit starts there instead of searching
-    /// by `registered_at`. `None` for records registered before storage version 2 of
+    /// by `registered_at_ms`. `None` for records registered before storage version 2 of
     /// `pallet-medical-records`.
     pub registered_block: Option<BlockNumber>,
-    /// What `input.raw_hash` is: [`RawHashKind::Plain`] for records registered before
-    /// storage version 3 of `pallet-medical-records`, [`RawHashKind::Keyed`] after.
+    /// What `input.raw_hash` is: `Plain` for records registered before
+    /// storage version 3 of `pallet-medical-records`, `Keyed` after.
     pub raw_hash_kind: RawHashKind,
 }
 
@@ -425,10 +425,10 @@ pub struct Request<AccountId, BlockNumber, Purpose> {
     pub nays: u32,
     /// Open, approved, rejected, expired or delivered.
     pub status: RequestStatus,
-    /// Timestamp (ms) of the block that opened it.
-    pub opened_at: u64,
+    /// Timestamp (ms since the Unix epoch) of the block that opened it.
+    pub opened_at_ms: u64,
     /// The block at whose start an undecided request expires.
-    pub expires_at: BlockNumber,
+    pub expires_block: BlockNumber,
 }
 
 /// A demander's access to a record: the data key wrapped for the demander's X25519 key.
@@ -442,10 +442,10 @@ pub struct Grant<AccountId, BlockNumber, WrappedKey> {
     pub delivered_by: AccountId,
     /// The data key sealed to the demander's published X25519 key.
     pub wrapped_key: WrappedKey,
-    /// Timestamp (ms) of the delivery.
-    pub granted_at: u64,
+    /// Timestamp (ms since the Unix epoch) of the delivery.
+    pub granted_at_ms: u64,
     /// The first block in which the grant no longer gives access.
-    pub expires_at: BlockNumber,
+    pub expires_block: BlockNumber,
 }
 
 sp_api::decl_runtime_apis! {
@@ -489,7 +489,7 @@ sp_api::decl_runtime_apis! {
 /// amendment and retraction.
 pub trait AuditLog {
     /// Extends `record`'s head with an operation (its SCALE encoding): the new head is
-    /// [`audit_step`]`(head, operation)`. Returns the new head.
+    /// `audit_step``(head, operation)`. Returns the new head.
     fn record_operation(record: RecordId, operation: &[u8]) -> H256;
     /// The current head of `record` (all zero before its first operation).
     fn head(record: RecordId) -> H256;

@@ -105,6 +105,7 @@ test('the README quick start runs as written', async () => {
   } finally {
     await store?.stop();
   }
+  assert.equal(readFileSync(`${dir}/ferdie-copy.txt`, 'utf8'), readFileSync(`${dir}/note.txt`, 'utf8'), 'Ferdie\'s copy');
   const record = (await api.query.medicalRecords.records(0)).unwrap();
   assert.equal(record.owner.toString(), keyring.addFromUri('//Alice').address);
   assert.equal((await api.call.accessApi.canAccess(0, FERDIE)).isTrue, true);

@@ -89,14 +89,15 @@ test('a council-registered dictionary primes the worker, and the CLI restores it
 
   await sendAndFinalize(api, api.tx.preimage.notePreimage(u8aToHex(dictionaryBytes)), dave);
   const events = await councilMotion(api, register, 3, alice, [alice, bob, charlie]);
-  // Polkadot.js names the fields `hash_` and `size_` (`hash` is a method of its types).
   assert.ok(events.some(({ event }) => api.events.medicalRecords.DictionaryRegistered.is(event)
-    && event.data[0].toHex() === dictionaryId && event.data[2].toString() === 'English'),
+    && event.data.id.toHex() === dictionaryId && event.data.len.toNumber() === dictionaryBytes.length
+    && event.data.language.toString() === 'English'),
   JSON.stringify(events.map(({ event }) => event.toHuman())));
   const active = await api.query.medicalRecords.activeDictionaries('English');
   assert.deepEqual(active.map((h) => h.toHex()), [dictionaryId]);
   const info = (await api.query.medicalRecords.dictionaries(dictionaryId)).unwrap();
-  assert.equal(info.toJSON().size, dictionaryBytes.length);
+  assert.equal(info.len.toNumber(), dictionaryBytes.length);
+  assert.ok(info.registeredBlock.toNumber() > 0 && info.retiredBlock.isNone);
   assert.ok((await api.query.preimage.requestStatusFor(dictionaryId)).isSome, 'the bytes are requested');
 
   // The worker compresses (and seals) a new English note with it.

@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 107 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 108 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, both migrations ran (storage version 3; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
@@ -132,6 +132,17 @@ async function recordsStorageVersion() {
 }
 
 /** Everything the issue says must survive, as plain JSON. */
+/**
+ * `state` with the field names of today's runtime: spec 108 named every time field by its
+ * unit (same SCALE layout, so nothing was migrated), and Polkadot.js reads by name.
+ */
+function inTodaysNames(state) {
+  const renamed = { registeredAt: 'registeredAtMs', openedAt: 'openedAtMs', grantedAt: 'grantedAtMs', expiresAt: 'expiresBlock' };
+  if (Array.isArray(state)) return state.map(inTodaysNames);
+  if (state === null || typeof state !== 'object') return state;
+  return Object.fromEntries(Object.entries(state).map(([key, value]) => [renamed[key] ?? key, inTodaysNames(value)]));
+}
+
 async function snapshot(records, requests, demanders) {
   const state = { records: {}, requests: {}, grants: {}, heads: {}, roles: {}, keys: {} };
   for (const id of records) {
@@ -198,8 +209,8 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 107 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 107, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 107);
+  await waitFor('spec_version 108 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 108, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 108);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
@@ -212,22 +223,24 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 107);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 108);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`
   // and are marked as plain-hashed (registered before keyed commitments).
   const now = await snapshot(records, requests, [ferdie]);
+  const oldNamed = inTodaysNames(old);
+  assert.ok(now.records[first.id].registeredAtMs > 1_600_000_000_000, 'the timestamp, by its new name');
   for (const id of records) {
     const { registeredBlock, rawHashKind, ...rest } = now.records[id];
     assert.equal(registeredBlock, null, `record ${id} was registered before the chain kept the block`);
     assert.equal(rawHashKind, 'Plain', `record ${id} keeps its plain raw_hash`);
     // Spec 107: a record retired before holds nothing, and its deposit field says so.
-    const expected = id === third.id ? { ...old.records[id], deposit: 0 } : old.records[id];
+    const expected = id === third.id ? { ...oldNamed.records[id], deposit: 0 } : oldNamed.records[id];
     assert.deepEqual(rest, expected, `record ${id} is unchanged`);
   }
   assert.deepEqual(
     { ...now, records: null },
-    { ...old, records: null },
+    { ...oldNamed, records: null },
     'requests, grants, audit heads, roles, keys and counters are unchanged',
   );
   assert.equal((await api.call.accessApi.canAccess(first.id, ferdie.address)).isTrue, true, 'the grant still works');

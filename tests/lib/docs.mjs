@@ -46,23 +46,41 @@ export async function substitute(dir, storeUrl) {
   return change;
 }
 
+/** The test's environment without the developer's own MEDCHAIN_* settings (an account!). */
 function environment(env) {
-  return { ...process.env, ...env, PATH: `${dirname(cliBinary())}:${process.env.PATH}` };
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MEDCHAIN_')));
+  return { ...inherited, ...env, PATH: `${dirname(cliBinary())}:${process.env.PATH}` };
 }
 
-/** Runs `script` with `bash -euo pipefail`; resolves with `{ code, stdout, stderr }`. */
+/**
+ * Runs `script` with `bash -euo pipefail` in its own process group (a timeout ends every
+ * command it started, by the group's pid); resolves with `{ code, stdout, stderr }`.
+ */
 export function runShell(script, { cwd, env = {}, timeoutMs = 300_000 }) {
   return new Promise((resolveRun) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: environment(env) });
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd, env: environment(env), detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => { stdout += chunk; });
     child.stderr.on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
+    const timer = setTimeout(() => {
+      stderr += `\ntimed out after ${timeoutMs} ms`;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutMs);
+    let settled = false;
+    const settle = (code, signal) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    });
+      resolveRun({ code: code ?? -1, signal, stdout, stderr });
+    };
+    child.on('close', settle);
+    // A stray process may hold the pipes open after bash exits: never wait on it.
+    child.on('exit', (code, signal) => setTimeout(() => settle(code, signal), 2_000));
   });
 }
 
@@ -71,7 +89,9 @@ export function runShell(script, { cwd, env = {}, timeoutMs = 300_000 }) {
  * until `ready`/v1/info answers; `stop()` ends the group by its pid.
  */
 export async function startShell(script, { cwd, env = {}, ready }) {
-  const child = spawn('bash', ['-c', `exec ${script.replaceAll('\\\n', ' ')}`], {
+  const command = script.replaceAll('\\\n', ' ').trim();
+  if (/[\n;&|]/.test(command)) throw new Error(`a background block must be one command: ${script}`);
+  const child = spawn('bash', ['-c', `exec ${command}`], {
     cwd, env: environment(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -377,15 +377,21 @@ export function sendAndInclude(api, tx, signer) {
 export function runCli(args, { timeoutMs = 300_000 } = {}) {
   return new Promise((resolveRun) => {
     execFile(cliBinary(), args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      const lines = stdout.split('\n').filter((line) => line.startsWith('{'));
-      let json;
-      try {
-        json = lines.length ? JSON.parse(lines[lines.length - 1]) : undefined;
-      } catch {
-        json = undefined;
+      let code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      // With --json every line of stdout is one JSON object: anything else is a failure.
+      const lines = [];
+      for (const line of stdout.split('\n').filter((l) => l.trim() !== '')) {
+        try {
+          lines.push(JSON.parse(line));
+        } catch {
+          if (args.includes('--json') && code === 0) {
+            code = -2;
+            stderr += `\nnot a JSON line on stdout: ${line}`;
+          }
+        }
       }
-      resolveRun({ code, stdout, stderr, json, lines: lines.map((line) => JSON.parse(line)) });
+      const json = lines.length ? lines[lines.length - 1] : undefined;
+      resolveRun({ code, stdout, stderr, json, lines });
     });
   });
 }

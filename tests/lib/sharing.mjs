@@ -171,7 +171,7 @@ async function register(owner, text, labels) {
   const registered = findEvent(events, 'medicalRecords', 'RecordRegistered');
   assert.equal(field(registered, 'rawHash').toHex(), input.rawHash);
   assert.equal(field(registered, 'owner').toString(), owner.address);
-  assert.ok(field(registered, 'at').toNumber() > 1_600_000_000_000, 'at is a timestamp in ms');
+  assert.ok(field(registered, 'atMs').toNumber() > 1_600_000_000_000, 'atMs is a timestamp in ms');
   return { id: field(registered, 'id').toNumber(), blockHash, input };
 }
 

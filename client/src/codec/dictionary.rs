@@ -16,7 +16,10 @@ use medchain_lzw::{
 };
 
 use super::{bench::collect, EncodingArg};
-use crate::{files::AtomicFile, output::Output};
+use crate::{
+    files::{AtomicFile, Replace},
+    output::Output,
+};
 
 /// The records a dictionary is trained on: files (each split into records at blank
 /// lines) or folders of them, less any record that is also in an excluded file, so that
@@ -131,7 +134,7 @@ fn parse_language(name: &str) -> Result<Language, String> {
 
 pub fn run_train(args: &TrainArgs, out: &Output) -> Result<()> {
     // Refuse an existing file before the training, not after it.
-    let file = AtomicFile::create(&args.output, args.force)?;
+    let file = AtomicFile::create(&args.output, Replace::WithForce(args.force))?;
     let (files, held_out) = args.set.load(&args.paths)?;
     let (samples, left_out) = samples(&files, &held_out);
     let options = TrainOptions {
@@ -153,7 +156,7 @@ pub fn run_train(args: &TrainArgs, out: &Output) -> Result<()> {
     let id = format!("0x{}", medchain_lzw::hex32(&dictionary.id()));
     out.emit(
         serde_json::json!({
-            "dictionary": args.output,
+            "dictionary": args.output.display().to_string(),
             "id": id,
             "language": dictionary.language().name(),
             "method": dictionary.method().name(),

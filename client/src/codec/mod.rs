@@ -13,7 +13,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use medchain_lzw::{stream, Dictionary, FullPolicy, Mode, Options, TextEncoding};
 
-use crate::{files::AtomicFile, output::Output};
+use crate::{
+    files::{AtomicFile, Replace},
+    output::Output,
+};
 
 /// Files up to this size are compressed in one piece (best ratio); larger files and
 /// stdin go through the streaming API, whose memory is bounded by one frame. The same
@@ -193,7 +196,7 @@ fn default_output(input: &Path, compressing: bool) -> PathBuf {
 /// Where a command's output goes: stdout, or a file written atomically.
 enum Sink {
     Stdout(io::Stdout),
-    File(AtomicFile),
+    File(io::BufWriter<AtomicFile>),
 }
 
 impl Sink {
@@ -201,7 +204,10 @@ impl Sink {
         if is_std(path) {
             return Ok(Sink::Stdout(io::stdout()));
         }
-        Ok(Sink::File(AtomicFile::create(path, force)?))
+        Ok(Sink::File(io::BufWriter::new(AtomicFile::create(
+            path,
+            Replace::WithForce(force),
+        )?)))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
@@ -214,7 +220,7 @@ impl Sink {
     fn commit(self) -> Result<()> {
         match self {
             Sink::Stdout(mut out) => Ok(out.flush()?),
-            Sink::File(file) => file.commit(),
+            Sink::File(file) => file.into_inner().map_err(|e| e.into_error())?.commit(),
         }
     }
 }
@@ -274,8 +280,8 @@ fn check_json_output(out: &Output, output: &Path, command: &str) -> Result<()> {
 
 fn emit_written(out: &Output, input: &Path, output: &Path, input_bytes: Option<u64>, bytes: u64) {
     out.emit_json_only(serde_json::json!({
-        "input": input,
-        "output": output,
+        "input": input.display().to_string(),
+        "output": output.display().to_string(),
         "input_bytes": input_bytes,
         "output_bytes": bytes,
     }));
@@ -322,9 +328,12 @@ fn decompress(
             .read_to_end(&mut data)
             .with_context(|| format!("cannot read {}", input.display()))?;
         let refs: Vec<&Dictionary> = dictionaries.iter().collect();
-        let text = medchain_lzw::decompress_with(&data, &refs, usize::MAX)
-            .map_err(|e| anyhow::anyhow!("cannot decompress {}: {e}", input.display()))?;
-        let written = with_sink(output, force, |writer| Ok(writer.write_all(&text)?))?;
+        // The output is opened (and an existing one refused) before the work.
+        let written = with_sink(output, force, |writer| {
+            let text = medchain_lzw::decompress_with(&data, &refs, usize::MAX)
+                .map_err(|e| anyhow::anyhow!("cannot decompress {}: {e}", input.display()))?;
+            Ok(writer.write_all(&text)?)
+        })?;
         return Ok((len, written));
     }
     let written = with_sink(output, force, |writer| {

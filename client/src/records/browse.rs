@@ -79,7 +79,7 @@ pub async fn audit(args: AuditArgs, out: &Output) -> Result<()> {
         None => match chain.registered_block(args.record).await? {
             Some(block) => block,
             // Registered before the chain kept the block: search by timestamp.
-            None => first_block_at(&chain, record.registered_at, head_block)
+            None => first_block_at(&chain, record.registered_at_ms, head_block)
                 .await
                 .context(
                     "cannot find the record's registration block (a pruned node? see --from-block)",
@@ -205,7 +205,7 @@ fn record_json(id: u64, record: &Record) -> serde_json::Value {
         "content_hash": to_hex(&record.input.content_hash.0),
         "location": String::from_utf8_lossy(&record.input.location),
         "previous": record.previous,
-        "registered_at": record.registered_at,
+        "registered_at_ms": record.registered_at_ms,
     })
 }
 

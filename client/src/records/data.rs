@@ -18,7 +18,7 @@ use crate::{
     account::{address_of, Account, AccountArgs},
     chain::{call, CallDataArg, Chain, NodeArg, Record},
     codec::{dictionary::load_one, CodecArgs},
-    files::AtomicFile,
+    files::{AtomicFile, Replace},
     output::Output,
 };
 
@@ -136,7 +136,7 @@ pub async fn commitments(args: CommitmentsArgs, out: &Output) -> Result<()> {
     let dictionary = sealed.dictionary.map(|id| to_hex(&id));
     out.emit(
         serde_json::json!({
-            "file": args.seal.file,
+            "file": args.seal.file.display().to_string(),
             "raw_hash": raw_hash,
             "content_hash": content_hash,
             "raw_len": raw.len(),
@@ -234,6 +234,12 @@ pub struct GetArgs {
 
 pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
     let started = Instant::now();
+    let Prepared {
+        account,
+        chain,
+        raw,
+        mut sealed,
+    } = prepare(&args.seal, out).await?;
     let store = StoreClient::new(&args.store)?;
     let info = store
         .info()
@@ -242,13 +248,6 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
     let manager = medchain_store::protocol::from_hex::<32>(&info.manager)
         .map(AccountId32)
         .ok_or_else(|| anyhow!("the store sent a malformed manager account"))?;
-
-    let Prepared {
-        account,
-        chain,
-        raw,
-        mut sealed,
-    } = prepare(&args.seal, out).await?;
     let (raw_hash, content_hash) = (sealed.raw_hash, sealed.content_hash);
     let method = sealed.method;
     let blob = Bytes::from(std::mem::take(&mut sealed.blob));
@@ -290,7 +289,7 @@ pub async fn put(args: PutArgs, out: &Output) -> Result<()> {
             let register = dynamic::tx("MedicalRecords", "register_record", vec![input]);
             if args.send.call_data {
                 // Registered from Apps; the same command without --call-data then uploads.
-                return chain.print_call(&register, out).await;
+                return chain.print_call(&register, Some(&account), out).await;
             }
             let done = chain
                 .submit(&register, &account, out, "register_record")
@@ -349,7 +348,7 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     let started = Instant::now();
     let account = args.account.load()?;
     // Refuse an existing file before downloading anything.
-    let file = AtomicFile::create(&args.output, args.force)?;
+    let file = AtomicFile::create(&args.output, Replace::WithForce(args.force))?;
     let chain = Chain::connect(&args.node.node).await?;
     let record = chain.existing_record(args.record).await?;
     let location = String::from_utf8_lossy(&record.input.location).into_owned();
@@ -391,7 +390,7 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
     out.emit(
         serde_json::json!({
             "record": args.record,
-            "output": args.output,
+            "output": args.output.display().to_string(),
             "raw_len": raw.len(),
             "raw_hash": to_hex(&raw_hash),
             "content_hash": to_hex(&content_hash),

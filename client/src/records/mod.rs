@@ -42,7 +42,7 @@ pub enum RecordsCommand {
     /// uploads them.
     Ingest(worker::IngestArgs),
     /// Show your node's ingestion queue.
-    Queue(crate::chain::NodeArg),
+    Queue(crate::chain::OwnNodeArg),
     /// Ask your node's worker to drop a queued record (by slot, as `queue` shows it).
     Drop(worker::DropArgs),
     /// Fetch the blob your node holds of a record and write the original text (or the

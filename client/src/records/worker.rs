@@ -31,8 +31,8 @@ use serde_json::Value;
 
 use crate::{
     account::AccountArgs,
-    chain::{Chain, NodeArg},
-    files::AtomicFile,
+    chain::{Chain, OwnNodeArg},
+    files::{AtomicFile, Replace},
     output::Output,
     records::data::open_blob,
 };
@@ -65,7 +65,7 @@ pub struct IngestArgs {
     #[arg(long, value_name = "URL")]
     store: Option<String>,
     #[command(flatten)]
-    node: NodeArg,
+    node: OwnNodeArg,
 }
 
 #[derive(Args)]
@@ -73,7 +73,7 @@ pub struct DropArgs {
     /// The record's slot in the queue.
     slot: u64,
     #[command(flatten)]
-    node: NodeArg,
+    node: OwnNodeArg,
 }
 
 #[derive(Args)]
@@ -94,7 +94,7 @@ pub struct BlobArgs {
     #[command(flatten)]
     account: AccountArgs,
     #[command(flatten)]
-    node: NodeArg,
+    node: OwnNodeArg,
 }
 
 #[derive(Args)]
@@ -103,7 +103,7 @@ pub struct ProvisionArgs {
     #[command(flatten)]
     account: AccountArgs,
     #[command(flatten)]
-    node: NodeArg,
+    node: OwnNodeArg,
 }
 
 async fn connect(node: &str) -> Result<WsClient> {
@@ -141,7 +141,7 @@ pub async fn ingest(args: IngestArgs, out: &Output) -> Result<()> {
             .with_context(|| format!("{}: the node refused it", file.display()))?;
         out.emit(
             serde_json::json!({
-                "file": file,
+                "file": file.display().to_string(),
                 "slot": queued["slot"],
                 "raw_hash": queued["rawHash"],
                 "raw_len": raw.len(),
@@ -162,7 +162,7 @@ pub async fn ingest(args: IngestArgs, out: &Output) -> Result<()> {
     Ok(())
 }
 
-pub async fn queue(args: NodeArg, out: &Output) -> Result<()> {
+pub async fn queue(args: OwnNodeArg, out: &Output) -> Result<()> {
     let client = connect(&args.node).await?;
     let status: Value = client
         .request("medchain_queue", rpc_params![])
@@ -275,7 +275,7 @@ pub async fn provision(args: ProvisionArgs, out: &Output) -> Result<()> {
 
 pub async fn blob(args: BlobArgs, out: &Output) -> Result<()> {
     // Refuse an existing file before fetching anything.
-    let mut file = AtomicFile::create(&args.output, args.force)?;
+    let mut file = AtomicFile::create(&args.output, Replace::WithForce(args.force))?;
     let account = args.account.load_optional()?;
     let chain = Chain::connect(&args.node.node).await?;
     let record = chain.existing_record(args.record).await?;
@@ -310,7 +310,7 @@ pub async fn blob(args: BlobArgs, out: &Output) -> Result<()> {
     out.emit(
         serde_json::json!({
             "record": args.record,
-            "output": args.output,
+            "output": args.output.display().to_string(),
             "bytes": bytes.len(),
             "sealed": args.compressed,
         }),

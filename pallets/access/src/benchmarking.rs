@@ -148,8 +148,8 @@ mod benchmarks {
                 request: 0,
                 delivered_by: who.clone(),
                 wrapped_key: max_wrapped_key::<T>(),
-                granted_at: 0,
-                expires_at: now.saturating_add(T::GrantTtl::get()),
+                granted_at_ms: 0,
+                expires_block: now.saturating_add(T::GrantTtl::get()),
             },
         );
         DemanderSince::<T>::insert(&who, 1);

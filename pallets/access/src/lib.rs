@@ -108,7 +108,7 @@ pub type RequestOf<T> =
 pub type GrantOf<T> =
     Grant<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, WrappedKeyOf<T>>;
 
-/// The storage layout version (see [`migrations`]).
+/// The storage layout version (see `migrations`).
 const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 /// Ayes a request needs with `members` members: ⌈members / 2⌉ (the paper: fewer than
@@ -284,26 +284,26 @@ pub mod pallet {
         RoleAssigned {
             who: T::AccountId,
             role: Role,
-            at: u64,
+            at_ms: u64,
         },
         /// `AdminOrigin` took a role from `who`.
         RoleRevoked {
             who: T::AccountId,
             role: Role,
-            at: u64,
+            at_ms: u64,
         },
         /// `who` published an X25519 public key.
         EncryptionKeySet {
             who: T::AccountId,
             key: [u8; 32],
-            at: u64,
+            at_ms: u64,
         },
         /// A demander asked for a record.
         AccessRequested {
             request: RequestId,
             record: RecordId,
             demander: T::AccountId,
-            at: u64,
+            at_ms: u64,
         },
         /// A member voted; the counts after the vote.
         Voted {
@@ -313,25 +313,25 @@ pub mod pallet {
             approve: bool,
             ayes: u32,
             nays: u32,
-            at: u64,
+            at_ms: u64,
         },
         /// The ayes reached the threshold.
         RequestApproved {
             request: RequestId,
             record: RecordId,
-            at: u64,
+            at_ms: u64,
         },
         /// Approval became impossible.
         RequestRejected {
             request: RequestId,
             record: RecordId,
-            at: u64,
+            at_ms: u64,
         },
         /// The voting period ended without a decision.
         RequestExpired {
             request: RequestId,
             record: RecordId,
-            at: u64,
+            at_ms: u64,
         },
         /// The owner or manager delivered the data key for an approved request.
         KeyDelivered {
@@ -339,13 +339,13 @@ pub mod pallet {
             record: RecordId,
             demander: T::AccountId,
             by: T::AccountId,
-            at: u64,
+            at_ms: u64,
         },
         /// The owner ended a demander's grant.
         GrantRevoked {
             record: RecordId,
             demander: T::AccountId,
-            at: u64,
+            at_ms: u64,
         },
         /// The owner replaced the key its manager had delivered for a request; the
         /// grant's expiry is unchanged.
@@ -353,7 +353,7 @@ pub mod pallet {
             request: RequestId,
             record: RecordId,
             demander: T::AccountId,
-            at: u64,
+            at_ms: u64,
         },
         /// A finished request, its votes and its ended grant left state; its deposit
         /// went back to the demander.
@@ -361,7 +361,7 @@ pub mod pallet {
             request: RequestId,
             record: RecordId,
             by: T::AccountId,
-            at: u64,
+            at_ms: u64,
         },
     }
 
@@ -478,7 +478,7 @@ pub mod pallet {
     impl<T: Config> Pallet<T> {
         /// Gives `who` a role. `AdminOrigin` only.
         ///
-        /// Emits [`Event::RoleAssigned`].
+        /// Emits `RoleAssigned`.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::assign_role())]
         pub fn assign_role(origin: OriginFor<T>, who: T::AccountId, role: Role) -> DispatchResult {
@@ -492,7 +492,7 @@ pub mod pallet {
             Self::deposit_event(Event::RoleAssigned {
                 who,
                 role,
-                at: T::Time::now(),
+                at_ms: T::Time::now(),
             });
             Ok(())
         }
@@ -502,7 +502,7 @@ pub mod pallet {
         /// Its open requests run their course but never deliver. An account left without
         /// any role also loses its published key.
         ///
-        /// Emits [`Event::RoleRevoked`].
+        /// Emits `RoleRevoked`.
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::revoke_role())]
         pub fn revoke_role(origin: OriginFor<T>, who: T::AccountId, role: Role) -> DispatchResult {
@@ -523,7 +523,7 @@ pub mod pallet {
             Self::deposit_event(Event::RoleRevoked {
                 who,
                 role,
-                at: T::Time::now(),
+                at_ms: T::Time::now(),
             });
             Ok(())
         }
@@ -531,7 +531,7 @@ pub mod pallet {
         /// Publishes (or replaces) the caller's X25519 public key. The caller must hold
         /// a role; a point of small order is refused.
         ///
-        /// Emits [`Event::EncryptionKeySet`].
+        /// Emits `EncryptionKeySet`.
         #[pallet::call_index(2)]
         #[pallet::weight(T::WeightInfo::set_encryption_key())]
         pub fn set_encryption_key(origin: OriginFor<T>, key: [u8; 32]) -> DispatchResult {
@@ -545,7 +545,7 @@ pub mod pallet {
             Self::deposit_event(Event::EncryptionKeySet {
                 who,
                 key,
-                at: T::Time::now(),
+                at_ms: T::Time::now(),
             });
             Ok(())
         }
@@ -553,9 +553,9 @@ pub mod pallet {
         /// Asks for access to a live record. The caller must hold the data-demander role.
         /// The threshold is ⌈members / 2⌉ of the members now; the request expires after
         /// `RequestTtl` blocks. `RequestDeposit` is held from the caller until the
-        /// finished request is reaped ([`Pallet::reap_request`]).
+        /// finished request is reaped (`reap_request`).
         ///
-        /// Emits [`Event::AccessRequested`].
+        /// Emits `AccessRequested`.
         #[pallet::call_index(3)]
         #[pallet::weight(T::WeightInfo::request_access())]
         pub fn request_access(
@@ -589,8 +589,8 @@ pub mod pallet {
             let next = id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
             open.try_push((id, record))
                 .map_err(|_| Error::<T>::TooManyOpenRequests)?;
-            let expires_at = now.saturating_add(T::RequestTtl::get());
-            let mut expiring = Expiries::<T>::get(expires_at);
+            let expires_block = now.saturating_add(T::RequestTtl::get());
+            let mut expiring = Expiries::<T>::get(expires_block);
             expiring
                 .try_push(id)
                 .map_err(|_| Error::<T>::TooManyRequestsInBlock)?;
@@ -602,7 +602,7 @@ pub mod pallet {
             RequestDeposits::<T>::insert(id, deposit);
             NextRequestId::<T>::put(next);
             OpenRequests::<T>::insert(&demander, open);
-            Expiries::<T>::insert(expires_at, expiring);
+            Expiries::<T>::insert(expires_block, expiring);
             let at = T::Time::now();
             Requests::<T>::insert(
                 id,
@@ -615,8 +615,8 @@ pub mod pallet {
                     ayes: 0,
                     nays: 0,
                     status: RequestStatus::Open,
-                    opened_at: at,
-                    expires_at,
+                    opened_at_ms: at,
+                    expires_block,
                 },
             );
             Self::emit(
@@ -625,7 +625,7 @@ pub mod pallet {
                     request: id,
                     record,
                     demander,
-                    at,
+                    at_ms: at,
                 },
             );
             Ok(())
@@ -635,8 +635,8 @@ pub mod pallet {
         /// their own. Closes the request as approved when the ayes reach its threshold,
         /// as rejected when they no longer can.
         ///
-        /// Emits [`Event::Voted`], then [`Event::RequestApproved`] or
-        /// [`Event::RequestRejected`] when the vote decides.
+        /// Emits `Voted`, then `RequestApproved` or
+        /// `RequestRejected` when the vote decides.
         #[pallet::call_index(4)]
         #[pallet::weight(T::WeightInfo::vote())]
         pub fn vote(origin: OriginFor<T>, request: RequestId, approve: bool) -> DispatchResult {
@@ -689,7 +689,7 @@ pub mod pallet {
                     approve,
                     ayes: req.ayes,
                     nays: req.nays,
-                    at,
+                    at_ms: at,
                 },
             );
             match decided {
@@ -698,7 +698,7 @@ pub mod pallet {
                     Event::RequestApproved {
                         request,
                         record,
-                        at,
+                        at_ms: at,
                     },
                 ),
                 Some(_) => Self::emit(
@@ -706,7 +706,7 @@ pub mod pallet {
                     Event::RequestRejected {
                         request,
                         record,
-                        at,
+                        at_ms: at,
                     },
                 ),
                 None => {}
@@ -722,7 +722,7 @@ pub mod pallet {
         /// the manager's (which may have been garbage), and the grant keeps its expiry.
         /// So a demander is never left with a key it cannot use.
         ///
-        /// Emits [`Event::KeyDelivered`], or [`Event::KeyReplaced`] for a replacement.
+        /// Emits `KeyDelivered`, or `KeyReplaced` for a replacement.
         #[pallet::call_index(5)]
         #[pallet::weight(T::WeightInfo::deliver_key().max(T::WeightInfo::replace_key()))]
         pub fn deliver_key(
@@ -747,7 +747,7 @@ pub mod pallet {
             Self::ensure_deliverable(request, &req.demander, &wrapped_key)?;
 
             let at = T::Time::now();
-            let expires_at =
+            let expires_block =
                 frame_system::Pallet::<T>::block_number().saturating_add(T::GrantTtl::get());
             req.status = RequestStatus::Delivered;
             Self::close(request, &req.demander);
@@ -759,8 +759,8 @@ pub mod pallet {
                     request,
                     delivered_by: by.clone(),
                     wrapped_key,
-                    granted_at: at,
-                    expires_at,
+                    granted_at_ms: at,
+                    expires_block,
                 },
             );
             Self::emit(
@@ -770,7 +770,7 @@ pub mod pallet {
                     record: req.record,
                     demander: req.demander,
                     by,
-                    at,
+                    at_ms: at,
                 },
             );
             Ok(())
@@ -778,7 +778,7 @@ pub mod pallet {
 
         /// Ends a demander's grant for a record. The record's owner only.
         ///
-        /// Emits [`Event::GrantRevoked`].
+        /// Emits `GrantRevoked`.
         #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::revoke_grant())]
         pub fn revoke_grant(
@@ -799,7 +799,7 @@ pub mod pallet {
                 Event::GrantRevoked {
                     record,
                     demander,
-                    at: T::Time::now(),
+                    at_ms: T::Time::now(),
                 },
             );
             Ok(())
@@ -810,7 +810,7 @@ pub mod pallet {
         /// grant, and returns its deposit to the demander. Anyone may reap; the demander
         /// has its deposit to gain. The audit head keeps the request's history.
         ///
-        /// Emits [`Event::RequestReaped`].
+        /// Emits `RequestReaped`.
         #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::reap_request(T::MaxMembers::get()))]
         pub fn reap_request(
@@ -858,7 +858,7 @@ pub mod pallet {
                     request,
                     record: req.record,
                     by,
-                    at: T::Time::now(),
+                    at_ms: T::Time::now(),
                 },
             );
             Ok(Some(T::WeightInfo::reap_request(votes)).into())
@@ -883,7 +883,7 @@ impl<T: Config> Pallet<T> {
         grant: &GrantOf<T>,
         now: BlockNumberFor<T>,
     ) -> bool {
-        grant.expires_at > now
+        grant.expires_block > now
             && Self::has_role(demander, Role::DataDemander)
             && Self::under_current_role(demander, grant.request)
     }
@@ -927,7 +927,7 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// [`Pallet::deliver_key`] on a delivered request: the owner replaces the key its
+    /// `deliver_key` on a delivered request: the owner replaces the key its
     /// manager delivered, while that grant still stands.
     fn replace_manager_key(
         request: RequestId,
@@ -950,7 +950,7 @@ impl<T: Config> Pallet<T> {
                 request,
                 record: req.record,
                 demander: req.demander.clone(),
-                at: T::Time::now(),
+                at_ms: T::Time::now(),
             },
         );
         Ok(())
@@ -984,7 +984,7 @@ impl<T: Config> Pallet<T> {
             Event::RequestExpired {
                 request,
                 record,
-                at: T::Time::now(),
+                at_ms: T::Time::now(),
             },
         );
     }
@@ -1063,7 +1063,7 @@ impl<T: Config> Pallet<T> {
                     "a request in progress is missing from its demander's list"
                 );
                 ensure!(
-                    Expiries::<T>::get(req.expires_at).contains(&id),
+                    Expiries::<T>::get(req.expires_block).contains(&id),
                     "a request in progress is missing from its expiry block"
                 );
             } else {

@@ -56,7 +56,7 @@ fn roles_are_given_and_taken_by_the_admin_only() {
             Event::RoleAssigned {
                 who: STRANGER,
                 role: Role::DataManager,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -85,7 +85,7 @@ fn roles_are_given_and_taken_by_the_admin_only() {
             Event::RoleRevoked {
                 who: STRANGER,
                 role: Role::DataManager,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -122,7 +122,7 @@ fn encryption_keys() {
             Event::EncryptionKeySet {
                 who: DEMANDER,
                 key: KEY,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -143,7 +143,7 @@ fn one_of_four_is_not_enough_two_of_four_approve() {
         let request = open_request();
         let req = Requests::<Test>::get(request).unwrap();
         assert_eq!(
-            (req.members, req.threshold, req.expires_at),
+            (req.members, req.threshold, req.expires_block),
             (4, 2, 1 + REQUEST_TTL)
         );
         System::assert_last_event(
@@ -151,7 +151,7 @@ fn one_of_four_is_not_enough_two_of_four_approve() {
                 request,
                 record: RECORD,
                 demander: DEMANDER,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -173,7 +173,7 @@ fn one_of_four_is_not_enough_two_of_four_approve() {
                 approve: true,
                 ayes: 2,
                 nays: 1,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -181,7 +181,7 @@ fn one_of_four_is_not_enough_two_of_four_approve() {
             Event::RequestApproved {
                 request,
                 record: RECORD,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -218,7 +218,7 @@ fn rejected_as_soon_as_approval_is_impossible() {
             Event::RequestRejected {
                 request,
                 record: RECORD,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -357,7 +357,7 @@ fn undecided_requests_expire_in_on_initialize() {
             Event::RequestExpired {
                 request,
                 record: RECORD,
-                at: REQUEST_TTL * BLOCK_MS,
+                at_ms: REQUEST_TTL * BLOCK_MS,
             }
             .into(),
         );
@@ -406,7 +406,7 @@ fn the_sharing_flow_grants_and_revokes_access() {
                 record: RECORD,
                 demander: DEMANDER,
                 by: MANAGER,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -438,7 +438,7 @@ fn the_sharing_flow_grants_and_revokes_access() {
             Event::GrantRevoked {
                 record: RECORD,
                 demander: DEMANDER,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );

@@ -221,7 +221,7 @@ mod benchmarks {
         #[extrinsic_call]
         _(origin as T::RuntimeOrigin, oldest);
 
-        assert!(Dictionaries::<T>::get(oldest).is_some_and(|info| info.retired_at.is_some()));
+        assert!(Dictionaries::<T>::get(oldest).is_some_and(|info| info.retired_block.is_some()));
         assert!(!ActiveDictionaries::<T>::get(language).contains(&oldest));
         Ok(())
     }

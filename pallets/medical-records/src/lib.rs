@@ -136,7 +136,7 @@ pub type ActiveDictionariesOf<T> = BoundedVec<H256, <T as Config>::MaxActiveDict
 pub const MAX_PAGE: u32 = 100;
 
 /// The `medr` key as the runtime's transactions use it (sr25519 inside a
-/// `MultiSigner`/`MultiSignature`); the runtime sets [`Config::AuthorityId`] to it.
+/// `MultiSigner`/`MultiSignature`); the runtime sets `AuthorityId` to it.
 pub struct MedrAuthority;
 
 impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::MultiSignature>
@@ -147,9 +147,9 @@ impl frame_system::offchain::AppCrypto<sp_runtime::MultiSigner, sp_runtime::Mult
     type GenericSignature = sp_core::sr25519::Signature;
 }
 
-/// The storage layout version (see [`migrations`]): 4 since managers accept their
-/// owners ([`AcceptedOwners`], seeded from the live records). The dictionary registry
-/// ([`Dictionaries`], [`DictionaryCount`], [`ActiveDictionaries`]) added new items only,
+/// The storage layout version (see `migrations`): 4 since managers accept their
+/// owners (`AcceptedOwners`, seeded from the live records). The dictionary registry
+/// (`Dictionaries`, `DictionaryCount`, `ActiveDictionaries`) added new items only,
 /// which start empty, and changed no existing one: it needed no migration and no new
 /// version.
 const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
@@ -212,7 +212,7 @@ pub mod pallet {
         /// The block's timestamp, in milliseconds since the Unix epoch.
         type Time: Time<Moment = u64>;
 
-        /// The node key the off-chain worker signs with (`medr`; [`MedrAuthority`]).
+        /// The node key the off-chain worker signs with (`medr`; `MedrAuthority`).
         type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 
         /// Most raw bytes the worker compresses in one run (one block); it always takes at
@@ -304,7 +304,7 @@ pub mod pallet {
     pub type AcceptedOwners<T: Config> =
         StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, T::AccountId, ()>;
 
-    /// How many owners each manager accepts (at most [`Config::MaxAcceptedOwners`]).
+    /// How many owners each manager accepts (at most `MaxAcceptedOwners`).
     #[pallet::storage]
     pub type AcceptedOwnerCount<T: Config> =
         StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
@@ -314,7 +314,7 @@ pub mod pallet {
     #[pallet::storage]
     pub type Dictionaries<T: Config> = StorageMap<_, Identity, H256, DictionaryInfoOf<T>>;
 
-    /// The number of entries in [`Dictionaries`] (at most [`Config::MaxDictionaries`]).
+    /// The number of entries in `Dictionaries` (at most `MaxDictionaries`).
     #[pallet::storage]
     pub type DictionaryCount<T> = StorageValue<_, u32, ValueQuery>;
 
@@ -353,7 +353,7 @@ pub mod pallet {
             labels: LabelsOf<T>,
             raw_len: u64,
             compressed_len: u64,
-            at: u64,
+            at_ms: u64,
         },
         /// A record's owner registered a new version of it (`previous` is superseded).
         RecordAmended {
@@ -364,31 +364,31 @@ pub mod pallet {
             labels: LabelsOf<T>,
             raw_len: u64,
             compressed_len: u64,
-            at: u64,
+            at_ms: u64,
         },
         /// A record's owner withdrew it; its labels and location were erased and its
-        /// deposit returned but for [`Config::RetiredRecordDeposit`].
+        /// deposit returned but for `RetiredRecordDeposit`.
         RecordRetracted {
             id: RecordId,
             owner: T::AccountId,
-            at: u64,
+            at_ms: u64,
         },
         /// The blob a node holds of a record failed re-verification.
         IntegrityFailed {
             id: RecordId,
             reporter: T::AccountId,
             fault: IntegrityFault,
-            at: u64,
+            at_ms: u64,
         },
         /// The council registered a primed dictionary; its preimage is now requested.
         DictionaryRegistered {
-            hash: H256,
-            size: u32,
+            id: H256,
+            len: u32,
             language: DictionaryLanguage,
         },
         /// The council retired a primed dictionary; its bytes stay.
         DictionaryRetired {
-            hash: H256,
+            id: H256,
             language: DictionaryLanguage,
         },
         /// A data manager accepted an owner's records.
@@ -429,15 +429,15 @@ pub mod pallet {
         RecordIdOverflow,
         /// Only the record's owner or its manager may do this.
         NotOwnerOrManager,
-        /// The dictionary is longer than [`Config::MaxDictionaryLen`].
+        /// The dictionary is longer than `MaxDictionaryLen`.
         DictionaryTooLarge,
         /// A dictionary must have at least one byte.
         EmptyDictionary,
         /// A dictionary with this hash is already registered.
         DictionaryAlreadyRegistered,
-        /// [`Config::MaxDictionaries`] dictionaries are registered already.
+        /// `MaxDictionaries` dictionaries are registered already.
         TooManyDictionaries,
-        /// The language has [`Config::MaxActiveDictionaries`] active dictionaries already;
+        /// The language has `MaxActiveDictionaries` active dictionaries already;
         /// retire one first.
         TooManyActiveDictionaries,
         /// The preimage store does not hold bytes of this hash and size (note them first
@@ -461,7 +461,7 @@ pub mod pallet {
         OwnerAlreadyAccepted,
         /// The manager does not accept this owner.
         UnknownOwner,
-        /// The manager accepts [`Config::MaxAcceptedOwners`] owners already.
+        /// The manager accepts `MaxAcceptedOwners` owners already.
         TooManyAcceptedOwners,
     }
 
@@ -537,7 +537,7 @@ pub mod pallet {
         /// Registers a record. The caller must hold the data-owner role and `input.manager`
         /// the data-manager role; the deposit is held from the caller.
         ///
-        /// Emits [`Event::RecordRegistered`].
+        /// Emits `RecordRegistered`.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::register_record())]
         pub fn register_record(origin: OriginFor<T>, input: RecordInputOf<T>) -> DispatchResult {
@@ -554,7 +554,7 @@ pub mod pallet {
                     labels: record.input.labels,
                     raw_len: record.input.raw_len,
                     compressed_len: record.input.compressed_len,
-                    at: T::Time::now(),
+                    at_ms: T::Time::now(),
                 },
             );
             Ok(())
@@ -563,7 +563,7 @@ pub mod pallet {
         /// Registers a new version of the caller's live record `previous`, which becomes
         /// `Superseded` and releases its deposit; the new version holds its own.
         ///
-        /// Emits [`Event::RecordAmended`], which extends the audit heads of both records.
+        /// Emits `RecordAmended`, which extends the audit heads of both records.
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::amend_record())]
         pub fn amend_record(
@@ -596,7 +596,7 @@ pub mod pallet {
                     labels: record.input.labels,
                     raw_len: record.input.raw_len,
                     compressed_len: record.input.compressed_len,
-                    at: T::Time::now(),
+                    at_ms: T::Time::now(),
                 },
             );
             Ok(())
@@ -605,7 +605,7 @@ pub mod pallet {
         /// Withdraws the caller's live record: it leaves the indexes and its deposit is
         /// released; the record and its history stay readable.
         ///
-        /// Emits [`Event::RecordRetracted`].
+        /// Emits `RecordRetracted`.
         #[pallet::call_index(2)]
         #[pallet::weight(T::WeightInfo::retract_record())]
         pub fn retract_record(origin: OriginFor<T>, id: RecordId) -> DispatchResult {
@@ -617,7 +617,7 @@ pub mod pallet {
                 Event::RecordRetracted {
                     id,
                     owner,
-                    at: T::Time::now(),
+                    at_ms: T::Time::now(),
                 },
             );
             Ok(())
@@ -628,7 +628,7 @@ pub mod pallet {
         /// the data-owner role or its manager holding the data-manager role; the report
         /// extends the record's audit head. Sent by the off-chain worker.
         ///
-        /// Emits [`Event::IntegrityFailed`].
+        /// Emits `IntegrityFailed`.
         #[pallet::call_index(3)]
         #[pallet::weight(T::WeightInfo::report_integrity_failure())]
         pub fn report_integrity_failure(
@@ -652,66 +652,66 @@ pub mod pallet {
                     id,
                     reporter,
                     fault,
-                    at: T::Time::now(),
+                    at_ms: T::Time::now(),
                 },
             );
             Ok(())
         }
 
-        /// Registers the primed dictionary `hash` (blake2-256 of its file) of `size` bytes,
-        /// trained on `language` text, and makes it the newest active one of its language.
-        /// Its bytes must be in the preimage store with exactly that size
-        /// (`Preimage::note_preimage` first); the preimage becomes requested, so that
-        /// nobody can remove it. Origin: [`Config::DictionaryOrigin`].
+        /// Registers a primed dictionary: `id` is the blake2-256 hash of its file and `len`
+        /// its length in bytes, and it was trained on `language` text. It becomes the
+        /// newest active dictionary of its language. Store the file first with
+        /// `preimage.notePreimage`; the preimage then stays for good. Origin: root or a
+        /// council majority (`DictionaryOrigin`).
         ///
-        /// Emits [`Event::DictionaryRegistered`].
+        /// Emits `DictionaryRegistered`.
         #[pallet::call_index(4)]
         #[pallet::weight(T::WeightInfo::register_dictionary())]
         pub fn register_dictionary(
             origin: OriginFor<T>,
-            hash: H256,
-            size: u32,
+            id: H256,
+            len: u32,
             language: DictionaryLanguage,
         ) -> DispatchResult {
             T::DictionaryOrigin::ensure_origin(origin)?;
-            Self::do_register_dictionary(hash, size, language)
+            Self::do_register_dictionary(id, len, language)
         }
 
-        /// Retires the dictionary `hash`: it leaves the active list of its language. Its
-        /// bytes stay requested in the preimage store, and records naming it still
-        /// register, so that records compressed with it stay decodable. Origin:
-        /// [`Config::DictionaryOrigin`].
+        /// Retires the dictionary `id`: it leaves the active list of its language. Its
+        /// bytes stay in the preimage store, and records naming it still register, so
+        /// records compressed with it stay decodable. Origin: root or a council majority
+        /// (`DictionaryOrigin`).
         ///
-        /// Emits [`Event::DictionaryRetired`].
+        /// Emits `DictionaryRetired`.
         #[pallet::call_index(5)]
         #[pallet::weight(T::WeightInfo::retire_dictionary())]
-        pub fn retire_dictionary(origin: OriginFor<T>, hash: H256) -> DispatchResult {
+        pub fn retire_dictionary(origin: OriginFor<T>, id: H256) -> DispatchResult {
             T::DictionaryOrigin::ensure_origin(origin)?;
-            let mut info = Dictionaries::<T>::get(hash).ok_or(Error::<T>::UnknownDictionary)?;
+            let mut info = Dictionaries::<T>::get(id).ok_or(Error::<T>::UnknownDictionary)?;
             ensure!(
-                info.retired_at.is_none(),
+                info.retired_block.is_none(),
                 Error::<T>::DictionaryAlreadyRetired
             );
 
             let language = info.language;
             let mut active = ActiveDictionaries::<T>::get(language);
-            active.retain(|h| *h != hash);
+            active.retain(|h| *h != id);
             if active.is_empty() {
                 ActiveDictionaries::<T>::remove(language);
             } else {
                 ActiveDictionaries::<T>::insert(language, active);
             }
-            info.retired_at = Some(frame_system::Pallet::<T>::block_number());
-            Dictionaries::<T>::insert(hash, info);
-            Self::deposit_event(Event::DictionaryRetired { hash, language });
+            info.retired_block = Some(frame_system::Pallet::<T>::block_number());
+            Dictionaries::<T>::insert(id, info);
+            Self::deposit_event(Event::DictionaryRetired { id, language });
             Ok(())
         }
 
         /// Accepts `owner`'s records: `owner` may now name the caller as the manager of
         /// a record. The caller must hold the data-manager role; it accepts at most
-        /// [`Config::MaxAcceptedOwners`] owners.
+        /// `MaxAcceptedOwners` owners.
         ///
-        /// Emits [`Event::OwnerAccepted`].
+        /// Emits `OwnerAccepted`.
         #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::accept_owner())]
         pub fn accept_owner(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
@@ -728,7 +728,7 @@ pub mod pallet {
         /// Stops accepting `owner`'s new records. The records it registered already keep
         /// their manager. Any manager may drop (also one that lost its role).
         ///
-        /// Emits [`Event::OwnerDropped`].
+        /// Emits `OwnerDropped`.
         #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::drop_owner())]
         pub fn drop_owner(origin: OriginFor<T>, owner: T::AccountId) -> DispatchResult {
@@ -773,19 +773,15 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// [`Pallet::register_dictionary`] once its origin is checked.
-    fn do_register_dictionary(
-        hash: H256,
-        size: u32,
-        language: DictionaryLanguage,
-    ) -> DispatchResult {
-        ensure!(size > 0, Error::<T>::EmptyDictionary);
+    /// `register_dictionary` once its origin is checked.
+    fn do_register_dictionary(id: H256, len: u32, language: DictionaryLanguage) -> DispatchResult {
+        ensure!(len > 0, Error::<T>::EmptyDictionary);
         ensure!(
-            size <= T::MaxDictionaryLen::get(),
+            len <= T::MaxDictionaryLen::get(),
             Error::<T>::DictionaryTooLarge
         );
         ensure!(
-            !Dictionaries::<T>::contains_key(hash),
+            !Dictionaries::<T>::contains_key(id),
             Error::<T>::DictionaryAlreadyRegistered
         );
         let count = DictionaryCount::<T>::get();
@@ -798,30 +794,26 @@ impl<T: Config> Pallet<T> {
             .ok_or(Error::<T>::TooManyDictionaries)?;
         let mut active = ActiveDictionaries::<T>::get(language);
         active
-            .try_push(hash)
+            .try_push(id)
             .map_err(|_| Error::<T>::TooManyActiveDictionaries)?;
         ensure!(
-            T::Preimages::len(&hash) == Some(size),
+            T::Preimages::len(&id) == Some(len),
             Error::<T>::DictionaryBytesUnavailable
         );
 
-        T::Preimages::request(&hash);
+        T::Preimages::request(&id);
         Dictionaries::<T>::insert(
-            hash,
+            id,
             DictionaryInfo {
-                size,
+                len,
                 language,
-                registered_at: frame_system::Pallet::<T>::block_number(),
-                retired_at: None,
+                registered_block: frame_system::Pallet::<T>::block_number(),
+                retired_block: None,
             },
         );
         ActiveDictionaries::<T>::insert(language, active);
         DictionaryCount::<T>::put(count);
-        Self::deposit_event(Event::DictionaryRegistered {
-            hash,
-            size,
-            language,
-        });
+        Self::deposit_event(Event::DictionaryRegistered { id, len, language });
         Ok(())
     }
 
@@ -830,13 +822,13 @@ impl<T: Config> Pallet<T> {
         Self::deposit_with_base(input, T::RecordDepositBase::get())
     }
 
-    /// The deposit a retired record keeps: [`Config::RetiredRecordDeposit`] plus the
+    /// The deposit a retired record keeps: `RetiredRecordDeposit` plus the
     /// byte price of the labels and location it still stores (none once retracted).
     pub fn retired_deposit_for(input: &RecordInputOf<T>) -> BalanceOf<T> {
         Self::deposit_with_base(input, T::RetiredRecordDeposit::get())
     }
 
-    /// `base` plus [`Config::ByteDeposit`] per byte of labels and location.
+    /// `base` plus `ByteDeposit` per byte of labels and location.
     fn deposit_with_base(input: &RecordInputOf<T>, base: BalanceOf<T>) -> BalanceOf<T> {
         let bytes = input
             .labels
@@ -915,7 +907,7 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Holds the deposit and stores the record with its indexes; `input` has passed
-    /// [`Self::ensure_registrable`].
+    /// `ensure_registrable`.
     fn store_record(
         owner: &T::AccountId,
         input: RecordInputOf<T>,
@@ -939,7 +931,7 @@ impl<T: Config> Pallet<T> {
                 input,
                 previous,
                 status: RecordStatus::Live,
-                registered_at: T::Time::now(),
+                registered_at_ms: T::Time::now(),
                 deposit,
                 registered_block: Some(frame_system::Pallet::<T>::block_number()),
                 raw_hash_kind: RawHashKind::Keyed,
@@ -1006,7 +998,7 @@ impl<T: Config> Pallet<T> {
     /// unregistered one).
     pub fn dictionary_bytes(hash: H256) -> Option<Vec<u8>> {
         let info = Dictionaries::<T>::get(hash)?;
-        T::Preimages::fetch(&hash, Some(info.size))
+        T::Preimages::fetch(&hash, Some(info.len))
             .ok()
             .map(|bytes| bytes.into_owned())
     }
@@ -1016,7 +1008,7 @@ impl<T: Config> Pallet<T> {
         Records::<T>::get(id)
     }
 
-    /// Live records of `owner` after `from` (storage order), at most `limit` (≤ [`MAX_PAGE`]).
+    /// Live records of `owner` after `from` (storage order), at most `limit` (≤ `MAX_PAGE`).
     pub fn records_of(owner: T::AccountId, from: Option<RecordId>, limit: u32) -> Vec<RecordId> {
         Self::page::<RecordsByOwner<T>, _>(&owner, from, limit)
     }
@@ -1046,8 +1038,8 @@ impl<T: Config> Pallet<T> {
     }
 
     /// The invariants: the indexes hold exactly the live records, ids are below
-    /// [`NextRecordId`], each owner's held deposit is the sum of its live records', and
-    /// the dictionary registry is consistent (see [`Self::dictionaries_try_state`]).
+    /// `NextRecordId`, each owner's held deposit is the sum of its live records', and
+    /// the dictionary registry is consistent (see `dictionaries_try_state`).
     #[cfg(any(feature = "try-runtime", test))]
     pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
         use alloc::collections::btree_map::BTreeMap;
@@ -1137,8 +1129,8 @@ impl<T: Config> Pallet<T> {
         Self::dictionaries_try_state()
     }
 
-    /// The dictionary registry's invariants: [`DictionaryCount`] counts [`Dictionaries`]
-    /// and is within [`Config::MaxDictionaries`]; every active dictionary is registered
+    /// The dictionary registry's invariants: `DictionaryCount` counts `Dictionaries`
+    /// and is within `MaxDictionaries`; every active dictionary is registered
     /// under its list's language, is not retired, is listed once, and the lists run
     /// oldest first; every registered one that is not retired is active, and none was
     /// registered (or retired) in a future block or retired before it was registered.
@@ -1150,13 +1142,13 @@ impl<T: Config> Pallet<T> {
         for (_, info) in Dictionaries::<T>::iter() {
             registered = registered.saturating_add(1);
             ensure!(
-                info.registered_at <= now,
+                info.registered_block <= now,
                 "a dictionary was registered in a future block"
             );
-            match info.retired_at {
+            match info.retired_block {
                 None => unretired = unretired.saturating_add(1),
                 Some(retired) => ensure!(
-                    info.registered_at <= retired && retired <= now,
+                    info.registered_block <= retired && retired <= now,
                     "a dictionary was retired before its registration or in a future block"
                 ),
             }
@@ -1184,12 +1176,15 @@ impl<T: Config> Pallet<T> {
                     info.language == language,
                     "an active dictionary is listed under another language"
                 );
-                ensure!(info.retired_at.is_none(), "a retired dictionary is active");
                 ensure!(
-                    previous.is_none_or(|previous| previous <= info.registered_at),
+                    info.retired_block.is_none(),
+                    "a retired dictionary is active"
+                );
+                ensure!(
+                    previous.is_none_or(|previous| previous <= info.registered_block),
                     "an active list is not ordered oldest first"
                 );
-                previous = Some(info.registered_at);
+                previous = Some(info.registered_block);
             }
             active = active.saturating_add(list.len());
         }

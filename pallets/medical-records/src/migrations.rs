@@ -254,7 +254,7 @@ pub mod v3 {
             input: old.input,
             previous: old.previous,
             status: old.status,
-            registered_at: old.registered_at,
+            registered_at_ms: old.registered_at,
             deposit: old.deposit,
             registered_block: old.registered_block,
             raw_hash_kind: RawHashKind::Plain,
@@ -288,7 +288,7 @@ pub mod v3 {
                     input: after.input,
                     previous: after.previous,
                     status: after.status,
-                    registered_at: after.registered_at,
+                    registered_at: after.registered_at_ms,
                     deposit: after.deposit,
                     registered_block: after.registered_block,
                 })
@@ -348,7 +348,7 @@ mod tests {
             input: record.input,
             previous: record.previous,
             status: record.status,
-            registered_at: record.registered_at,
+            registered_at: record.registered_at_ms,
             deposit: record.deposit,
             registered_block: record.registered_block,
         }
@@ -378,7 +378,7 @@ mod tests {
                     input: record.input,
                     previous: record.previous,
                     status: record.status,
-                    registered_at: record.registered_at,
+                    registered_at: record.registered_at_ms,
                     deposit: record.deposit,
                 }
             })

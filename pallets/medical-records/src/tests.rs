@@ -71,7 +71,7 @@ fn register_record_stores_indexes_holds_and_emits() {
         assert_eq!(stored.owner, OWNER);
         assert_eq!(stored.input, record);
         assert_eq!(stored.status, RecordStatus::Live);
-        assert_eq!(stored.registered_at, BLOCK_MS);
+        assert_eq!(stored.registered_at_ms, BLOCK_MS);
         assert_eq!(stored.deposit, deposit);
         assert_eq!(NextRecordId::<Test>::get(), 1);
         assert_eq!(held(OWNER), deposit);
@@ -92,7 +92,7 @@ fn register_record_stores_indexes_holds_and_emits() {
                 labels: record.labels,
                 raw_len: 4096,
                 compressed_len: 1024,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -191,7 +191,7 @@ fn amend_record_supersedes_and_moves_the_deposit() {
                 labels: amended.labels,
                 raw_len: 4096,
                 compressed_len: 1024,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );
@@ -243,7 +243,7 @@ fn retract_record_releases_and_keeps_history() {
             Event::RecordRetracted {
                 id: 0,
                 owner: OWNER,
-                at: 5 * BLOCK_MS,
+                at_ms: 5 * BLOCK_MS,
             }
             .into(),
         );

@@ -65,7 +65,7 @@ use sp_runtime::{traits::Saturating, Permill};
 /// A session's number (`pallet-session`'s `SessionIndex`).
 pub type SessionIndex = u32;
 
-/// The storage layout version (see [`migrations`]).
+/// The storage layout version (see `migrations`).
 const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 /// The fewest validators a set of `count` should keep by default: all but the faults
@@ -121,7 +121,7 @@ pub mod pallet {
     #[pallet::storage]
     pub type MinValidators<T> = StorageValue<_, u32, ValueQuery>;
 
-    /// Whether [`Validators`] changed since `pallet-session` last asked for the next set.
+    /// Whether `Validators` changed since `pallet-session` last asked for the next set.
     #[pallet::storage]
     pub type SetChanged<T> = StorageValue<_, bool, ValueQuery>;
 
@@ -243,7 +243,7 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        /// `pallet-session` asks [`Pallet::should_end_session`] every block; its weight is
+        /// `pallet-session` asks `should_end_session` every block; its weight is
         /// charged here.
         fn on_initialize(_now: BlockNumberFor<T>) -> Weight {
             T::WeightInfo::should_end_session()
@@ -363,7 +363,7 @@ impl<T: Config> Pallet<T> {
         SetChanged::<T>::get() || PendingFrom::<T>::get().is_some()
     }
 
-    /// The validators of [`Validators`] that have session keys (`pallet-session` would
+    /// The validators of `Validators` that have session keys (`pallet-session` would
     /// leave the others out anyway).
     fn with_keys() -> Vec<T::AccountId> {
         Validators::<T>::get()
@@ -444,7 +444,7 @@ impl<T: Config> pallet_session::ShouldEndSession<BlockNumberFor<T>> for Pallet<T
 }
 
 impl<T: Config> Pallet<T> {
-    /// Whether the session ends at block `now`: [`SessionLengthBlocks`] after it started.
+    /// Whether the session ends at block `now`: `SessionLengthBlocks` after it started.
     pub fn session_ends_at(now: BlockNumberFor<T>) -> bool {
         now.saturating_sub(SessionStartBlock::<T>::get()) >= SessionLengthBlocks::<T>::get()
     }

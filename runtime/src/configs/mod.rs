@@ -22,6 +22,8 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_version::RuntimeVersion;
 
 #[cfg(test)]
+mod docs_tests;
+#[cfg(test)]
 mod fee_tests;
 #[cfg(test)]
 mod governance_tests;

@@ -60,14 +60,17 @@ fn the_owner_replaces_a_key_its_manager_delivered() {
                 request,
                 record: RECORD,
                 demander: DEMANDER,
-                at: 5 * BLOCK_MS,
+                at_ms: 5 * BLOCK_MS,
             }
             .into(),
         );
         let replaced = Grants::<Test>::get(RECORD, DEMANDER).unwrap();
         assert_eq!(replaced.wrapped_key, wrapped());
         assert_eq!(replaced.delivered_by, OWNER);
-        assert_eq!(replaced.expires_at, first.expires_at, "no longer access");
+        assert_eq!(
+            replaced.expires_block, first.expires_block,
+            "no longer access"
+        );
         // Once the owner's key is in, nobody replaces it.
         assert_noop!(
             Access::deliver_key(signed(OWNER), request, wrapped()),
@@ -167,7 +170,7 @@ fn a_request_holds_a_deposit_until_it_is_reaped() {
                 request,
                 record: RECORD,
                 by: STRANGER,
-                at: BLOCK_MS,
+                at_ms: BLOCK_MS,
             }
             .into(),
         );

@@ -70,17 +70,17 @@ fn register_dictionary_stores_requests_and_emits() {
         ));
         System::assert_last_event(
             Event::DictionaryRegistered {
-                hash,
-                size,
+                id: hash,
+                len: size,
                 language: Chinese,
             }
             .into(),
         );
         let info = DictionaryInfo {
-            size,
+            len: size,
             language: Chinese,
-            registered_at: 3,
-            retired_at: None,
+            registered_block: 3,
+            retired_block: None,
         };
         assert_eq!(MedicalRecords::dictionary(hash), Some(info));
         assert_eq!(DictionaryCount::<Test>::get(), 1);
@@ -126,14 +126,14 @@ fn retire_dictionary_deactivates_and_keeps_the_bytes() {
         ));
         System::assert_last_event(
             Event::DictionaryRetired {
-                hash,
+                id: hash,
                 language: English,
             }
             .into(),
         );
         let info = MedicalRecords::dictionary(hash).expect("still registered");
-        assert_eq!(info.retired_at, Some(5));
-        assert_eq!(info.registered_at, 1);
+        assert_eq!(info.retired_block, Some(5));
+        assert_eq!(info.registered_block, 1);
         assert_eq!(active(English), None);
         assert!(!ActiveDictionaries::<Test>::contains_key(English));
         assert_eq!(
@@ -394,7 +394,7 @@ fn try_state_catches_a_broken_registry() {
     });
     // A retired one is still active; an active one was dropped without retiring it.
     broken(|a, _| {
-        Dictionaries::<Test>::mutate(a, |info| info.as_mut().unwrap().retired_at = Some(2))
+        Dictionaries::<Test>::mutate(a, |info| info.as_mut().unwrap().retired_block = Some(2))
     });
     broken(|a, b| {
         ActiveDictionaries::<Test>::insert(

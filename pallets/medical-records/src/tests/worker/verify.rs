@@ -49,7 +49,7 @@ fn a_corrupted_blob_is_reported_once() {
                 id,
                 reporter: OWNER,
                 fault: IntegrityFault::ContentMismatch,
-                at: (v + every) * BLOCK_MS,
+                at_ms: (v + every) * BLOCK_MS,
             }
             .into(),
         );
