@@ -2,7 +2,7 @@
 // every page must name a file of the book, and its #fragment an id on that page.
 // Usage: node scripts/check-book-links.mjs docs/book
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { join, dirname, resolve, relative } from 'node:path';
+import { join, dirname, resolve, relative, sep } from 'node:path';
 
 const root = resolve(process.argv[2] ?? 'docs/book');
 const pages = [];
@@ -32,12 +32,16 @@ for (const page of pages) {
     const [path, fragment] = target.split('#');
     const file = path === '' ? page : resolve(dirname(page), decodeURI(path));
     const where = `${relative(root, page)} → ${target}`;
-    if (!file.startsWith(root) || !existsSync(file)) {
+    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
       broken.push(`${where}: no such file`);
     } else if (fragment && file.endsWith('.html') && !idsOf(file).has(decodeURIComponent(fragment))) {
       broken.push(`${where}: no #${fragment} there`);
     }
   }
+}
+if (pages.length === 0) {
+  console.error(`no pages in ${root}: build the book first (mdbook build docs)`);
+  process.exit(1);
 }
 if (broken.length > 0) {
   console.error(`${broken.length} broken link(s) in the book:\n${broken.join('\n')}`);

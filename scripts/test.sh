@@ -53,7 +53,7 @@ for suite in tests/e2e/*.test.mjs; do
   (cd tests && node --test "${suite#tests/}")
 done
 
-step "the codec's criterion benchmarks still build (run them with cargo bench, see README)"
+step "the codec's criterion benchmarks still build (run them with cargo bench; see the book's Codec figures)"
 cargo bench --locked --manifest-path codec/bench/Cargo.toml --no-run
 
 step "codec, crypto and record pipeline build for wasm32-unknown-unknown without std"

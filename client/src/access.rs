@@ -182,8 +182,8 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             }
             let done = chain.submit(&tx, &account, out, "deliver_key").await?;
             out.emit(
-                serde_json::json!({ "request": request, "record": delivery.record, "demander": address_of(&delivery.demander), "wrapped_key_len": delivery.wrapped.len(), "block": done.block }),
-                || format!("request {request}: data key of record {} delivered to {} in block {}", delivery.record, address_of(&delivery.demander), done.block),
+                serde_json::json!({ "request": request, "record": delivery.record, "demander": address_of(&delivery.demander), "demander_x25519": to_hex(&delivery.demander_key), "wrapped_key_len": delivery.wrapped.len(), "block": done.block }),
+                || format!("request {request}: data key of record {} delivered to {} (X25519 key {}, as the node gave it) in block {}", delivery.record, address_of(&delivery.demander), to_hex(&delivery.demander_key), done.block),
             );
         }
         AccessCommand::WrapKey {
@@ -196,8 +196,8 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             let delivery = seal_key_for(&chain, &account, request).await?;
             let wrapped = to_hex(&delivery.wrapped);
             out.emit(
-                serde_json::json!({ "request": request, "record": delivery.record, "demander": address_of(&delivery.demander), "wrapped_key": wrapped }),
-                || format!("request {request}: record {}'s data key sealed to {} (the wrapped_key of access.deliverKey):\n{wrapped}", delivery.record, address_of(&delivery.demander)),
+                serde_json::json!({ "request": request, "record": delivery.record, "demander": address_of(&delivery.demander), "demander_x25519": to_hex(&delivery.demander_key), "wrapped_key": wrapped }),
+                || format!("request {request}: record {}'s data key sealed to {} (X25519 key {}, as the node gave it; the wrapped_key of access.deliverKey):\n{wrapped}", delivery.record, address_of(&delivery.demander), to_hex(&delivery.demander_key)),
             );
         }
         AccessCommand::Revoke {
@@ -230,6 +230,9 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
 struct Delivery {
     record: u64,
     demander: subxt::utils::AccountId32,
+    /// The demander's X25519 key as the node gave it: printed, so that an owner who does
+    /// not trust the node can compare it with the demander's `medchain key show`.
+    demander_key: [u8; 32],
     wrapped: Vec<u8>,
 }
 
@@ -271,6 +274,7 @@ async fn seal_key_for(chain: &Chain, account: &Account, request: u64) -> Result<
     Ok(Delivery {
         record: found.record,
         demander: found.demander,
+        demander_key,
         wrapped,
     })
 }

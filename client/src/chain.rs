@@ -102,7 +102,16 @@ pub struct Record {
     pub input: RecordInput,
     pub previous: Option<u64>,
     pub status: RecordStatus,
-    pub registered_at_ms: u64,
+}
+
+/// When a record was registered: read by field name (see [`Chain::registration`]), so
+/// that [`Record`], which the store decodes too, holds only names every runtime shares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Registration {
+    /// The block, where the runtime keeps it (`pallet-medical-records` storage version 2).
+    pub block: Option<u64>,
+    /// The block's timestamp, ms since the Unix epoch.
+    pub at_ms: Option<u64>,
 }
 
 /// `RequestStatus`.
@@ -286,19 +295,13 @@ impl Chain {
                 (id,),
             ))
             .await
-            .map_err(|e| {
-                anyhow!(
-                    "cannot read record {id}: {e} (runtimes before spec 108 name the record's \
-                     fields differently; use the CLI of the node's release)"
-                )
-            })
+            .with_context(|| format!("cannot read record {id}"))
     }
 
-    /// The block that registered a record, where the runtime keeps it
-    /// (`pallet-medical-records` storage version 2): `None` for a record registered
-    /// before that version, or on an older runtime. Read by field name, so the
-    /// [`Record`] mirror stays decodable on both layouts.
-    pub async fn registered_block(&self, id: u64) -> Result<Option<u64>> {
+    /// When record `id` was registered, read by field name: `registered_block` (absent
+    /// for records from before storage version 2), and `registered_at_ms`, which
+    /// runtimes before spec 108 (parachain 104) call `registered_at`.
+    pub async fn registration(&self, id: u64) -> Result<Registration> {
         let at = self.api.at_current_block().await?;
         let record: Option<Value> = at
             .runtime_apis()
@@ -308,7 +311,13 @@ impl Chain {
                 (id,),
             ))
             .await?;
-        Ok(record.and_then(|record| field_u64(&record, "registered_block")))
+        Ok(
+            record.map_or_else(Registration::default, |record| Registration {
+                block: field_u64(&record, "registered_block"),
+                at_ms: field_u64(&record, "registered_at_ms")
+                    .or_else(|| field_u64(&record, "registered_at")),
+            }),
+        )
     }
 
     /// A record that must exist.
@@ -416,7 +425,7 @@ impl Chain {
             return Ok(None);
         };
         let info: Value = info.decode()?;
-        // `len` since spec 108, `size` before (the same value; only the name changed).
+        // `len` since spec 108 (parachain 104), `size` before: the same value.
         let len = field_u64(&info, "len")
             .or_else(|| field_u64(&info, "size"))
             .and_then(|len| u32::try_from(len).ok())

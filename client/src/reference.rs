@@ -62,7 +62,7 @@ mod tests {
     }
 
     #[test]
-    fn the_reference_covers_every_command() {
+    fn the_reference_has_a_section_per_command_and_the_new_flags() {
         let page = markdown(&mut crate::Cli::command());
         for command in [
             "medchain codec compress",

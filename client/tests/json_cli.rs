@@ -12,6 +12,9 @@ use std::{
 fn medchain(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_medchain"))
         .args(args)
+        // The developer's own settings must not change what is tested.
+        .env_remove("MEDCHAIN_SURI")
+        .env_remove("MEDCHAIN_NODE_URL")
         .output()
         .unwrap()
 }

@@ -489,7 +489,7 @@ sp_api::decl_runtime_apis! {
 /// amendment and retraction.
 pub trait AuditLog {
     /// Extends `record`'s head with an operation (its SCALE encoding): the new head is
-    /// `audit_step``(head, operation)`. Returns the new head.
+    /// `audit_step(head, operation)`. Returns the new head.
     fn record_operation(record: RecordId, operation: &[u8]) -> H256;
     /// The current head of `record` (all zero before its first operation).
     fn head(record: RecordId) -> H256;

@@ -140,7 +140,10 @@ test('the Apps walkthrough: the book\'s call data, submitted as shown', async ()
         if (/access wrap-key/.test(block.text)) {
           const json = await runCli(['--json', 'access', 'wrap-key', '0', '--suri', '//Alice', '--node', appsNode.wsUrl]);
           assert.equal(json.code, 0, json.stderr);
-          assert.deepEqual({ ...json.json, wrapped_key: undefined }, { request: 0, record: 0, demander: FERDIE, wrapped_key: undefined });
+          const { request, record, demander, demander_x25519: x25519 } = json.json;
+          assert.deepEqual({ request, record, demander }, { request: 0, record: 0, demander: FERDIE });
+          const ferdieKey = await runCli(['--json', 'key', 'show', '--suri', '//Ferdie']);
+          assert.equal(x25519, ferdieKey.json.x25519_public_key, 'the key it sealed to is Ferdie\'s');
           assert.equal(json.json.wrapped_key.length, 2 + 2 * 105, 'a 105-byte wrapped key');
           // The one form filled by hand in Apps: deliverKey(request, the printed wrappedKey).
           const wrapped = run.stdout.trim().split('\n').pop();

@@ -164,7 +164,9 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.ok(!existsSync(eveCopy));
 
   // Revocation: Ferdie is refused at once.
-  await cli(['--json', 'access', 'revoke', String(record), ferdie.address, ...as('Alice'), ...node()]);
+  const revocation = await cli(['--json', 'access', 'revoke', String(record), ferdie.address, ...as('Alice'), ...node()]);
+  assert.deepEqual({ record: revocation.record, demander: revocation.demander }, { record, demander: ferdie.address });
+  assert.ok(revocation.block > 0);
   const revoked = await runCli(['records', 'get', String(record), '-o', join(work, 'late.txt'), ...as('Ferdie'), ...node()]);
   assert.notEqual(revoked.code, 0);
   assert.match(revoked.stderr, /403/);

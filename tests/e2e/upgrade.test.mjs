@@ -6,11 +6,12 @@
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
 // seat, applies it. Then: spec_version is 108 in Polkadot.js, all four nodes keep
-// producing and finalizing blocks, both migrations ran (storage version 3; old records
+// producing and finalizing blocks, the migrations ran (storage version 4; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
-// role, key and audit head from before reads exactly as it did, through Polkadot.js and
-// through the CLI's audit.
+// role, key and audit head from before reads exactly as it did (by today's field names:
+// spec 108 renamed the time fields without changing their encoding), through
+// Polkadot.js and through the CLI's audit.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -131,7 +132,6 @@ async function recordsStorageVersion() {
   return api.createType('u16', raw.unwrap()).toNumber();
 }
 
-/** Everything the issue says must survive, as plain JSON. */
 /**
  * `state` with the field names of today's runtime: spec 108 named every time field by its
  * unit (same SCALE layout, so nothing was migrated), and Polkadot.js reads by name.
@@ -143,6 +143,7 @@ function inTodaysNames(state) {
   return Object.fromEntries(Object.entries(state).map(([key, value]) => [renamed[key] ?? key, inTodaysNames(value)]));
 }
 
+/** Everything the issue says must survive, as plain JSON. */
 async function snapshot(records, requests, demanders) {
   const state = { records: {}, requests: {}, grants: {}, heads: {}, roles: {}, keys: {} };
   for (const id of records) {

@@ -156,7 +156,7 @@ test('queued records are compressed, registered with their hashes and served byt
     const fetched = join(workdir, `${language}.fetched`);
     await waitForFinalizedRecord(api, event.id);
     const wrote = JSON.parse(execFileSync(cliBinary(), ['--json', 'records', 'blob', String(event.id), '-o', fetched, '--suri', '//Alice', '--node', node.wsUrl]).toString());
-    assert.deepEqual(wrote, { record: event.id.toNumber(), output: fetched, bytes: raw.length, sealed: false });
+    assert.deepEqual(wrote, { record: event.id.toNumber(), output: fetched, output_bytes: raw.length, sealed: false });
     assert.deepEqual(readFileSync(fetched), Buffer.from(raw), `${language} byte-identical`);
   }
 

@@ -390,6 +390,10 @@ export function runCli(args, { timeoutMs = 300_000 } = {}) {
           }
         }
       }
+      if (args.includes('--json') && code === 0 && lines.length === 0) {
+        code = -2;
+        stderr += '\nno JSON line on stdout';
+      }
       const json = lines.length ? lines[lines.length - 1] : undefined;
       resolveRun({ code, stdout, stderr, json, lines });
     });

@@ -6,7 +6,7 @@ use medchain_store::protocol::to_hex;
 
 use crate::{
     account::{address_of, parse_account},
-    chain::{Chain, NodeArg, Record, RecordStatus},
+    chain::{Chain, NodeArg, Record, RecordStatus, Registration},
     output::Output,
 };
 
@@ -62,7 +62,10 @@ pub async fn list(args: ListArgs, out: &Output) -> Result<()> {
             continue;
         };
         shown += 1;
-        out.emit(record_json(id, &record), || record_line(id, &record));
+        let registered = chain.registration(id).await?;
+        out.emit(record_json(id, &record, registered), || {
+            record_line(id, &record)
+        });
     }
     if shown == 0 {
         eprintln!("medchain: no records");
@@ -72,18 +75,25 @@ pub async fn list(args: ListArgs, out: &Output) -> Result<()> {
 
 pub async fn audit(args: AuditArgs, out: &Output) -> Result<()> {
     let chain = Chain::connect(&args.node.node).await?;
-    let record = chain.existing_record(args.record).await?;
+    // An unknown record is refused here, by name, before any scan.
+    chain.existing_record(args.record).await?;
     let head_block = chain.finalized_number().await?;
     let from = match args.from_block {
         Some(block) => block,
-        None => match chain.registered_block(args.record).await? {
-            Some(block) => block,
+        None => match chain.registration(args.record).await? {
+            Registration {
+                block: Some(block), ..
+            } => block,
             // Registered before the chain kept the block: search by timestamp.
-            None => first_block_at(&chain, record.registered_at_ms, head_block)
-                .await
-                .context(
-                    "cannot find the record's registration block (a pruned node? see --from-block)",
-                )?,
+            Registration {
+                at_ms: Some(at_ms), ..
+            } => first_block_at(&chain, at_ms, head_block).await.context(
+                "cannot find the record's registration block (a pruned node? see --from-block)",
+            )?,
+            Registration { .. } => bail!(
+                "the node gives no registration time of record {}",
+                args.record
+            ),
         },
     };
     let bar = out.bytes("scanning", head_block.saturating_sub(from) + 1);
@@ -190,7 +200,7 @@ fn labels(record: &Record) -> Vec<String> {
         .collect()
 }
 
-fn record_json(id: u64, record: &Record) -> serde_json::Value {
+fn record_json(id: u64, record: &Record, registered: Registration) -> serde_json::Value {
     serde_json::json!({
         "record": id,
         "owner": address_of(&record.owner),
@@ -205,7 +215,8 @@ fn record_json(id: u64, record: &Record) -> serde_json::Value {
         "content_hash": to_hex(&record.input.content_hash.0),
         "location": String::from_utf8_lossy(&record.input.location),
         "previous": record.previous,
-        "registered_at_ms": record.registered_at_ms,
+        "registered_at_ms": registered.at_ms,
+        "registered_block": registered.block,
     })
 }
 

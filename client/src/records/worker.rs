@@ -117,8 +117,8 @@ async fn connect(node: &str) -> Result<WsClient> {
 
 fn from_hex(text: &str) -> Result<Vec<u8>> {
     let digits = text.strip_prefix("0x").unwrap_or(text);
-    if digits.len() % 2 != 0 {
-        bail!("odd number of hex digits");
+    if digits.len() % 2 != 0 || !digits.is_ascii() {
+        bail!("not hex: {text:.40}");
     }
     (0..digits.len())
         .step_by(2)
@@ -168,9 +168,33 @@ pub async fn queue(args: OwnNodeArg, out: &Output) -> Result<()> {
         .request("medchain_queue", rpc_params![])
         .await
         .context("the node refused medchain_queue")?;
-    // The node's answer is the JSON result; people get one line per item.
-    out.emit(status.clone(), || queue_text(&status));
+    // The node's answer is the JSON result, in the CLI's snake_case; people get one line
+    // per item.
+    out.emit(snake_case_keys(status.clone()), || queue_text(&status));
     Ok(())
+}
+
+/// `rawHash` → `raw_hash`, in every object of `value`: the node's RPC speaks camelCase
+/// (as Polkadot.js does), the CLI's JSON snake_case.
+fn snake_case_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let mut snake = String::with_capacity(key.len() + 4);
+                    for c in key.chars() {
+                        if c.is_ascii_uppercase() {
+                            snake.push('_');
+                        }
+                        snake.push(c.to_ascii_lowercase());
+                    }
+                    (snake, snake_case_keys(value))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(snake_case_keys).collect()),
+        other => other,
+    }
 }
 
 fn queue_text(status: &Value) -> String {
@@ -311,7 +335,7 @@ pub async fn blob(args: BlobArgs, out: &Output) -> Result<()> {
         serde_json::json!({
             "record": args.record,
             "output": args.output.display().to_string(),
-            "bytes": bytes.len(),
+            "output_bytes": bytes.len(),
             "sealed": args.compressed,
         }),
         || format!("{}\t{} bytes", args.output.display(), bytes.len()),
@@ -324,11 +348,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn queue_json_is_snake_case() {
+        let node = serde_json::json!({ "owner": "5G", "items": [{ "rawHash": "0x1", "uploadAttempts": 2 }] });
+        assert_eq!(
+            snake_case_keys(node),
+            serde_json::json!({ "owner": "5G", "items": [{ "raw_hash": "0x1", "upload_attempts": 2 }] })
+        );
+    }
+
+    #[test]
     fn hex_round_trips() {
         let bytes = [0u8, 1, 0xab, 0xff];
         assert_eq!(to_hex(&bytes), "0x0001abff");
         assert_eq!(from_hex(&to_hex(&bytes)).unwrap(), bytes);
         assert!(from_hex("0x123").is_err());
         assert!(from_hex("0xzz").is_err());
+        assert!(
+            from_hex("0xéé").is_err(),
+            "non-ASCII is refused, not a panic"
+        );
     }
 }

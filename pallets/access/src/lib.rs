@@ -42,7 +42,7 @@
 //!   `pallet-medical-records` through `medchain_primitives::AuditLog` — extends the
 //!   record's audit head: `head' = blake2_256(head ++ SCALE(event))`, where the event is
 //!   encoded as the runtime encodes it (`RuntimeEvent`: pallet index, variant, fields).
-//!   Every event carries the block's timestamp `at` (ms); expiries, which happen in
+//!   Every event carries the block's timestamp `at_ms`; expiries, which happen in
 //!   `on_initialize`, carry the previous block's.
 //!
 //! ## Calls

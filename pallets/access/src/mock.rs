@@ -1,4 +1,4 @@
-//! A test runtime: System, Timestamp (for `at`), Balances (for request deposits) and this
+//! A test runtime: System, Timestamp (for `at_ms`), Balances (for request deposits) and this
 //! pallet, with the consortium's members and the records kept in thread-local maps.
 
 use crate as pallet_access;

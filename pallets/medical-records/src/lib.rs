@@ -24,7 +24,7 @@
 //!   as `Retracted`. The indexes by owner, by label and by `(owner, raw_hash)` hold live
 //!   records only.
 //! - The same owner cannot register the same text twice while a record of it is live.
-//! - Every operation emits an event carrying the block's timestamp (`at`) and extends
+//! - Every operation emits an event carrying the block's timestamp (`at_ms`) and extends
 //!   the record's audit head ([`Config::Audit`]) with the SCALE encoding of that event as
 //!   the runtime encodes it (`RuntimeEvent`), so that an exported event list can be
 //!   checked against one on-chain hash (see `medchain_primitives::audit_head_of`).

@@ -1,4 +1,4 @@
-//! A test runtime: System, Balances (for the deposit holds), Timestamp (for `at`),
+//! A test runtime: System, Balances (for the deposit holds), Timestamp (for `at_ms`),
 //! Preimage (which keeps the primed dictionaries' bytes) and this pallet, with roles and the audit log kept in thread-local maps. The off-chain
 //! worker signs with `UintAuthorityId` test keys (the key of account `n` is `n`), and
 //! its transactions carry their nonce so that tests can check it.
@@ -33,7 +33,7 @@ pub const DEPOSIT_BASE: Balance = 100;
 pub const BYTE_DEPOSIT: Balance = 1;
 pub const RETIRED_DEPOSIT: Balance = 20;
 pub const MAX_ACCEPTED_OWNERS: u32 = 5;
-/// The mock's block time, so that `at` is `block × 3000`.
+/// The mock's block time, so that `at_ms` is `block × 3000`.
 pub const BLOCK_MS: u64 = 3_000;
 
 #[frame_support::runtime]
