@@ -68,6 +68,13 @@ impl AtomicFile {
         })
     }
 
+    /// Writes `bytes` (the whole file) and commits it.
+    pub fn write_and_commit(mut self, bytes: &[u8]) -> Result<()> {
+        self.write_all(bytes)
+            .with_context(|| format!("cannot write {}", self.target.display()))?;
+        self.commit()
+    }
+
     /// Syncs the bytes to disk, renames the file into place and syncs its folder.
     pub fn commit(self) -> Result<()> {
         let Self {
@@ -113,10 +120,7 @@ impl Write for AtomicFile {
 
 /// Writes `bytes` to `path` atomically (see [`AtomicFile`]).
 pub fn write_atomically(path: &Path, bytes: &[u8], replace: Replace) -> Result<()> {
-    let mut file = AtomicFile::create(path, replace)?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.commit()
+    AtomicFile::create(path, replace)?.write_and_commit(bytes)
 }
 
 #[cfg(test)]

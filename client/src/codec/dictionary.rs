@@ -3,7 +3,6 @@
 use std::{
     collections::HashSet,
     fs,
-    io::Write,
     path::{Path, PathBuf},
     time::Instant,
 };
@@ -147,10 +146,7 @@ pub fn run_train(args: &TrainArgs, out: &Output) -> Result<()> {
     let started = Instant::now();
     let trained = train(&samples, &options)?;
     let elapsed = started.elapsed();
-    let mut file = file;
-    file.write_all(&trained.bytes)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
-    file.commit()?;
+    file.write_and_commit(&trained.bytes)?;
     let report = &trained.report;
     let dictionary = &trained.dictionary;
     let id = format!("0x{}", medchain_lzw::hex32(&dictionary.id()));

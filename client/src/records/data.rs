@@ -1,6 +1,6 @@
 //! `records put` and `records get`: the paper's data path, end to end.
 
-use std::{fs, io::Write, path::PathBuf, time::Instant};
+use std::{fs, path::PathBuf, time::Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
@@ -383,10 +383,7 @@ pub async fn get(args: GetArgs, out: &Output) -> Result<()> {
 
     let raw = open_blob(&chain, Some(&account), args.record, &record, &blob, &base).await?;
     let (raw_hash, content_hash) = (record.input.raw_hash.0, record.input.content_hash.0);
-    let mut file = file;
-    file.write_all(&raw)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
-    file.commit()?;
+    file.write_and_commit(&raw)?;
     out.emit(
         serde_json::json!({
             "record": args.record,

@@ -17,7 +17,7 @@
 //! - `blob RECORD -o FILE [--compressed]` fetches the blob the node holds of a record and
 //!   writes the original text (opened with `--suri`'s key) or the sealed blob as stored.
 
-use std::{fs, io::Write, path::PathBuf};
+use std::{fs, path::PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -299,7 +299,7 @@ pub async fn provision(args: ProvisionArgs, out: &Output) -> Result<()> {
 
 pub async fn blob(args: BlobArgs, out: &Output) -> Result<()> {
     // Refuse an existing file before fetching anything.
-    let mut file = AtomicFile::create(&args.output, Replace::WithForce(args.force))?;
+    let file = AtomicFile::create(&args.output, Replace::WithForce(args.force))?;
     let account = args.account.load_optional()?;
     let chain = Chain::connect(&args.node.node).await?;
     let record = chain.existing_record(args.record).await?;
@@ -328,9 +328,7 @@ pub async fn blob(args: BlobArgs, out: &Output) -> Result<()> {
         )
         .await?
     };
-    file.write_all(&bytes)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
-    file.commit()?;
+    file.write_and_commit(&bytes)?;
     out.emit(
         serde_json::json!({
             "record": args.record,
