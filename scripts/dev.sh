@@ -19,7 +19,8 @@ cd "$ROOT"
 
 port="${MEDCHAIN_RPC_PORT:-9944}"
 rpc_cors="$(dev_rpc_cors)"
-node=("$CARGO_TARGET_DIR/release/medchain-node" --dev --rpc-port "$port" --rpc-cors "$rpc_cors" "$@")
+# The off-chain audit index serves `medchain_auditLog` (and so `medchain records audit`).
+node=("$CARGO_TARGET_DIR/release/medchain-node" --dev --enable-offchain-indexing true --rpc-port "$port" --rpc-cors "$rpc_cors" "$@")
 if [ "${MEDCHAIN_DEV_PRINT:-}" = 1 ]; then
   printf '%s\n' "${node[@]}"
   exit 0

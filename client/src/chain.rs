@@ -175,6 +175,8 @@ const MORTALITY: u64 = 64;
 pub struct Chain {
     api: OnlineClient<SubstrateConfig>,
     rpc: LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>,
+    /// For the node's own `medchain_*` methods.
+    raw: RpcClient,
 }
 
 impl Chain {
@@ -184,10 +186,24 @@ impl Chain {
             .await
             .with_context(|| format!("cannot connect to the node at {url}"))?;
         let rpc = LegacyRpcMethods::new(client.clone());
-        let api = OnlineClient::<SubstrateConfig>::from_rpc_client(client)
+        let api = OnlineClient::<SubstrateConfig>::from_rpc_client(client.clone())
             .await
             .with_context(|| format!("cannot connect to the node at {url}"))?;
-        Ok(Self { api, rpc })
+        Ok(Self {
+            api,
+            rpc,
+            raw: client,
+        })
+    }
+
+    /// The subxt client, for reads this module does not wrap.
+    pub(crate) fn online(&self) -> &OnlineClient<SubstrateConfig> {
+        &self.api
+    }
+
+    /// The raw JSON-RPC client, for the node's own `medchain_*` methods.
+    pub(crate) fn raw_rpc(&self) -> &RpcClient {
+        &self.raw
     }
 
     /// Prints `call` as this chain encodes it (SCALE, hex) instead of sending it, for

@@ -46,4 +46,13 @@ pub struct Cli {
 
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
+
+    /// Development chains only: author a block every this many milliseconds (manual
+    /// seal), finalize each at once, and stamp each block one 3-second slot after the
+    /// last, so the chain's clock runs ahead of the wall clock. For tests and demos
+    /// that need many blocks; without it a development chain runs Aura and GRANDPA in
+    /// real time. Other nodes cannot sync such a chain (its blocks carry no Aura seal),
+    /// and without the flag it stalls until the wall clock catches up with its clock.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub dev_block_time: Option<u64>,
 }

@@ -216,19 +216,24 @@ pub fn run() -> sc_cli::Result<()> {
         }
         None => {
             let runner = cli.create_runner(&cli.run)?;
+            let dev_block_time_ms = cli.dev_block_time;
             runner.run_node_until_exit(|config| async move {
                 match config.network.network_backend {
-                    sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-                        sc_network::NetworkWorker<
-                            Block,
-                            <Block as sp_runtime::traits::Block>::Hash,
-                        >,
-                    >(config)
-                    .map_err(sc_cli::Error::Service),
-                    sc_network::config::NetworkBackendType::Litep2p => {
-                        service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-                            .map_err(sc_cli::Error::Service)
+                    sc_network::config::NetworkBackendType::Libp2p => {
+                        service::new_full::<
+                            sc_network::NetworkWorker<
+                                Block,
+                                <Block as sp_runtime::traits::Block>::Hash,
+                            >,
+                        >(config, dev_block_time_ms)
+                        .map_err(sc_cli::Error::Service)
                     }
+                    sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
+                        sc_network::Litep2pNetworkBackend,
+                    >(
+                        config, dev_block_time_ms
+                    )
+                    .map_err(sc_cli::Error::Service),
                 }
             })
         }

@@ -355,10 +355,12 @@ impl NewConsortiumCmd {
         let script = format!(
             "#!/bin/sh\n\
              # Starts hospital {n}'s node: a validator with its off-chain worker, which applies\n\
-             # the council's authorised nodes. Extra arguments are passed on.\n\
+             # the council's authorised nodes, and the audit index (medchain_auditLog).\n\
+             # Extra arguments are passed on.\n\
              cd \"$(dirname \"$0\")\"\n\
              exec \"${{MEDCHAIN_NODE:-medchain-node}}\" --chain ../chain-spec.json --base-path ./data \\\n  \
-             --node-key-file ./node-key --validator --offchain-worker always --name 'hospital-{n}' \\\n  \
+             --node-key-file ./node-key --validator --offchain-worker always \\\n  \
+             --enable-offchain-indexing true --name 'hospital-{n}' \\\n  \
              --port {port} --rpc-port {rpc} {bootnodes}\"$@\"\n",
             n = index + 1,
             port = self.p2p_port as usize + index,
@@ -474,6 +476,7 @@ mod tests {
             let script = fs::read_to_string(dir.join("start.sh")).unwrap();
             assert!(script.contains(&format!("--port {}", 30400 + n)));
             assert_eq!(script.contains("--bootnodes"), n > 1);
+            assert!(script.contains("--enable-offchain-indexing true"));
         }
         fs::remove_dir_all(&out).unwrap();
     }

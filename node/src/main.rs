@@ -5,6 +5,7 @@
 // command returns them, so boxing them here would only hide that.
 #![allow(clippy::result_large_err)]
 
+mod audit_pruner;
 mod benchmarking;
 mod chain_spec;
 mod cli;

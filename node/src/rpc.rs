@@ -1,8 +1,10 @@
 //! The node's RPC methods beyond Substrate's defaults: account nonces
 //! (`system_accountNextIndex`) and fee queries (`payment_queryInfo`), which Polkadot.js
 //! uses to sign and estimate transactions, and MedChain's own `medchain_*` methods
-//! ([`records`]) for the off-chain worker's queue and blobs.
+//! ([`records`]) for the off-chain worker's queue and blobs, and `medchain_auditLog`
+//! ([`audit`]) for a record's audit trail from the node's off-chain index.
 
+pub mod audit;
 pub mod records;
 
 use std::sync::Arc;
@@ -22,6 +24,8 @@ pub struct FullDeps<C, P, S> {
     pub pool: Arc<P>,
     /// The node's off-chain database (queue and blobs of the off-chain worker).
     pub offchain_storage: Option<records::SharedOffchainStorage<S>>,
+    /// The same database, read without the queue's lock: the audit index.
+    pub audit_index: Option<S>,
     /// The node's keystore (the worker's `medr` keys).
     pub keystore: Option<Arc<sc_keystore::LocalKeystore>>,
 }
@@ -39,6 +43,7 @@ where
         + 'static,
     C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
         + pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+        + medchain_primitives::AccessApi<Block, AccountId, medchain_runtime::apis::RequestOf>
         + BlockBuilder<Block>,
     P: TransactionPool + 'static,
     S: sp_core::offchain::OffchainStorage + 'static,
@@ -51,10 +56,15 @@ where
         client,
         pool,
         offchain_storage,
+        audit_index,
         keystore,
     } = deps;
     module.merge(System::new(client.clone(), pool).into_rpc())?;
-    module.merge(TransactionPayment::new(client).into_rpc())?;
+    module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+    module.merge(audit::AuditApiServer::into_rpc(audit::Audit::new(
+        client,
+        audit_index,
+    )))?;
     module.merge(records::RecordsApiServer::<AccountId>::into_rpc(
         records::Records::new(offchain_storage, keystore),
     ))?;

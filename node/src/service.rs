@@ -53,6 +53,65 @@ fn slot_and_timestamp(
     (slot, timestamp)
 }
 
+/// The inherent data of a `--dev-block-time` block: one slot after its parent's, in the
+/// chain's own clock.
+async fn dev_inherents(
+    client: Arc<FullClient>,
+) -> Result<
+    (
+        sp_consensus_aura::inherents::InherentDataProvider,
+        sc_consensus_manual_seal::consensus::timestamp::SlotTimestampProvider,
+    ),
+    Box<dyn std::error::Error + Send + Sync>,
+> {
+    let timestamp =
+        sc_consensus_manual_seal::consensus::timestamp::SlotTimestampProvider::new_aura(client)?;
+    let slot = sp_consensus_aura::inherents::InherentDataProvider::new(timestamp.slot());
+    Ok((slot, timestamp))
+}
+
+/// Authors a block every `block_time_ms` and finalizes it at once (`--dev-block-time`):
+/// manual seal with Aura's pre-digest, each block stamped one slot after its parent.
+fn dev_seal(
+    client: Arc<FullClient>,
+    pool: Arc<sc_transaction_pool::TransactionPoolHandle<Block, FullClient>>,
+    select_chain: FullSelectChain,
+    proposer_factory: sc_basic_authorship::ProposerFactory<
+        sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+        FullClient,
+    >,
+    block_time_ms: u64,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    use futures::StreamExt;
+    use sc_consensus_manual_seal::{
+        consensus::aura::AuraConsensusDataProvider, EngineCommand, ManualSealParams,
+    };
+    let ticks = futures::stream::unfold((), move |()| async move {
+        futures_timer::Delay::new(Duration::from_millis(block_time_ms)).await;
+        Some((
+            EngineCommand::SealNewBlock {
+                create_empty: true,
+                finalize: true,
+                parent_hash: None,
+                sender: None,
+            },
+            (),
+        ))
+    })
+    .boxed();
+    let inherents_client = client.clone();
+    sc_consensus_manual_seal::run_manual_seal(ManualSealParams {
+        block_import: client.clone(),
+        env: proposer_factory,
+        client: client.clone(),
+        pool,
+        commands_stream: ticks,
+        select_chain,
+        consensus_data_provider: Some(Box::new(AuraConsensusDataProvider::new(client))),
+        create_inherent_data_providers: move |_, ()| dev_inherents(inherents_client.clone()),
+    })
+}
+
 /// The parts shared by the node and the subcommands that read the chain.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
     let telemetry = config
@@ -138,7 +197,19 @@ pub fn new_full<
     N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
     config: Configuration,
+    dev_block_time_ms: Option<u64>,
 ) -> Result<TaskManager, ServiceError> {
+    if dev_block_time_ms.is_some()
+        && (config.chain_spec.chain_type() != sc_service::ChainType::Development
+            || !config.role.is_authority())
+    {
+        return Err(ServiceError::Other(
+            "--dev-block-time is for the authoring node of a development chain only \
+             (--dev): a consortium's nodes must author by Aura and finalize by GRANDPA \
+             together"
+                .into(),
+        ));
+    }
     let sc_service::PartialComponents {
         client,
         backend,
@@ -216,6 +287,16 @@ pub fn new_full<
         );
     }
 
+    if config.offchain_worker.indexing_enabled {
+        if let Some(storage) = backend.offchain_storage() {
+            task_manager.spawn_handle().spawn_blocking(
+                "medchain-audit-pruner",
+                None,
+                crate::audit_pruner::run(client.clone(), storage),
+            );
+        }
+    }
+
     let role = config.role;
     let force_authoring = config.force_authoring;
     let backoff_authoring_blocks: Option<()> = None;
@@ -230,12 +311,14 @@ pub fn new_full<
         let offchain_storage = backend
             .offchain_storage()
             .map(|storage| Arc::new(std::sync::Mutex::new(storage)));
+        let audit_index = backend.offchain_storage();
         let keystore = keystore_container.local_keystore();
         Box::new(move |_| {
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
                 offchain_storage: offchain_storage.clone(),
+                audit_index: audit_index.clone(),
                 keystore: Some(keystore.clone()),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
@@ -266,6 +349,22 @@ pub fn new_full<
             prometheus_registry.as_ref(),
             telemetry.as_ref().map(|x| x.handle()),
         );
+        // `--dev-block-time` (checked above: an authority on a development chain) seals
+        // instead of Aura, and finalizes instead of GRANDPA.
+        if let Some(block_time_ms) = dev_block_time_ms {
+            task_manager.spawn_essential_handle().spawn_blocking(
+                "manual-seal",
+                Some("block-authoring"),
+                dev_seal(
+                    client.clone(),
+                    transaction_pool.clone(),
+                    select_chain,
+                    proposer_factory,
+                    block_time_ms,
+                ),
+            );
+            return Ok(task_manager);
+        }
 
         let slot_duration = sc_consensus_aura::slot_duration(&*client)?;
         let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(

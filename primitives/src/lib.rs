@@ -22,11 +22,15 @@
 //! - [`offchain`]: the `medr` key and the layout of a node's ingestion queue and blob
 //!   store, shared by the node's RPC and the off-chain worker; [`IntegrityFault`]: what
 //!   the worker's re-verification of a held blob can find.
+//! - [`audit_index`]: the layout of a node's off-chain audit index (each record's events
+//!   by sequence number, keyed by block so that forks cannot mix), written by
+//!   `pallet-access` and read by the node's `medchain_auditLog` RPC.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod audit_index;
 pub mod labels;
 pub mod offchain;
 pub mod x25519;
@@ -467,6 +471,9 @@ sp_api::decl_runtime_apis! {
     }
 
     /// Reading roles, requests, grants and audit heads (`pallet-access`).
+    ///
+    /// Version 2 adds `audit_trail`, which the node's off-chain audit index is read from.
+    #[api_version(2)]
     pub trait AccessApi<AccountId, Request>
     where
         AccountId: codec::Codec,
@@ -481,6 +488,10 @@ sp_api::decl_runtime_apis! {
         fn roles(who: AccountId) -> sp_runtime::Vec<Role>;
         /// The audit head of a record (zero before its first operation).
         fn audit_head(record: RecordId) -> H256;
+        /// A record's audit head with how many of its events are in the off-chain index
+        /// and the block of the last one (see [`audit_index`]).
+        #[api_version(2)]
+        fn audit_trail(record: RecordId) -> audit_index::AuditTrail;
     }
 }
 
@@ -489,7 +500,9 @@ sp_api::decl_runtime_apis! {
 /// amendment and retraction.
 pub trait AuditLog {
     /// Extends `record`'s head with an operation (its SCALE encoding): the new head is
-    /// `audit_step(head, operation)`. Returns the new head.
+    /// `audit_step(head, operation)`. Returns the new head. Call it just before the
+    /// event is deposited: the implementation in `pallet-access` indexes the event at
+    /// the current event count (see [`audit_index`]).
     fn record_operation(record: RecordId, operation: &[u8]) -> H256;
     /// The current head of `record` (all zero before its first operation).
     fn head(record: RecordId) -> H256;

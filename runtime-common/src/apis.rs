@@ -129,6 +129,7 @@ macro_rules! impl_consortium_runtime_apis {
         }
     }
 
+    #[api_version(2)]
     impl medchain_primitives::AccessApi<Block, AccountId, RequestOf> for Runtime {
         fn can_access(record: RecordId, who: AccountId) -> bool {
             Access::can_access(record, who)
@@ -144,6 +145,10 @@ macro_rules! impl_consortium_runtime_apis {
 
         fn audit_head(record: RecordId) -> sp_core::H256 {
             Access::audit_head(record)
+        }
+
+        fn audit_trail(record: RecordId) -> medchain_primitives::audit_index::AuditTrail {
+            Access::audit_trail(record)
         }
     }
 

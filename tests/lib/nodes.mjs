@@ -152,6 +152,8 @@ export async function startNode(options = {}) {
     '--no-telemetry',
     '--no-mdns',
     '--rpc-cors', 'all',
+    // The audit index, as the scripts and the book start nodes (`medchain_auditLog`).
+    ...(options.indexing === false ? [] : ['--enable-offchain-indexing', 'true']),
     ...(bootnodes.length ? ['--bootnodes', ...bootnodes] : []),
     ...extraArgs,
   ];

@@ -14,6 +14,7 @@
 //! Through your own node's off-chain worker ([`worker`]): `provision-worker`, `ingest`,
 //! `queue`, `drop`, `blob`.
 
+mod audit;
 mod browse;
 mod data;
 mod worker;
@@ -35,7 +36,7 @@ pub enum RecordsCommand {
     /// List records by owner or label (or the newest ones).
     List(browse::ListArgs),
     /// Export a record's on-chain history and check it against its audit head.
-    Audit(browse::AuditArgs),
+    Audit(audit::AuditArgs),
     /// Provision your node's off-chain worker with the data owner it works for.
     ProvisionWorker(worker::ProvisionArgs),
     /// Queue files as raw records on your node; its off-chain worker seals, registers and
@@ -62,7 +63,7 @@ pub fn run(command: RecordsCommand, out: &Output) -> Result<()> {
             RecordsCommand::Get(args) => data::get(args, out).await,
             RecordsCommand::Commitments(args) => data::commitments(args, out).await,
             RecordsCommand::List(args) => browse::list(args, out).await,
-            RecordsCommand::Audit(args) => browse::audit(args, out).await,
+            RecordsCommand::Audit(args) => audit::audit(args, out).await,
             RecordsCommand::ProvisionWorker(args) => worker::provision(args, out).await,
             RecordsCommand::Ingest(args) => worker::ingest(args, out).await,
             RecordsCommand::Queue(args) => worker::queue(args, out).await,

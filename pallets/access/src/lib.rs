@@ -44,6 +44,12 @@
 //!   encoded as the runtime encodes it (`RuntimeEvent`: pallet index, variant, fields).
 //!   Every event carries the block's timestamp `at_ms`; expiries, which happen in
 //!   `on_initialize`, carry the previous block's.
+//! - **Audit index.** Each such event is also written, as the block executes, into the
+//!   node's off-chain database (`sp_io::offchain_index`), keyed by record, sequence
+//!   number and block, with the head before it ([`AuditTails`] keeps each record's count
+//!   and last block; layout in `medchain_primitives::audit_index`). Nodes run with
+//!   `--enable-offchain-indexing true` serve a record's trail from it
+//!   (`medchain_auditLog`) without keeping old state.
 //!
 //! ## Calls
 //!
@@ -58,7 +64,7 @@
 //! ## Runtime API
 //!
 //! `medchain_primitives::AccessApi`: [`Pallet::can_access`], [`Pallet::request`],
-//! [`Pallet::roles`], [`Pallet::audit_head`].
+//! [`Pallet::roles`], [`Pallet::audit_head`], [`Pallet::audit_trail`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -66,6 +72,7 @@ extern crate alloc;
 
 pub use pallet::*;
 
+mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod migrations;
@@ -75,6 +82,7 @@ mod mock;
 mod tests;
 pub mod weights;
 
+pub use audit::AuditTail;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
@@ -88,7 +96,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
-    audit_step, AuditLog, Grant, RecordId, RecordProvider, Request, RequestId, RequestStatus, Role,
+    AuditLog, Grant, RecordId, RecordProvider, Request, RequestId, RequestStatus, Role,
     RoleProvider, RoleSet,
 };
 use sp_core::H256;
@@ -254,6 +262,18 @@ pub mod pallet {
     /// The audit head of each record (absent: zero, no operation yet).
     #[pallet::storage]
     pub type AuditHeads<T: Config> = StorageMap<_, Twox64Concat, RecordId, H256>;
+
+    /// How many of each record's events the nodes' off-chain audit index holds, and the
+    /// block of the last one, where a reader's walk back starts (absent: none).
+    #[pallet::storage]
+    pub type AuditTails<T: Config> =
+        StorageMap<_, Twox64Concat, RecordId, AuditTail<BlockNumberFor<T>>>;
+
+    /// The number and identity of the last block that indexed an audited event, and how
+    /// many lines its audit manifest has. A value of an earlier block is ignored (and
+    /// replaced), so it never needs clearing: one small value in state.
+    #[pallet::storage]
+    pub type BlockAuditIndex<T: Config> = StorageValue<_, (BlockNumberFor<T>, [u8; 32], u32)>;
 
     /// Roles to hold from genesis.
     #[pallet::genesis_config]
@@ -1121,6 +1141,12 @@ impl<T: Config> Pallet<T> {
                 "a demander's held request deposit differs from its requests' deposits"
             );
         }
+        for (record, tail) in AuditTails::<T>::iter() {
+            ensure!(
+                AuditHeads::<T>::contains_key(record) && tail.indexed > 0,
+                "an audit tail is kept for a record without operations"
+            );
+        }
         for (who, since) in DemanderSince::<T>::iter() {
             ensure!(
                 Self::has_role(&who, Role::DataDemander) && since <= next,
@@ -1139,19 +1165,5 @@ impl<T: Config> RoleProvider<T::AccountId> for Pallet<T> {
     #[cfg(feature = "runtime-benchmarks")]
     fn grant_for_benchmarks(who: &T::AccountId, role: Role) {
         Roles::<T>::mutate(who, |set| *set = Some(set.unwrap_or_default().with(role)));
-    }
-}
-
-impl<T: Config> AuditLog for Pallet<T> {
-    fn record_operation(record: RecordId, operation: &[u8]) -> H256 {
-        AuditHeads::<T>::mutate(record, |head| {
-            let next = audit_step(&head.unwrap_or_default(), operation);
-            *head = Some(next);
-            next
-        })
-    }
-
-    fn head(record: RecordId) -> H256 {
-        AuditHeads::<T>::get(record).unwrap_or_default()
     }
 }

@@ -7,6 +7,7 @@ use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::audit_head_of;
 use sp_runtime::DispatchError;
 
+mod audit_index;
 mod security;
 
 const KEY: [u8; 32] = [7; 32];

@@ -1,8 +1,8 @@
 //! Weights of `pallet_access`, measured by `frame-benchmarking` (do not edit by hand:
 //! regenerate with `scripts/benchmark-pallets.sh`).
 //!
-//! Benchmark CLI 64.0.0, 2026-12-06; steps 50, repeat 20;
-//! host `vm`, CPU `AMD EPYC`; execution Compiled, chain `Some("dev")`.
+//! Benchmark CLI 64.0.0, 2026-12-07; steps 20, repeat 10;
+//! host `vm`, CPU `Intel(R) Xeon(R) Processor`; execution Compiled, chain `Some("dev")`.
 //!
 //! Command:
 //! /root/.cache/medchain-target/release/medchain-node
@@ -15,9 +15,9 @@
 //! --extrinsic
 //! *
 //! --steps
-//! 50
-//! --repeat
 //! 20
+//! --repeat
+//! 10
 //! --wasm-execution
 //! compiled
 //! --template
@@ -68,8 +68,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn assign_role() -> Weight {
 		// Proof size: measured `207`, estimated `3514`.
-		// Minimum execution time: 19_089_000 ps.
-		Weight::from_parts(20_380_000, 3514)
+		// Minimum execution time: 16_007_000 ps.
+		Weight::from_parts(20_381_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn revoke_role() -> Weight {
 		// Proof size: measured `274`, estimated `3514`.
-		// Minimum execution time: 20_591_000 ps.
-		Weight::from_parts(22_193_000, 3514)
+		// Minimum execution time: 17_510_000 ps.
+		Weight::from_parts(21_450_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_encryption_key() -> Weight {
 		// Proof size: measured `240`, estimated `3514`.
-		// Minimum execution time: 16_935_000 ps.
-		Weight::from_parts(18_768_000, 3514)
+		// Minimum execution time: 15_238_000 ps.
+		Weight::from_parts(19_014_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -149,16 +149,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::RequestDeposits` (r:0 w:1)
 	/// Proof: `Access::RequestDeposits` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
-		// Proof size: measured `31880`, estimated `33365`.
-		// Minimum execution time: 172_586_000 ps.
-		Weight::from_parts(198_696_000, 33365)
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Proof size: measured `32484`, estimated `33969`.
+		// Minimum execution time: 184_303_000 ps.
+		Weight::from_parts(210_465_000, 33969)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
 	/// Proof: `ConsortiumMembership::Members` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
@@ -176,18 +180,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::ExecutionPhase` (r:1 w:0)
-	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn vote() -> Weight {
-		// Proof size: measured `16205`, estimated `17690`.
-		// Minimum execution time: 88_321_000 ps.
-		Weight::from_parts(113_008_000, 17690)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `16809`, estimated `18294`.
+		// Minimum execution time: 120_723_000 ps.
+		Weight::from_parts(135_812_000, 18294)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
@@ -207,20 +215,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `System::ExecutionPhase` (r:1 w:0)
-	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Access::Grants` (r:0 w:1)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	fn deliver_key() -> Weight {
-		// Proof size: measured `13980`, estimated `15465`.
-		// Minimum execution time: 99_919_000 ps.
-		Weight::from_parts(118_956_000, 15465)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `14584`, estimated `16069`.
+		// Minimum execution time: 121_199_000 ps.
+		Weight::from_parts(144_838_000, 16069)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:0)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
@@ -240,18 +252,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::ExecutionPhase` (r:1 w:0)
-	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn replace_key() -> Weight {
-		// Proof size: measured `13864`, estimated `15349`.
-		// Minimum execution time: 83_614_000 ps.
-		Weight::from_parts(98_807_000, 15349)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `14468`, estimated `15953`.
+		// Minimum execution time: 100_790_000 ps.
+		Weight::from_parts(119_992_000, 15953)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
@@ -263,18 +279,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::ExecutionPhase` (r:1 w:0)
-	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn revoke_grant() -> Weight {
-		// Proof size: measured `12467`, estimated `13952`.
-		// Minimum execution time: 58_918_000 ps.
-		Weight::from_parts(70_615_000, 13952)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `13071`, estimated `14556`.
+		// Minimum execution time: 80_809_000 ps.
+		Weight::from_parts(94_368_000, 14556)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
@@ -306,15 +326,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 64]`.
 	fn reap_request(v: u32, ) -> Weight {
-		// Proof size: measured `14714 + v * (54 ±0)`, estimated `16197 + v * (2540 ±0)`.
-		// Minimum execution time: 145_757_000 ps.
-		Weight::from_parts(161_522_352, 16197)
-			.saturating_add(Weight::from_parts(1_684_332, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		// Proof size: measured `15316 + v * (54 ±0)`, estimated `16800 + v * (2540 ±0)`.
+		// Minimum execution time: 165_536_000 ps.
+		Weight::from_parts(183_583_796, 16800)
+			.saturating_add(Weight::from_parts(1_096_419, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(v.into()))
 	}
@@ -330,84 +354,88 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::ExecutionPhase` (r:1 w:0)
-	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:64 w:64)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
-		// Proof size: measured `981 + n * (8525 ±0)`, estimated `3991 + n * (8526 ±0)`.
-		// Minimum execution time: 4_407_000 ps.
-		Weight::from_parts(4_587_000, 3991)
-			.saturating_add(Weight::from_parts(45_937_529, 0).saturating_mul(n.into()))
+		// Proof size: measured `1137 + n * (8842 ±0)`, estimated `3991 + n * (8836 ±0)`.
+		// Minimum execution time: 3_985_000 ps.
+		Weight::from_parts(4_289_000, 3991)
+			.saturating_add(Weight::from_parts(57_338_186, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 8526).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 8836).saturating_mul(n.into()))
 	}
 }
 
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn assign_role() -> Weight {
-		Weight::from_parts(20_380_000, 3514)
+		Weight::from_parts(20_381_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn revoke_role() -> Weight {
-		Weight::from_parts(22_193_000, 3514)
+		Weight::from_parts(21_450_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_encryption_key() -> Weight {
-		Weight::from_parts(18_768_000, 3514)
+		Weight::from_parts(19_014_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn request_access() -> Weight {
-		Weight::from_parts(198_696_000, 33365)
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+		Weight::from_parts(210_465_000, 33969)
+			.saturating_add(ParityDbWeight::get().reads(18_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(113_008_000, 17690)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(135_812_000, 18294)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn deliver_key() -> Weight {
-		Weight::from_parts(118_956_000, 15465)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(144_838_000, 16069)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn replace_key() -> Weight {
-		Weight::from_parts(98_807_000, 15349)
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(119_992_000, 15953)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn revoke_grant() -> Weight {
-		Weight::from_parts(70_615_000, 13952)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(94_368_000, 14556)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn reap_request(v: u32, ) -> Weight {
-		Weight::from_parts(161_522_352, 16197)
-			.saturating_add(Weight::from_parts(1_684_332, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
+		Weight::from_parts(183_583_796, 16800)
+			.saturating_add(Weight::from_parts(1_096_419, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(v.into()))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(4_587_000, 3991)
-			.saturating_add(Weight::from_parts(45_937_529, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_289_000, 3991)
+			.saturating_add(Weight::from_parts(57_338_186, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 8526).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 8836).saturating_mul(n.into()))
 	}
 }

@@ -1,8 +1,8 @@
 //! Weights of `pallet_medical_records`, measured by `frame-benchmarking` (do not edit by hand:
 //! regenerate with `scripts/benchmark-pallets.sh`).
 //!
-//! Benchmark CLI 64.0.0, 2026-12-06; steps 50, repeat 20;
-//! host `vm`, CPU `AMD EPYC`; execution Compiled, chain `Some("dev")`.
+//! Benchmark CLI 64.0.0, 2026-12-07; steps 20, repeat 10;
+//! host `vm`, CPU `Intel(R) Xeon(R) Processor`; execution Compiled, chain `Some("dev")`.
 //!
 //! Command:
 //! /root/.cache/medchain-target/release/medchain-node
@@ -15,9 +15,9 @@
 //! --extrinsic
 //! *
 //! --steps
-//! 50
-//! --repeat
 //! 20
+//! --repeat
+//! 10
 //! --wasm-execution
 //! compiled
 //! --template
@@ -74,6 +74,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Digest` (r:1 w:0)
+	/// Proof: `System::Digest` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordsByLabel` (r:0 w:16)
 	/// Proof: `MedicalRecords::RecordsByLabel` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:1)
@@ -82,10 +90,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	fn register_record() -> Weight {
 		// Proof size: measured `841`, estimated `6038`.
-		// Minimum execution time: 201_490_000 ps.
-		Weight::from_parts(208_721_000, 6038)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(25_u64))
+		// Minimum execution time: 177_016_000 ps.
+		Weight::from_parts(193_787_000, 6038)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:2)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
@@ -115,16 +123,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:2 w:2)
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Digest` (r:1 w:0)
+	/// Proof: `System::Digest` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::AuditTails` (r:2 w:2)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordsByLabel` (r:0 w:32)
 	/// Proof: `MedicalRecords::RecordsByLabel` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:2)
 	/// Proof: `MedicalRecords::RecordsByOwner` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn amend_record() -> Weight {
 		// Proof size: measured `2717`, estimated `6038`.
-		// Minimum execution time: 307_347_000 ps.
-		Weight::from_parts(316_271_000, 6038)
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().writes(45_u64))
+		// Minimum execution time: 266_551_000 ps.
+		Weight::from_parts(284_556_000, 6038)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(48_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:1)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
@@ -144,6 +160,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditHeads` (r:1 w:1)
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Digest` (r:1 w:0)
+	/// Proof: `System::Digest` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordsByLabel` (r:0 w:16)
 	/// Proof: `MedicalRecords::RecordsByLabel` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::RecordsByOwner` (r:0 w:1)
@@ -152,10 +176,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalRecords::RecordByRawHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn retract_record() -> Weight {
 		// Proof size: measured `2142`, estimated `5022`.
-		// Minimum execution time: 118_336_000 ps.
-		Weight::from_parts(123_063_000, 5022)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(24_u64))
+		// Minimum execution time: 103_631_000 ps.
+		Weight::from_parts(112_452_000, 5022)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(26_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
@@ -167,18 +191,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::ExecutionPhase` (r:1 w:0)
-	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Digest` (r:1 w:0)
+	/// Proof: `System::Digest` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn report_integrity_failure() -> Weight {
 		// Proof size: measured `2081`, estimated `5022`.
-		// Minimum execution time: 33_971_000 ps.
-		Weight::from_parts(36_485_000, 5022)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 39_342_000 ps.
+		Weight::from_parts(42_959_000, 5022)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `MedicalRecords::Dictionaries` (r:1 w:1)
 	/// Proof: `MedicalRecords::Dictionaries` (`max_values`: None, `max_size`: Some(46), added: 2521, mode: `MaxEncodedLen`)
@@ -200,8 +232,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn register_dictionary() -> Weight {
 		// Proof size: measured `570`, estimated `3603`.
-		// Minimum execution time: 37_455_000 ps.
-		Weight::from_parts(40_079_000, 3603)
+		// Minimum execution time: 32_745_000 ps.
+		Weight::from_parts(34_961_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -219,8 +251,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn retire_dictionary() -> Weight {
 		// Proof size: measured `458`, estimated `3603`.
-		// Minimum execution time: 25_127_000 ps.
-		Weight::from_parts(27_181_000, 3603)
+		// Minimum execution time: 22_416_000 ps.
+		Weight::from_parts(24_455_000, 3603)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -240,8 +272,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn accept_owner() -> Weight {
 		// Proof size: measured `535`, estimated `3561`.
-		// Minimum execution time: 29_654_000 ps.
-		Weight::from_parts(31_517_000, 3561)
+		// Minimum execution time: 25_290_000 ps.
+		Weight::from_parts(27_614_000, 3561)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -259,8 +291,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn drop_owner() -> Weight {
 		// Proof size: measured `335`, estimated `3561`.
-		// Minimum execution time: 23_746_000 ps.
-		Weight::from_parts(25_197_000, 3561)
+		// Minimum execution time: 20_269_000 ps.
+		Weight::from_parts(22_047_000, 3561)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -269,42 +301,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn register_record() -> Weight {
-		Weight::from_parts(208_721_000, 6038)
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().writes(25_u64))
+		Weight::from_parts(193_787_000, 6038)
+			.saturating_add(ParityDbWeight::get().reads(18_u64))
+			.saturating_add(ParityDbWeight::get().writes(27_u64))
 	}
 	fn amend_record() -> Weight {
-		Weight::from_parts(316_271_000, 6038)
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().writes(45_u64))
+		Weight::from_parts(284_556_000, 6038)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(48_u64))
 	}
 	fn retract_record() -> Weight {
-		Weight::from_parts(123_063_000, 5022)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(24_u64))
+		Weight::from_parts(112_452_000, 5022)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(26_u64))
 	}
 	fn report_integrity_failure() -> Weight {
-		Weight::from_parts(36_485_000, 5022)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(42_959_000, 5022)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn register_dictionary() -> Weight {
-		Weight::from_parts(40_079_000, 3603)
+		Weight::from_parts(34_961_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn retire_dictionary() -> Weight {
-		Weight::from_parts(27_181_000, 3603)
+		Weight::from_parts(24_455_000, 3603)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn accept_owner() -> Weight {
-		Weight::from_parts(31_517_000, 3561)
+		Weight::from_parts(27_614_000, 3561)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn drop_owner() -> Weight {
-		Weight::from_parts(25_197_000, 3561)
+		Weight::from_parts(22_047_000, 3561)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
