@@ -240,15 +240,22 @@ where
                     ),
                 ));
             }
-            // The first entry is the one `before` names: if it is not there, `before` is wrong.
-            Err(ReadError::Missing { seq, .. } | ReadError::Corrupt { seq })
+            // The first entry is the one `before` names. If it is not there while the
+            // trail's last one is, `before` is wrong; if neither is, nothing is indexed.
+            Err(e @ (ReadError::Missing { seq, .. } | ReadError::Corrupt { seq }))
                 if page.before.is_some_and(|b| b.seq == seq) =>
             {
+                let last_indexed = WalkStart::end_of(&trail).is_some_and(|end| {
+                    read_trail(page.record, &end, end.seq, 1, identity_at, get).is_ok()
+                });
+                if !last_indexed {
+                    return Err(read_error(page.record, e));
+                }
                 return Err(error(
                     jsonrpsee::types::error::INVALID_PARAMS_CODE,
                     "`before` does not name an event of the trail (its block or head is wrong, \
                      or it was read at another block than `at`)",
-                ))
+                ));
             }
             Err(e) => return Err(read_error(page.record, e)),
         };
