@@ -8,7 +8,10 @@
 //!   demander's published key (bound to the record and its blob);
 //! - `wrap-key REQUEST` — the owner prints that sealed key instead of posting it (for
 //!   Polkadot.js Apps' `access.deliverKey`);
-//! - `revoke RECORD DEMANDER` — the owner ends a grant.
+//! - `revoke RECORD DEMANDER` — the owner ends a grant (an emergency one too);
+//! - `break-glass RECORD --reason TEXT` — a demander holding the emergency-access role
+//!   opens an access at once, without a vote;
+//! - `review REQUEST --justified|--unjustified` — a member judges an emergency access.
 //!
 //! Each waits until its transaction is finalized and prints what the chain recorded; with
 //! `--call-data` it prints the call instead, for Apps, a council motion or a multisig.
@@ -86,6 +89,35 @@ pub enum AccessCommand {
         record: u64,
         /// The demander (SS58 address).
         demander: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Open an emergency access at once, without a vote (demanders holding the
+    /// EmergencyAccess role). It lasts 24 hours; the members review it afterwards.
+    BreakGlass {
+        /// The record id.
+        record: u64,
+        /// Why (mandatory, kept on-chain and public).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Judge an emergency access (consortium members): unjustified by a majority, it ends
+    /// and the demander loses the EmergencyAccess role.
+    Review {
+        /// The request id of the emergency access.
+        request: u64,
+        /// It was justified.
+        #[arg(
+            long,
+            conflicts_with = "unjustified",
+            required_unless_present = "unjustified"
+        )]
+        justified: bool,
+        /// It was not.
+        #[arg(long)]
+        unjustified: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -220,6 +252,71 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             out.emit(
                 serde_json::json!({ "record": record, "demander": address_of(&demander), "block": done.block }),
                 || format!("record {record}: grant of {} revoked in block {}", address_of(&demander), done.block),
+            );
+        }
+        AccessCommand::BreakGlass {
+            record,
+            reason,
+            common,
+        } => {
+            let chain = Chain::connect(&common.node.node).await?;
+            let tx = dynamic::tx(
+                "Access",
+                "break_glass",
+                vec![call::u64(record), call::bytes(reason.as_bytes())],
+            );
+            if common.send.call_data {
+                return chain.print_call(&tx, None, out).await;
+            }
+            let account = common.account.load()?;
+            let done = chain.submit(&tx, &account, out, "break_glass").await?;
+            let opened = |field| done.number("Access", "EmergencyAccessOpened", field);
+            let (request, expires_block, uses) = (
+                opened("request")?,
+                opened("expires_block")?,
+                opened("uses_in_period")?,
+            );
+            out.emit(
+                serde_json::json!({ "request": request, "record": record, "demander": account.address(), "expires_block": expires_block, "uses_in_period": uses, "block": done.block }),
+                || format!("EMERGENCY ACCESS: request {request} for record {record} approved in block {} without a vote; it ends at block {expires_block}; the members will review it ({uses} this period)", done.block),
+            );
+        }
+        AccessCommand::Review {
+            request,
+            justified,
+            unjustified,
+            common,
+        } => {
+            debug_assert!(justified != unjustified);
+            let chain = Chain::connect(&common.node.node).await?;
+            let tx = dynamic::tx(
+                "Access",
+                "review_emergency",
+                vec![call::u64(request), Value::bool(justified)],
+            );
+            if common.send.call_data {
+                return chain.print_call(&tx, None, out).await;
+            }
+            let account = common.account.load()?;
+            let done = chain.submit(&tx, &account, out, "review_emergency").await?;
+            let count = |field| done.number("Access", "EmergencyReviewed", field);
+            let (yes, no) = (count("justified_count")?, count("unjustified_count")?);
+            let status = if done
+                .field("Access", "EmergencyAccessJustified", "request")
+                .is_some()
+            {
+                "justified"
+            } else if done
+                .field("Access", "EmergencyAccessUnjustified", "request")
+                .is_some()
+            {
+                "unjustified"
+            } else {
+                "pending"
+            };
+            out.emit(
+                serde_json::json!({ "request": request, "justified": justified, "justified_count": yes, "unjustified_count": no, "status": status, "block": done.block }),
+                || format!("emergency access {request}: {} by {}; {yes} justified, {no} unjustified: {status}", if justified { "justified" } else { "unjustified" }, account.address()),
             );
         }
     }

@@ -127,6 +127,8 @@ mod tests {
         ("access deliver-key", "tests/e2e/store.test.mjs"),
         ("access wrap-key", "tests/e2e/dev.test.mjs"),
         ("access revoke", "tests/e2e/store.test.mjs"),
+        ("access break-glass", "tests/e2e/store.test.mjs"),
+        ("access review", "tests/e2e/store.test.mjs"),
         ("store serve", "client/tests/json_cli.rs"),
         ("key generate", "client/tests/json_cli.rs"),
         ("key show", "client/tests/json_cli.rs"),

@@ -4,7 +4,9 @@
 //! the one-shot and the streamed decoder agree, whatever decodes compresses and decodes
 //! back to itself, and the same with two fixed primed dictionaries.
 
-use std::path::Path;
+mod support;
+
+use support::manifest::manifest_dir;
 
 #[path = "../fuzz/harness.rs"]
 mod harness;
@@ -14,7 +16,7 @@ use medchain_lzw::{compress_primed, decompress_with, TextEncoding};
 
 #[test]
 fn fuzz_regressions() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/decompress");
+    let dir = manifest_dir().join("fuzz/regressions/decompress");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())

@@ -4,7 +4,11 @@
 //! After an intended format change, regenerate with
 //! `MEDCHAIN_BLESS=1 cargo test --release -p medchain-lzw --test golden` and review the diff.
 
+mod support;
+
 use std::{fs, path::PathBuf};
+
+use support::manifest::manifest_dir;
 
 use medchain_lzw::{compress, decompress, read_header, Method, Mode, Options, TextEncoding};
 
@@ -128,13 +132,4 @@ fn crc32_of(data: &[u8]) -> u32 {
         }
     }
     !crc
-}
-
-/// This crate's directory in the checkout being tested. Read when the test runs (cargo
-/// sets it), not when it was compiled: clones sharing one target directory may reuse a
-/// test binary built from another clone's path.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }

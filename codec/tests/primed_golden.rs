@@ -6,7 +6,11 @@
 //! code of issue #22 (walks in lanes, cached matches, parents instead of walks) must
 //! write the same bytes.
 
-use std::{fs, path::PathBuf};
+mod support;
+
+use std::fs;
+
+use support::manifest::manifest_dir;
 
 use medchain_lzw::{
     checksum, compress_primed, decompress_with,
@@ -75,7 +79,7 @@ const CASES: [Case; 4] = [
 
 #[test]
 fn trained_dictionaries_and_primed_containers_are_pinned() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = manifest_dir().join("tests/fixtures");
     for (name, encoding, id, fixture_container, held_out_container) in CASES {
         let text = fs::read(dir.join(name)).unwrap();
         let corpus = synthetic(&text, 0x9E37_79B9_7F4A_7C15, 64 << 10);

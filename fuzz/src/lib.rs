@@ -214,6 +214,9 @@ pub const MAX_LABEL_LEN: u32 = 24;
 pub const MAX_LOCATION_LEN: u32 = 16;
 pub const REQUEST_TTL: BlockNumber = 6;
 pub const GRANT_TTL: BlockNumber = 12;
+pub const EMERGENCY_TTL: BlockNumber = 4;
+pub const EMERGENCY_PERIOD: BlockNumber = 20;
+pub const MAX_EMERGENCIES: u32 = 2;
 pub const MAX_OPEN_REQUESTS: u32 = 3;
 pub const MAX_EXPIRIES_PER_BLOCK: u32 = 3;
 pub const MAX_PURPOSE_LEN: u32 = 16;
@@ -289,15 +292,18 @@ impl pallet_access::Config for Runtime {
     type Currency = Balances;
     type RuntimeHoldReason = RuntimeHoldReason;
     type RequestDeposit = ConstU64<REQUEST_DEPOSIT>;
+    type EmergencyGrantTtl = ConstU64<EMERGENCY_TTL>;
+    type EmergencyPeriod = ConstU64<EMERGENCY_PERIOD>;
+    type MaxEmergenciesPerPeriod = ConstU32<MAX_EMERGENCIES>;
     type WeightInfo = ();
 }
 
 /// The accounts the fuzzer picks from (a parameter byte modulo their number).
 ///
 /// At genesis: 1, 2 and 3 are members and 4 is not; 10 and 11 are data owners (11 can
-/// afford about one record), 12 is a data manager, 13 both; 20 and 21 are demanders;
-/// 30 holds no role; 31 holds no role and no funds. Manager 12 accepts owners 10 and 11,
-/// manager 13 accepts 10 and itself.
+/// afford about one record), 12 is a data manager, 13 both; 20 and 21 are demanders
+/// (21 may also break the glass); 30 holds no role; 31 holds no role and no funds.
+/// Manager 12 accepts owners 10 and 11, manager 13 accepts 10 and itself.
 pub const ACCOUNTS: [AccountId; 12] = [1, 2, 3, 4, 10, 11, 12, 13, 20, 21, 30, 31];
 pub const GENESIS_MEMBERS: [AccountId; 3] = [1, 2, 3];
 pub const FUNDS: Balance = 1_000_000_000;
@@ -338,7 +344,7 @@ fn genesis() -> &'static sp_runtime::Storage {
                 (12, vec![Role::DataManager]),
                 (13, vec![Role::DataOwner, Role::DataManager]),
                 (20, vec![Role::DataDemander]),
-                (21, vec![Role::DataDemander]),
+                (21, vec![Role::DataDemander, Role::EmergencyAccess]),
             ],
         }
         .assimilate_storage(&mut storage)
@@ -530,7 +536,7 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut blocks = 0u64;
     while !r.u.is_empty() && steps.len() < MAX_STEPS {
-        let selector = r.byte() % 43;
+        let selector = r.byte() % 45;
         let step = match selector {
             // pallet-medical-records
             0..=2 => {
@@ -772,6 +778,29 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
                 let key = small[r.byte() as usize % small.len()];
                 call(origin, pallet_access::Call::set_encryption_key { key })
             }
+            // Emergency access: broken glass (with an empty or blank reason at times) and
+            // the members' verdicts.
+            43 => {
+                let origin = r.origin(Needs::Signed);
+                let record = r.id();
+                let reason = [&b""[..], b"  ", b"crash"][r.byte() as usize % 3];
+                call(
+                    origin,
+                    pallet_access::Call::break_glass {
+                        record,
+                        reason: truncate_into(reason.to_vec()),
+                    },
+                )
+            }
+            44 => {
+                let origin = r.origin(Needs::Signed);
+                let request = r.id();
+                let justified = r.byte() & 1 == 0;
+                call(
+                    origin,
+                    pallet_access::Call::review_emergency { request, justified },
+                )
+            }
             // Any call of the two pallets or the membership, SCALE-encoded: arbitrary
             // parameters (ids, hashes, lengths, bytes) that the table above never makes.
             _ => {
@@ -848,7 +877,11 @@ fn records_named(event: &RuntimeEvent) -> Vec<RecordId> {
             | A::KeyDelivered { record, .. }
             | A::KeyReplaced { record, .. }
             | A::RequestReaped { record, .. }
-            | A::GrantRevoked { record, .. },
+            | A::GrantRevoked { record, .. }
+            | A::EmergencyAccessOpened { record, .. }
+            | A::EmergencyReviewed { record, .. }
+            | A::EmergencyAccessJustified { record, .. }
+            | A::EmergencyAccessUnjustified { record, .. },
         ) => vec![*record],
         _ => Vec::new(),
     }
@@ -1074,15 +1107,17 @@ impl Harness {
             (fixed.ayes, fixed.nays) = (0, 0);
             let fixed = fixed.encode();
             let counts = (q.ayes, q.nays);
+            let review = pallet_access::Reviews::<Runtime>::get(id);
             match self.requests.insert(id, (fixed.clone(), q.status, counts)) {
                 None => {
                     assert!(id < next_request, "request {id} is not below NextRequestId");
                     assert_eq!(q.opened_at_ms, self.now, "request {id}: opened_at_ms");
-                    assert_eq!(
-                        q.expires_block,
-                        n + REQUEST_TTL,
-                        "request {id}: expires_block"
-                    );
+                    let ttl = if review.is_some() {
+                        EMERGENCY_TTL
+                    } else {
+                        REQUEST_TTL
+                    };
+                    assert_eq!(q.expires_block, n + ttl, "request {id}: expires_block");
                 }
                 Some((was, status, (ayes, nays))) => {
                     use RequestStatus::*;
@@ -1096,7 +1131,13 @@ impl Harness {
                             (status, q.status),
                             (Open, Approved | Rejected | Expired | Delivered)
                                 | (Approved, Delivered | Expired)
-                        );
+                        )
+                        // An emergency found unjustified before its key came.
+                        || (status == Approved
+                            && q.status == Rejected
+                            && review.is_some_and(|r| {
+                                r.status == medchain_primitives::ReviewStatus::Unjustified
+                            }));
                     assert!(
                         forward,
                         "request {id} went from {status:?} to {:?}",

@@ -2,10 +2,19 @@
 //! finding (`regressions/pallet_calls/`) through the harness: none may panic. Runs on
 //! stable with `cargo test`, without libFuzzer.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+/// This crate's directory in the checkout being tested. Read when the test runs (cargo
+/// sets it), not when it was compiled: clones sharing one target directory may reuse a
+/// test binary built from another clone's path.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
 
 fn inputs(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let dir = manifest_dir().join(dir);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())

@@ -69,11 +69,30 @@ pub enum Role {
     DataManager,
     /// Asks for access to records and, once approved, receives their data keys.
     DataDemander,
+    /// A data demander who may break the glass: open a short grant at once, without a
+    /// vote, for an emergency, which the members review afterwards.
+    EmergencyAccess,
 }
 
 impl Role {
     /// All roles, in their encoding order.
-    pub const ALL: [Role; 3] = [Role::DataOwner, Role::DataManager, Role::DataDemander];
+    pub const ALL: [Role; 4] = [
+        Role::DataOwner,
+        Role::DataManager,
+        Role::DataDemander,
+        Role::EmergencyAccess,
+    ];
+
+    /// The bits of all roles in a `RoleSet`.
+    const ALL_BITS: u8 = {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < Self::ALL.len() {
+            bits |= Self::ALL[i].bit();
+            i += 1;
+        }
+        bits
+    };
 
     /// This role as a bit of a `RoleSet`.
     pub const fn bit(self) -> u8 {
@@ -115,7 +134,7 @@ impl RoleSet {
 
     /// Whether no role is in the set.
     pub const fn is_empty(self) -> bool {
-        self.0 & 0b111 == 0
+        self.0 & Role::ALL_BITS == 0
     }
 
     /// The roles in the set.
@@ -433,6 +452,47 @@ pub struct Request<AccountId, BlockNumber, Purpose> {
     pub opened_at_ms: u64,
     /// The block at whose start an undecided request expires.
     pub expires_block: BlockNumber,
+}
+
+/// Where the members' review of an emergency (break-glass) access stands.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Debug,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    MaxEncodedLen,
+    TypeInfo,
+)]
+pub enum ReviewStatus {
+    /// Members are reviewing.
+    Pending,
+    /// A majority found the access justified.
+    Justified,
+    /// A majority found it unjustified: the demander lost the emergency role and the
+    /// grant ended.
+    Unjustified,
+}
+
+/// The members' review of an emergency access, kept with its request (same id). The
+/// request holds the record, the demander and the reason.
+#[derive(
+    Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Review {
+    /// Consortium members when the access opened.
+    pub members: u32,
+    /// Verdicts needed either way: ⌈members / 2⌉, fixed at opening.
+    pub threshold: u32,
+    /// Members who found it justified.
+    pub justified: u32,
+    /// Members who found it unjustified.
+    pub unjustified: u32,
+    /// Pending, justified or unjustified.
+    pub status: ReviewStatus,
 }
 
 /// A demander's access to a record: the data key wrapped for the demander's X25519 key.

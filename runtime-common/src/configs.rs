@@ -44,6 +44,10 @@ macro_rules! impl_consortium_configs {
                 $crate::blocks_in($crate::params::REQUEST_TTL_MS, $ms_per_block);
             pub const GrantTtl: $crate::BlockNumber =
                 $crate::blocks_in($crate::params::GRANT_TTL_MS, $ms_per_block);
+            pub const EmergencyGrantTtl: $crate::BlockNumber =
+                $crate::blocks_in($crate::params::EMERGENCY_GRANT_TTL_MS, $ms_per_block);
+            pub const EmergencyPeriod: $crate::BlockNumber =
+                $crate::blocks_in($crate::params::EMERGENCY_PERIOD_MS, $ms_per_block);
             pub const VerifyInterval: $crate::BlockNumber =
                 $crate::blocks_in($crate::params::VERIFY_INTERVAL_MS, $ms_per_block);
         }
@@ -279,6 +283,10 @@ macro_rules! impl_consortium_configs {
             type Currency = Balances;
             type RuntimeHoldReason = RuntimeHoldReason;
             type RequestDeposit = $crate::params::RequestDeposit;
+            type EmergencyGrantTtl = EmergencyGrantTtl;
+            type EmergencyPeriod = EmergencyPeriod;
+            type MaxEmergenciesPerPeriod =
+                frame_support::traits::ConstU32<{ $crate::params::MAX_EMERGENCIES_PER_PERIOD }>;
             type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
         }
 

@@ -59,6 +59,12 @@ pub const COUNCIL_MOTION_MS: u64 = DAY_MS;
 pub const REQUEST_TTL_MS: u64 = 3 * DAY_MS;
 /// A delivered key gives access for ninety days.
 pub const GRANT_TTL_MS: u64 = 90 * DAY_MS;
+/// An emergency (break-glass) access lasts a day from the moment it opens.
+pub const EMERGENCY_GRANT_TTL_MS: u64 = DAY_MS;
+/// The emergency cap counts in periods of thirty days.
+pub const EMERGENCY_PERIOD_MS: u64 = 30 * DAY_MS;
+/// Most emergency accesses one demander may open in a period.
+pub const MAX_EMERGENCIES_PER_PERIOD: u32 = 3;
 /// The worker checks that the store still holds four records every minute.
 pub const VERIFY_INTERVAL_MS: u64 = MINUTE_MS;
 

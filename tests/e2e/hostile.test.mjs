@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady, mnemonicGenerate, xxhashAsHex } from '@polkadot/util-crypto';
 import { stringToU8a, u8aToHex } from '@polkadot/util';
-import { startDevNode, sendAndInclude, waitFor } from '../lib/nodes.mjs';
+import { startDevNode, sendAllAnswers, sendAndInclude, waitFor } from '../lib/nodes.mjs';
 
 let node;
 let api;
@@ -93,56 +93,8 @@ function recordInput(overrides = {}) {
   };
 }
 
-/**
- * Sends every `[signer, tx]` at once, with consecutive nonces per signer (so one signer's
- * calls run in the order given), and resolves with one answer per call once it is in a
- * block: `ok`, the module error (`access.AlreadyVoted`), another dispatch error's kind
- * (`BadOrigin`), or the pool's refusal.
- */
-async function sendAll(calls) {
-  const nonces = new Map();
-  for (const [signer] of calls) {
-    if (!nonces.has(signer.address)) {
-      nonces.set(signer.address, (await api.rpc.system.accountNextIndex(signer.address)).toNumber());
-    }
-  }
-  return Promise.all(
-    calls.map(([signer, tx]) => {
-      const nonce = nonces.get(signer.address);
-      nonces.set(signer.address, nonce + 1);
-      return new Promise((resolve) => {
-        let unsubscribe = () => {};
-        let done = false;
-        const finish = (answer) => {
-          if (!done) {
-            done = true;
-            unsubscribe();
-            resolve(answer);
-          }
-        };
-        tx.signAndSend(signer, { nonce }, ({ status, dispatchError }) => {
-          if (status.isInBlock || status.isFinalized) {
-            if (!dispatchError) {
-              finish('ok');
-            } else if (dispatchError.isModule) {
-              const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-              finish(`${section}.${name}`);
-            } else {
-              finish(dispatchError.type);
-            }
-          } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-            finish(`transaction ${status.type}`);
-          }
-        })
-          .then((u) => {
-            unsubscribe = u;
-            if (done) u();
-          })
-          .catch((error) => finish(`refused: ${error.message}`));
-      });
-    }),
-  );
-}
+/** One answer per `[signer, tx]`, all sent at once (lib/nodes.mjs `sendAllAnswers`). */
+const sendAll = (calls) => sendAllAnswers(api, calls);
 
 test('medchain_submitRaw: malformed params get JSON-RPC errors, nothing is queued, the node keeps running', async () => {
   const manager = bob.address;

@@ -4,7 +4,9 @@
 // a demander asks, two members vote aye, the owner delivers the key, the demander gets
 // byte-identical text. A second demander without a grant gets 403 and no key; after
 // revocation the first one gets 403 too; a blob altered on the store's disk is caught
-// by `get`. Polkadot.js checks what the chain recorded.
+// by `get`. Polkadot.js checks what the chain recorded. Break glass: a demander given the
+// emergency role opens an access without a vote, reads the record, and loses both when
+// the members find it unjustified.
 //
 // On the same consortium and store, Charlie's hospital node does the paper's whole flow
 // itself (issue #18): its operator provisions the worker with Charlie's data-key root,
@@ -193,6 +195,61 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.notEqual(caught.code, 0);
   assert.match(caught.stderr, /altered or damaged/);
   assert.ok(!existsSync(tampered));
+});
+
+test('break glass: Eve opens an emergency access at once from the CLI, reads the record, and loses it and her role when three members find it unjustified', async () => {
+  // Eve (a demander since the first test, her key published) gets the emergency role.
+  const events = await councilMotion(api, api.tx.access.assignRole(eve.address, 'EmergencyAccess'), 3, alice, [alice, bob, charlie]);
+  assert.ok(events.find(({ event }) => api.events.council.Executed.is(event))?.event.data.result.isOk);
+  const put = await cli(['--json', 'records', 'put', fixture('en.txt'), '--label', 'emergency', '--store', store.url, ...as('Alice'), ...node()]);
+  const record = put.record;
+
+  // A reason is mandatory; Ferdie, without the role, is refused by name.
+  const blank = await runCli(['access', 'break-glass', String(record), '--reason', '  ', ...as('Eve'), ...node()]);
+  assert.notEqual(blank.code, 0);
+  assert.match(blank.stderr, /Access::EmptyReason/);
+  const noRole = await runCli(['access', 'break-glass', String(record), '--reason', 'curious', ...as('Ferdie'), ...node()]);
+  assert.notEqual(noRole.code, 0);
+  assert.match(noRole.stderr, /Access::NotEmergencyAccess/);
+
+  const opened = await cli(['--json', 'access', 'break-glass', String(record), '--reason', 'unconscious in the ED, allergies unknown', ...as('Eve'), ...node()]);
+  assert.equal(opened.record, record);
+  assert.equal(opened.uses_in_period, 1);
+  const request = opened.request;
+  assert.equal((await api.call.accessApi.request(request)).unwrap().status.type, 'Approved');
+  // No vote: the owner delivers at once, and Eve reads the record.
+  await cli(['--json', 'access', 'deliver-key', String(request), ...as('Alice'), ...node()]);
+  assert.equal((await api.query.access.grants(record, eve.address)).unwrap().expiresBlock.toNumber(), opened.expires_block);
+  const eveCopy = join(work, 'eve-emergency.txt');
+  await cli(['--json', 'records', 'get', String(record), '-o', eveCopy, ...as('Eve'), ...node()]);
+  assert.ok(readFileSync(eveCopy).equals(readFileSync(fixture('en.txt'))));
+
+  // The review: two "unjustified" of four leave it pending, the third decides.
+  const first = await cli(['--json', 'access', 'review', String(request), '--unjustified', ...as('Alice'), ...node()]);
+  assert.deepEqual([first.status, first.unjustified_count], ['pending', 1]);
+  const notMember = await runCli(['access', 'review', String(request), '--justified', ...as('Ferdie'), ...node()]);
+  assert.notEqual(notMember.code, 0);
+  assert.match(notMember.stderr, /Access::NotMember/);
+  await cli(['--json', 'access', 'review', String(request), '--unjustified', ...as('Bob'), ...node()]);
+  const third = await cli(['--json', 'access', 'review', String(request), '--unjustified', ...as('Charlie'), ...node()]);
+  assert.equal(third.status, 'unjustified');
+  assert.deepEqual((await api.call.accessApi.roles(eve.address)).map((r) => r.toString()), ['DataDemander']);
+  assert.equal((await api.call.accessApi.canAccess(record, eve.address)).isTrue, false);
+  const refused = await runCli(['records', 'get', String(record), '-o', join(work, 'eve-late.txt'), ...as('Eve'), ...node()]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /403/);
+  const again = await runCli(['access', 'break-glass', String(record), '--reason', 'again', ...as('Eve'), ...node()]);
+  assert.match(again.stderr, /Access::NotEmergencyAccess/);
+
+  // The flag stays in the record's trail.
+  const audit = await runCli(['--json', 'records', 'audit', String(record), ...node()]);
+  assert.equal(audit.json.matches, true);
+  const trail = audit.lines.slice(0, -1).map((e) => e.event);
+  assert.deepEqual(trail.slice(1), [
+    'Access.EmergencyAccessOpened', 'Access.KeyDelivered',
+    'Access.EmergencyReviewed', 'Access.EmergencyReviewed', 'Access.EmergencyReviewed',
+    'Access.EmergencyAccessUnjustified',
+  ]);
 });
 
 /** Charlie's node: the hospital whose worker does the whole flow. */

@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 109 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 110 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, the migrations ran (storage version 4; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
@@ -210,8 +210,8 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 109 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 109, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 109);
+  await waitFor('spec_version 110 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 110, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 110);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
@@ -224,7 +224,7 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 109);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 110);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`
   // and are marked as plain-hashed (registered before keyed commitments).

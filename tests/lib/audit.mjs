@@ -10,7 +10,7 @@
 
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { waitFor } from './nodes.mjs';
+import { sendAll, waitFor } from './nodes.mjs';
 
 export const EVENTS_PER_REQUEST = 6;
 
@@ -23,49 +23,10 @@ export async function devAccounts() {
   );
 }
 
-/**
- * Sends every `[tx, signer]` at once (each signer's transactions with consecutive
- * nonces) and resolves when all are in blocks, with their events; rejects on the first
- * that fails.
- */
-export async function sendAll(api, items) {
-  const nonces = new Map();
-  const sent = [];
-  for (const [tx, signer] of items) {
-    if (!nonces.has(signer.address)) {
-      nonces.set(signer.address, (await api.rpc.system.accountNextIndex(signer.address)).toNumber());
-    }
-    const nonce = nonces.get(signer.address);
-    nonces.set(signer.address, nonce + 1);
-    sent.push(new Promise((resolve, reject) => {
-      let unsubscribe = () => {};
-      tx.signAndSend(signer, { nonce }, ({ status, events, dispatchError }) => {
-        if (dispatchError) {
-          unsubscribe();
-          const detail = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-          reject(new Error(detail ? `${detail.section}.${detail.name}` : dispatchError.toString()));
-        } else if (status.isInBlock || status.isFinalized) {
-          // A --dev-block-time node finalizes each block as it imports it: the pool may
-          // report the transaction finalized without reporting it in a block first.
-          unsubscribe();
-          const failed = events.find(({ event }) => api.events.sudo?.Sudid?.is(event) && event.data[0].isErr);
-          const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
-          if (failed) reject(new Error(`sudo call failed: ${failed.event.data[0].toString()}`));
-          else resolve({ blockHash, events });
-        } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-          unsubscribe();
-          reject(new Error(`transaction ${status.type}`));
-        }
-      }).then((u) => { unsubscribe = u; }, reject);
-    }));
-  }
-  return Promise.all(sent);
-}
-
 /** Registers a record of `owner` managed by Bob; returns its id and block number. */
 export async function registerRecord(api, owner, manager, text) {
   const bytes = new TextEncoder().encode(text);
-  const [{ blockHash, events }] = await sendAll(api, [[api.tx.medicalRecords.registerRecord({
+  const [{ blockHash, events }] = await sendAll(api, [[owner, api.tx.medicalRecords.registerRecord({
     rawHash: blake2AsHex(bytes, 256),
     contentHash: blake2AsHex(bytes, 256),
     rawLen: bytes.length,
@@ -74,7 +35,7 @@ export async function registerRecord(api, owner, manager, text) {
     labels: ['audit'],
     location: `store://audit/${blake2AsHex(bytes, 64).slice(2)}`,
     manager: manager.address,
-  }), owner]]);
+  })]]);
   const registered = events.find(({ event }) => api.events.medicalRecords.RecordRegistered.is(event)).event;
   const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
   return { id: registered.data.id.toNumber(), block };
@@ -87,8 +48,8 @@ export async function makeDemanders(api, accounts, count) {
   const demanders = Array.from({ length: count }, () => keyring.addFromMnemonic(mnemonicGenerate()));
   const { alice } = accounts;
   await sendAll(api, demanders.flatMap((d) => [
-    [api.tx.balances.transferKeepAlive(d.address, 10n ** 15n), alice],
-    [api.tx.sudo.sudo(api.tx.access.assignRole(d.address, 'DataDemander')), alice],
+    [alice, api.tx.balances.transferKeepAlive(d.address, 10n ** 15n)],
+    [alice, api.tx.sudo.sudo(api.tx.access.assignRole(d.address, 'DataDemander'))],
   ]));
   return demanders;
 }
@@ -104,14 +65,14 @@ export async function addRequests(api, accounts, demanders, record, requests) {
     const round = demanders.slice(0, Math.min(demanders.length, requests - done));
     const opened = await sendAll(api, [
       ...pendingReaps,
-      ...round.map((d) => [api.tx.access.requestAccess(record, 'audit history'), d]),
+      ...round.map((d) => [d, api.tx.access.requestAccess(record, 'audit history')]),
     ]);
     const ids = opened.slice(pendingReaps.length).map(({ events }) => {
       const { event } = events.find(({ event }) => api.events.access.AccessRequested.is(event));
       return event.data.request.toNumber();
     });
-    await sendAll(api, [alice, bob, charlie].flatMap((member) => ids.map((id) => [api.tx.access.vote(id, false), member])));
-    pendingReaps = ids.map((id, i) => [api.tx.access.reapRequest(id), round[i]]);
+    await sendAll(api, [alice, bob, charlie].flatMap((member) => ids.map((id) => [member, api.tx.access.vote(id, false)])));
+    pendingReaps = ids.map((id, i) => [round[i], api.tx.access.reapRequest(id)]);
   }
   if (pendingReaps.length) await sendAll(api, pendingReaps);
 }

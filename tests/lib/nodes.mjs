@@ -315,9 +315,14 @@ export async function waitForFinalized(node, number, timeoutMs = 120_000) {
 /**
  * Signs and sends `tx` with `signer`; resolves with the block hash and the events once
  * the block holding it is finalized (or, with `{ until: 'inBlock' }`, included), rejects
- * if the extrinsic failed (with the decoded module error, e.g. `access.NotMember`).
+ * if the extrinsic failed: with the decoded module error (`access.NotMember`), another
+ * dispatch error's kind (`BadOrigin`), or `sudo: <error>` when a sudo call's inner call
+ * failed. `nonce` defaults to the signer's next nonce as the node counts it (its pool
+ * included), read fresh: polkadot.js's own default comes from a cached account
+ * subscription that can still show the previous block's nonce (`stale`).
  */
-export function sendAndFinalize(api, tx, signer, { until = 'finalized' } = {}) {
+export async function sendAndFinalize(api, tx, signer, { until = 'finalized', nonce } = {}) {
+  const used = nonce ?? (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
   return new Promise((resolveTx, reject) => {
     let unsubscribe = () => {};
     let settled = false;
@@ -335,26 +340,22 @@ export function sendAndFinalize(api, tx, signer, { until = 'finalized' } = {}) {
     const settleWith = (fn, value) => {
       if (settling) return;
       settling = true;
-      const used = tx.nonce.toNumber();
       waitFor('the signer\'s nonce to move on', async () =>
         (await api.rpc.system.accountNextIndex(signer.address)).toNumber() > used, 10_000, 50)
         .then(() => finish(fn, value), (error) => finish(reject, error));
     };
-    const settle = (value) => settleWith(resolveTx, value);
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, { nonce: used }, ({ status, events, dispatchError }) => {
       if (dispatchError) {
-        if (dispatchError.isModule) {
-          const { section, name } = api.registry.findMetaError(dispatchError.asModule);
-          settleWith(reject, new Error(`${section}.${name}`));
-        } else {
-          settleWith(reject, new Error(dispatchError.toString()));
-        }
+        settleWith(reject, new Error(dispatchErrorName(api, dispatchError)));
         return;
       }
-      if (status.isFinalized) {
-        settle({ blockHash: status.asFinalized.toHex(), events });
-      } else if (status.isInBlock && until === 'inBlock') {
-        settle({ blockHash: status.asInBlock.toHex(), events });
+      // A `--dev-block-time` node finalizes each block as it imports it: the pool may
+      // report a transaction finalized without reporting it in a block first.
+      const block = status.isFinalized ? status.asFinalized : status.isInBlock && until === 'inBlock' ? status.asInBlock : null;
+      if (block) {
+        const sudo = events.find(({ event }) => api.events.sudo?.Sudid?.is(event) && event.data[0].isErr);
+        if (sudo) settleWith(reject, new Error(`sudo: ${dispatchErrorName(api, sudo.event.data[0].asErr)}`));
+        else settleWith(resolveTx, { blockHash: block.toHex(), events });
       } else if (status.isDropped || status.isInvalid || status.isUsurped) {
         finish(reject, new Error(`transaction ${status.type}`));
       }
@@ -365,6 +366,44 @@ export function sendAndFinalize(api, tx, signer, { until = 'finalized' } = {}) {
       })
       .catch((error) => finish(reject, error));
   });
+}
+
+/** `access.NotMember` for a module error, the kind (`BadOrigin`) for any other. */
+function dispatchErrorName(api, dispatchError) {
+  if (!dispatchError.isModule) return dispatchError.type;
+  const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+  return `${section}.${name}`;
+}
+
+/**
+ * Sends every `[signer, tx]` at once, each signer's with consecutive nonces (so one
+ * signer's calls run in the order given); one promise per call, as `sendAndInclude`.
+ */
+async function sendEach(api, calls) {
+  const nonces = new Map();
+  for (const [signer] of calls) {
+    if (!nonces.has(signer.address)) {
+      nonces.set(signer.address, (await api.rpc.system.accountNextIndex(signer.address)).toNumber());
+    }
+  }
+  return calls.map(([signer, tx]) => {
+    const nonce = nonces.get(signer.address);
+    nonces.set(signer.address, nonce + 1);
+    return sendAndFinalize(api, tx, signer, { until: 'inBlock', nonce });
+  });
+}
+
+/** `sendEach`, resolving with every call's block and events; rejects on the first failure. */
+export async function sendAll(api, calls) {
+  return Promise.all(await sendEach(api, calls));
+}
+
+/**
+ * `sendEach`, resolving with one answer per call: `ok`, or why it failed
+ * (`access.AlreadyVoted`, `BadOrigin`, the pool's refusal).
+ */
+export async function sendAllAnswers(api, calls) {
+  return Promise.all((await sendEach(api, calls)).map((sent) => sent.then(() => 'ok', (error) => error.message)));
 }
 
 /** Like `sendAndFinalize`, resolving as soon as the transaction is in a block. */

@@ -85,6 +85,27 @@ fn approved_request<T: Config>() -> (RequestId, T::AccountId) {
     (request, owner)
 }
 
+/// Gives a demander the emergency-access role too.
+fn emergency_demander<T: Config>(index: u32) -> T::AccountId {
+    let who = demander::<T>(index);
+    Roles::<T>::mutate(&who, |set| {
+        *set = Some(set.unwrap_or_default().with(Role::EmergencyAccess))
+    });
+    who
+}
+
+/// An emergency access opened through the call by a demander whose list of requests in
+/// progress is then full, with the most members to review it.
+fn emergency<T: Config>() -> (RequestId, T::AccountId, Vec<T::AccountId>) {
+    let members = full_membership::<T>();
+    let who = emergency_demander::<T>(0);
+    fill_open_list::<T>(&who);
+    let (record, owner) = record::<T>();
+    Pallet::<T>::break_glass(RawOrigin::Signed(who).into(), record, max_purpose::<T>())
+        .expect("benchmark set-up breaks the glass");
+    (NextRequestId::<T>::get() - 1, owner, members)
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
@@ -248,26 +269,28 @@ mod benchmarks {
         assert!(!Grants::<T>::contains_key(req.record, &req.demander));
     }
 
-    /// A delivered request whose grant is unexpired but older than the demander's role
-    /// (revoked and given again: the longest check), with `v` votes: the grant, the
-    /// votes, the request and its deposit all go.
+    /// A delivered emergency access, reviewed, whose grant is unexpired but older than
+    /// the demander's role (revoked and given again: the longest check), with `v`
+    /// verdicts: the grant, the review and its verdicts, the request and its deposit all
+    /// go. (An ordinary request has as many votes instead, and no review.)
     #[benchmark]
     fn reap_request(v: Linear<1, { T::MaxMembers::get() }>) {
-        let (request, owner) = approved_request::<T>();
+        let (request, owner, _) = emergency::<T>();
         Pallet::<T>::deliver_key(
             RawOrigin::Signed(owner).into(),
             request,
             max_wrapped_key::<T>(),
         )
         .expect("the owner delivers");
-        let mut req = Requests::<T>::get(request).expect("opened");
-        // Votes as many as `v` (the set-up cast `threshold` of them).
-        for (_, _) in Votes::<T>::drain_prefix(request) {}
+        let req = Requests::<T>::get(request).expect("opened");
         for i in 0..v {
-            Votes::<T>::insert(request, account::<T::AccountId>("voter", i, 0), true);
+            ReviewVotes::<T>::insert(request, account::<T::AccountId>("voter", i, 0), true);
         }
-        (req.ayes, req.nays) = (v, 0);
-        Requests::<T>::insert(request, &req);
+        Reviews::<T>::mutate(request, |review| {
+            if let Some(review) = review {
+                (review.justified, review.status) = (v, ReviewStatus::Justified);
+            }
+        });
         DemanderSince::<T>::insert(&req.demander, request.saturating_add(1));
         let reaper: T::AccountId = account("reaper", 0, 0);
 
@@ -276,7 +299,88 @@ mod benchmarks {
 
         assert!(!Requests::<T>::contains_key(request));
         assert!(!Grants::<T>::contains_key(req.record, &req.demander));
-        assert_eq!(Votes::<T>::iter_prefix(request).count(), 0);
+        assert!(!Reviews::<T>::contains_key(request));
+        assert_eq!(ReviewVotes::<T>::iter_prefix(request).count(), 0);
+    }
+
+    /// As `request_access` at its worst (full lists and expiry slot, a stale grant),
+    /// with the demander's last emergency of the period and the longest reason.
+    #[benchmark]
+    fn break_glass() {
+        full_membership::<T>();
+        let who = emergency_demander::<T>(0);
+        fill_open_list::<T>(&who);
+        let (record, _) = record::<T>();
+        let now = frame_system::Pallet::<T>::block_number();
+        let expires_block = now.saturating_add(T::EmergencyGrantTtl::get());
+        let others: Vec<RequestId> = (0..T::MaxExpiriesPerBlock::get().saturating_sub(1))
+            .map(|i| u64::MAX - u64::from(i))
+            .collect();
+        Expiries::<T>::insert(
+            expires_block,
+            BoundedVec::<_, T::MaxExpiriesPerBlock>::truncate_from(others),
+        );
+        Grants::<T>::insert(
+            record,
+            &who,
+            Grant {
+                request: 0,
+                delivered_by: who.clone(),
+                wrapped_key: max_wrapped_key::<T>(),
+                granted_at_ms: 0,
+                expires_block,
+            },
+        );
+        DemanderSince::<T>::insert(&who, 1);
+        let period_start = Pallet::<T>::emergency_period_start(now);
+        EmergencyUses::<T>::insert(
+            &who,
+            (
+                period_start,
+                T::MaxEmergenciesPerPeriod::get().saturating_sub(1),
+            ),
+        );
+        let reason = max_purpose::<T>();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(who.clone()), record, reason);
+
+        let request = NextRequestId::<T>::get() - 1;
+        assert_eq!(
+            Requests::<T>::get(request).map(|r| r.status),
+            Some(RequestStatus::Approved)
+        );
+        assert!(Expiries::<T>::get(expires_block).is_full());
+        assert_eq!(
+            EmergencyUses::<T>::get(&who).map(|(_, count)| count),
+            Some(T::MaxEmergenciesPerPeriod::get())
+        );
+    }
+
+    /// The deciding "unjustified" with the most members, before the key came: the
+    /// request is rejected and taken off a full list, the role is taken.
+    #[benchmark]
+    fn review_emergency() {
+        let (request, _, members) = emergency::<T>();
+        let review = Reviews::<T>::get(request).expect("opened");
+        let deciding = (review.members - review.threshold) as usize;
+        for member in members.iter().take(deciding) {
+            Pallet::<T>::review_emergency(RawOrigin::Signed(member.clone()).into(), request, false)
+                .expect("members judge");
+        }
+        let last = members[deciding].clone();
+
+        #[extrinsic_call]
+        _(RawOrigin::Signed(last), request, false);
+
+        assert_eq!(
+            Reviews::<T>::get(request).map(|r| r.status),
+            Some(ReviewStatus::Unjustified)
+        );
+        assert_eq!(
+            Requests::<T>::get(request).map(|r| r.status),
+            Some(RequestStatus::Rejected)
+        );
     }
 
     /// `n` requests expire, each taken off a full open list.

@@ -38,6 +38,21 @@
 //!   grants stay ended. Access again takes a new request and a new vote.
 //! - Votes on a request whose record was retracted or superseded are refused; the
 //!   request expires.
+//! - **Emergency access (break glass).** A data demander who also holds the
+//!   `EmergencyAccess` role (given by `AdminOrigin`, like every role) may open an
+//!   access at once, without a vote, with a mandatory reason ([`Pallet::break_glass`]).
+//!   The request is approved as it opens, so the owner or manager can deliver the key
+//!   straight away; the access ends [`Config::EmergencyGrantTtl`] blocks after it
+//!   opened, whenever the key came. A demander opens at most
+//!   [`Config::MaxEmergenciesPerPeriod`] in each period of [`Config::EmergencyPeriod`]
+//!   blocks (fixed periods from block 0). Each one is a loud `EmergencyAccessOpened`
+//!   event in the record's audit trail, and a review that the members close
+//!   ([`Pallet::review_emergency`]) by the rule of requests: justified when ⌈members /
+//!   2⌉ say so, unjustified when that can no longer happen. Unjustified, the demander
+//!   loses the `EmergencyAccess` role and the grant ends, and the flag
+//!   `EmergencyAccessUnjustified` stays in the trail. The owner may end the grant at any
+//!   time ([`Pallet::revoke_grant`]). The request cannot be reaped before its review
+//!   closes, so its deposit pays for the review.
 //! - **Audit.** Every event that names a record — from this pallet and from
 //!   `pallet-medical-records` through `medchain_primitives::AuditLog` — extends the
 //!   record's audit head: `head' = blake2_256(head ++ SCALE(event))`, where the event is
@@ -59,7 +74,9 @@
 //! - [`Pallet::vote`] — a consortium member.
 //! - [`Pallet::deliver_key`] — the record's owner or manager.
 //! - [`Pallet::revoke_grant`] — the record's owner.
-//! - [`Pallet::reap_request`] — anyone, once the request is finished.
+//! - [`Pallet::reap_request`] — anyone, once the request is finished (and reviewed).
+//! - [`Pallet::break_glass`] — a data demander holding the emergency-access role.
+//! - [`Pallet::review_emergency`] — a consortium member.
 //!
 //! ## Runtime API
 //!
@@ -75,11 +92,14 @@ pub use pallet::*;
 mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod emergency;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(any(feature = "try-runtime", test))]
+mod try_state;
 pub mod weights;
 
 pub use audit::AuditTail;
@@ -96,8 +116,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
-    AuditLog, Grant, RecordId, RecordProvider, Request, RequestId, RequestStatus, Role,
-    RoleProvider, RoleSet,
+    AuditLog, Grant, RecordId, RecordProvider, Request, RequestId, RequestStatus, Review,
+    ReviewStatus, Role, RoleProvider, RoleSet,
 };
 use sp_core::H256;
 use sp_runtime::traits::{Saturating, Zero};
@@ -123,6 +143,19 @@ const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 /// half rejects, otherwise allowed).
 pub const fn threshold_for(members: u32) -> u32 {
     members.div_ceil(2)
+}
+
+/// The outcome of a vote of `members` with `threshold` (⌈members / 2⌉): `Some(true)` once
+/// the ayes reach the threshold, `Some(false)` once they no longer can (nays above
+/// `members - threshold`), `None` while undecided. Requests and emergency reviews alike.
+pub const fn decision(ayes: u32, nays: u32, members: u32, threshold: u32) -> Option<bool> {
+    if ayes >= threshold {
+        Some(true)
+    } else if nays > members.saturating_sub(threshold) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 #[frame_support::pallet]
@@ -187,6 +220,20 @@ pub mod pallet {
         /// a request and its votes do not stay in state for free.
         #[pallet::constant]
         type RequestDeposit: Get<BalanceOf<Self>>;
+
+        /// Blocks an emergency (break-glass) access lasts from the moment it opens
+        /// (MedChain: 24 hours).
+        #[pallet::constant]
+        type EmergencyGrantTtl: Get<BlockNumberFor<Self>>;
+
+        /// Blocks in each period of the emergency cap; periods start at multiples of it
+        /// (MedChain: 30 days).
+        #[pallet::constant]
+        type EmergencyPeriod: Get<BlockNumberFor<Self>>;
+
+        /// Most emergency accesses one demander may open in a period.
+        #[pallet::constant]
+        type MaxEmergenciesPerPeriod: Get<u32>;
 
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
@@ -274,6 +321,21 @@ pub mod pallet {
     /// replaced), so it never needs clearing: one small value in state.
     #[pallet::storage]
     pub type BlockAuditIndex<T: Config> = StorageValue<_, (BlockNumberFor<T>, [u8; 32], u32)>;
+
+    /// The members' review of each emergency access, by its request's id.
+    #[pallet::storage]
+    pub type Reviews<T: Config> = StorageMap<_, Twox64Concat, RequestId, Review>;
+
+    /// Each member's verdict on each emergency access (`true`: justified).
+    #[pallet::storage]
+    pub type ReviewVotes<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, RequestId, Blake2_128Concat, T::AccountId, bool>;
+
+    /// How many emergency accesses each demander opened in its latest period, and the
+    /// first block of that period. One small value per account that ever broke the glass.
+    #[pallet::storage]
+    pub type EmergencyUses<T: Config> =
+        StorageMap<_, Blake2_128Concat, T::AccountId, (BlockNumberFor<T>, u32)>;
 
     /// Roles to hold from genesis.
     #[pallet::genesis_config]
@@ -383,6 +445,43 @@ pub mod pallet {
             by: T::AccountId,
             at_ms: u64,
         },
+        /// BREAK GLASS: `demander` opened an emergency access to `record` without a
+        /// vote, for `reason`; the request is approved, its access ends at
+        /// `expires_block`, the members review it. `uses_in_period` counts this one.
+        EmergencyAccessOpened {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            reason: PurposeOf<T>,
+            expires_block: BlockNumberFor<T>,
+            uses_in_period: u32,
+            at_ms: u64,
+        },
+        /// A member judged an emergency access; the counts after the verdict.
+        EmergencyReviewed {
+            request: RequestId,
+            record: RecordId,
+            member: T::AccountId,
+            justified: bool,
+            justified_count: u32,
+            unjustified_count: u32,
+            at_ms: u64,
+        },
+        /// The members found the emergency access justified.
+        EmergencyAccessJustified {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            at_ms: u64,
+        },
+        /// FLAGGED: the members found the emergency access unjustified. The demander
+        /// lost the emergency-access role and the access ended.
+        EmergencyAccessUnjustified {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            at_ms: u64,
+        },
     }
 
     #[pallet::error]
@@ -445,6 +544,19 @@ pub mod pallet {
         RequestInProgress,
         /// The request's grant still gives access.
         GrantStillActive,
+        /// The account does not hold the emergency-access role.
+        NotEmergencyAccess,
+        /// An emergency access needs a reason.
+        EmptyReason,
+        /// The demander already opened `MaxEmergenciesPerPeriod` emergency accesses in
+        /// this period.
+        EmergencyCapReached,
+        /// The request is not an emergency access: it has no review.
+        NotEmergency,
+        /// The review of this emergency access is already closed.
+        ReviewClosed,
+        /// The emergency access is still under review.
+        ReviewPending,
     }
 
     #[pallet::hooks]
@@ -473,6 +585,18 @@ pub mod pallet {
                 "requests must stay open for a block"
             );
             assert!(!T::GrantTtl::get().is_zero(), "grants must last a block");
+            assert!(
+                !T::EmergencyGrantTtl::get().is_zero(),
+                "emergency accesses must last a block"
+            );
+            assert!(
+                !T::EmergencyPeriod::get().is_zero(),
+                "the emergency cap needs a period"
+            );
+            assert!(
+                T::MaxEmergenciesPerPeriod::get() > 0,
+                "MaxEmergenciesPerPeriod must allow an emergency"
+            );
             assert!(
                 !T::RequestDeposit::get().is_zero(),
                 "a request must cost a deposit, or state can be bloated for free"
@@ -527,24 +651,8 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::revoke_role())]
         pub fn revoke_role(origin: OriginFor<T>, who: T::AccountId, role: Role) -> DispatchResult {
             T::AdminOrigin::ensure_origin(origin)?;
-            let set = Roles::<T>::get(&who).unwrap_or_default();
-            ensure!(set.contains(role), Error::<T>::RoleNotAssigned);
-            let set = set.without(role);
-            if role == Role::DataDemander {
-                DemanderSince::<T>::remove(&who);
-            }
-            if set.is_empty() {
-                // Without a role the key serves nothing; it is not kept for free.
-                Roles::<T>::remove(&who);
-                EncryptionKeys::<T>::remove(&who);
-            } else {
-                Roles::<T>::insert(&who, set);
-            }
-            Self::deposit_event(Event::RoleRevoked {
-                who,
-                role,
-                at_ms: T::Time::now(),
-            });
+            ensure!(Self::has_role(&who, role), Error::<T>::RoleNotAssigned);
+            Self::remove_role(who, role);
             Ok(())
         }
 
@@ -588,64 +696,22 @@ pub mod pallet {
                 Self::has_role(&demander, Role::DataDemander),
                 Error::<T>::NotDataDemander
             );
-            ensure!(
-                T::Records::owner(record).is_some(),
-                Error::<T>::UnknownRecord
-            );
-            let members = T::Members::count() as u32;
-            ensure!(members > 0, Error::<T>::NoMembers);
-            let now = frame_system::Pallet::<T>::block_number();
-            ensure!(
-                !Grants::<T>::get(record, &demander)
-                    .is_some_and(|g| Self::grant_is_current(&demander, &g, now)),
-                Error::<T>::AlreadyGranted
-            );
-            let mut open = OpenRequests::<T>::get(&demander);
-            ensure!(
-                !open.iter().any(|(_, r)| *r == record),
-                Error::<T>::RequestAlreadyOpen
-            );
-            let id = NextRequestId::<T>::get();
-            let next = id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
-            open.try_push((id, record))
-                .map_err(|_| Error::<T>::TooManyOpenRequests)?;
-            let expires_block = now.saturating_add(T::RequestTtl::get());
-            let mut expiring = Expiries::<T>::get(expires_block);
-            expiring
-                .try_push(id)
-                .map_err(|_| Error::<T>::TooManyRequestsInBlock)?;
-
-            let deposit = T::RequestDeposit::get();
-            T::Currency::hold(&HoldReason::RequestDeposit.into(), &demander, deposit)
-                .map_err(|_| Error::<T>::InsufficientDeposit)?;
-
-            RequestDeposits::<T>::insert(id, deposit);
-            NextRequestId::<T>::put(next);
-            OpenRequests::<T>::insert(&demander, open);
-            Expiries::<T>::insert(expires_block, expiring);
-            let at = T::Time::now();
-            Requests::<T>::insert(
-                id,
-                Request {
-                    record,
-                    demander: demander.clone(),
-                    purpose,
-                    members,
-                    threshold: threshold_for(members),
-                    ayes: 0,
-                    nays: 0,
-                    status: RequestStatus::Open,
-                    opened_at_ms: at,
-                    expires_block,
-                },
-            );
+            let expires_block =
+                frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTtl::get());
+            let opened = Self::open_request(
+                &demander,
+                record,
+                purpose,
+                RequestStatus::Open,
+                expires_block,
+            )?;
             Self::emit(
                 record,
                 Event::AccessRequested {
-                    request: id,
+                    request: opened.id,
                     record,
                     demander,
-                    at_ms: at,
+                    at_ms: opened.at_ms,
                 },
             );
             Ok(())
@@ -682,13 +748,14 @@ pub mod pallet {
             } else {
                 req.nays = req.nays.saturating_add(1);
             }
-            let decided = if req.ayes >= req.threshold {
-                Some(RequestStatus::Approved)
-            } else if req.nays > req.members.saturating_sub(req.threshold) {
-                Some(RequestStatus::Rejected)
-            } else {
-                None
-            };
+            let decided =
+                decision(req.ayes, req.nays, req.members, req.threshold).map(|approved| {
+                    if approved {
+                        RequestStatus::Approved
+                    } else {
+                        RequestStatus::Rejected
+                    }
+                });
             if let Some(status) = decided {
                 req.status = status;
                 // An approved request stays in progress until its key is delivered.
@@ -767,8 +834,13 @@ pub mod pallet {
             Self::ensure_deliverable(request, &req.demander, &wrapped_key)?;
 
             let at = T::Time::now();
-            let expires_block =
-                frame_system::Pallet::<T>::block_number().saturating_add(T::GrantTtl::get());
+            // An emergency access ends when its request would have expired, whenever the
+            // key came; an ordinary grant runs `GrantTtl` from delivery.
+            let expires_block = if Reviews::<T>::contains_key(request) {
+                req.expires_block
+            } else {
+                frame_system::Pallet::<T>::block_number().saturating_add(T::GrantTtl::get())
+            };
             req.status = RequestStatus::Delivered;
             Self::close(request, &req.demander);
             Requests::<T>::insert(request, &req);
@@ -843,6 +915,13 @@ pub mod pallet {
                 !matches!(req.status, RequestStatus::Open | RequestStatus::Approved),
                 Error::<T>::RequestInProgress
             );
+            let review = Reviews::<T>::get(request);
+            ensure!(
+                review
+                    .as_ref()
+                    .is_none_or(|r| r.status != ReviewStatus::Pending),
+                Error::<T>::ReviewPending
+            );
             let grant =
                 Grants::<T>::get(req.record, &req.demander).filter(|g| g.request == request);
             let now = frame_system::Pallet::<T>::block_number();
@@ -860,9 +939,16 @@ pub mod pallet {
                 Grants::<T>::remove(req.record, &req.demander);
             }
             // A request has at most `members` votes (the vote that decides is the last),
-            // and `members` is at most `MaxMembers`.
-            let votes = req.ayes.saturating_add(req.nays);
+            // and `members` is at most `MaxMembers`; an emergency has no votes but as
+            // many verdicts.
+            let mut votes = req.ayes.saturating_add(req.nays);
             let _ = Votes::<T>::clear_prefix(request, votes, None);
+            if let Some(review) = review {
+                let verdicts = review.justified.saturating_add(review.unjustified);
+                let _ = ReviewVotes::<T>::clear_prefix(request, verdicts, None);
+                Reviews::<T>::remove(request);
+                votes = votes.saturating_add(verdicts);
+            }
             if let Some(deposit) = RequestDeposits::<T>::take(request) {
                 T::Currency::release(
                     &HoldReason::RequestDeposit.into(),
@@ -883,12 +969,144 @@ pub mod pallet {
             );
             Ok(Some(T::WeightInfo::reap_request(votes)).into())
         }
+
+        /// Breaks the glass: opens an emergency access to a live record at once, without
+        /// a vote, for `reason` (mandatory). The caller must hold the data-demander and
+        /// the emergency-access roles, and have opened fewer than
+        /// `MaxEmergenciesPerPeriod` in this period. The request is approved as it opens
+        /// (the owner or manager delivers the key as for any approved request) and its
+        /// access ends `EmergencyGrantTtl` blocks from now. The members then review it
+        /// (`review_emergency`). Holds `RequestDeposit` like `request_access`, and
+        /// shares its refusals and bounds.
+        ///
+        /// Emits `EmergencyAccessOpened`.
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::break_glass())]
+        pub fn break_glass(
+            origin: OriginFor<T>,
+            record: RecordId,
+            reason: PurposeOf<T>,
+        ) -> DispatchResult {
+            let demander = ensure_signed(origin)?;
+            Self::do_break_glass(demander, record, reason)
+        }
+
+        /// Gives a member's verdict on an emergency access: `justified` or not. Members
+        /// only, once each, never on their own. Justified once ⌈members / 2⌉ say so;
+        /// unjustified once that can no longer happen, which takes the demander's
+        /// emergency-access role and ends the access (an undelivered request is
+        /// rejected).
+        ///
+        /// Emits `EmergencyReviewed`, then `EmergencyAccessJustified` or
+        /// `EmergencyAccessUnjustified` (and `RoleRevoked`) when the verdict decides.
+        #[pallet::call_index(9)]
+        #[pallet::weight(T::WeightInfo::review_emergency())]
+        pub fn review_emergency(
+            origin: OriginFor<T>,
+            request: RequestId,
+            justified: bool,
+        ) -> DispatchResult {
+            let member = ensure_signed(origin)?;
+            Self::do_review_emergency(member, request, justified)
+        }
     }
+}
+
+/// A request just opened by `Pallet::open_request`.
+struct Opened {
+    id: RequestId,
+    members: u32,
+    at_ms: u64,
 }
 
 impl<T: Config> Pallet<T> {
     fn has_role(who: &T::AccountId, role: Role) -> bool {
         Roles::<T>::get(who).is_some_and(|set| set.contains(role))
+    }
+
+    /// Takes `role` from `who` (who holds it). A demander's role start goes with the
+    /// role; an account left without any role also loses its published key.
+    fn remove_role(who: T::AccountId, role: Role) {
+        let set = Roles::<T>::get(&who).unwrap_or_default().without(role);
+        if role == Role::DataDemander {
+            DemanderSince::<T>::remove(&who);
+        }
+        if set.is_empty() {
+            // Without a role the key serves nothing; it is not kept for free.
+            Roles::<T>::remove(&who);
+            EncryptionKeys::<T>::remove(&who);
+        } else {
+            Roles::<T>::insert(&who, set);
+        }
+        Self::deposit_event(Event::RoleRevoked {
+            who,
+            role,
+            at_ms: T::Time::now(),
+        });
+    }
+
+    /// Opens a request of `demander` (whose role the caller checked) for `record`, in
+    /// `status` (open for a vote, or approved for an emergency), expiring at
+    /// `expires_block`: every other check of a request first, then the writes and the
+    /// deposit. The caller emits the event.
+    fn open_request(
+        demander: &T::AccountId,
+        record: RecordId,
+        purpose: PurposeOf<T>,
+        status: RequestStatus,
+        expires_block: BlockNumberFor<T>,
+    ) -> Result<Opened, DispatchError> {
+        ensure!(
+            T::Records::owner(record).is_some(),
+            Error::<T>::UnknownRecord
+        );
+        let members = T::Members::count() as u32;
+        ensure!(members > 0, Error::<T>::NoMembers);
+        let now = frame_system::Pallet::<T>::block_number();
+        ensure!(
+            !Grants::<T>::get(record, demander)
+                .is_some_and(|g| Self::grant_is_current(demander, &g, now)),
+            Error::<T>::AlreadyGranted
+        );
+        let mut open = OpenRequests::<T>::get(demander);
+        ensure!(
+            !open.iter().any(|(_, r)| *r == record),
+            Error::<T>::RequestAlreadyOpen
+        );
+        let id = NextRequestId::<T>::get();
+        let next = id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
+        open.try_push((id, record))
+            .map_err(|_| Error::<T>::TooManyOpenRequests)?;
+        let mut expiring = Expiries::<T>::get(expires_block);
+        expiring
+            .try_push(id)
+            .map_err(|_| Error::<T>::TooManyRequestsInBlock)?;
+
+        let deposit = T::RequestDeposit::get();
+        T::Currency::hold(&HoldReason::RequestDeposit.into(), demander, deposit)
+            .map_err(|_| Error::<T>::InsufficientDeposit)?;
+
+        RequestDeposits::<T>::insert(id, deposit);
+        NextRequestId::<T>::put(next);
+        OpenRequests::<T>::insert(demander, open);
+        Expiries::<T>::insert(expires_block, expiring);
+        let at_ms = T::Time::now();
+        Requests::<T>::insert(
+            id,
+            Request {
+                record,
+                demander: demander.clone(),
+                purpose,
+                members,
+                threshold: threshold_for(members),
+                ayes: 0,
+                nays: 0,
+                status,
+                opened_at_ms: at_ms,
+                expires_block,
+            },
+        );
+        Ok(Opened { id, members, at_ms })
     }
 
     /// Whether `who` is the live record's manager and still holds the manager role.
@@ -906,6 +1124,8 @@ impl<T: Config> Pallet<T> {
         grant.expires_block > now
             && Self::has_role(demander, Role::DataDemander)
             && Self::under_current_role(demander, grant.request)
+            && (!Reviews::<T>::contains_key(grant.request)
+                || Self::has_role(demander, Role::EmergencyAccess))
     }
 
     /// Whether `request` was opened under the demander's current data-demander role
@@ -1044,116 +1264,6 @@ impl<T: Config> Pallet<T> {
     /// The audit head of `record` (zero before its first operation).
     pub fn audit_head(record: RecordId) -> H256 {
         <Self as AuditLog>::head(record)
-    }
-
-    /// The invariants: vote counts match the votes, thresholds match the member counts,
-    /// requests in progress are listed with their demander and their expiry block (and
-    /// only those), grants answer delivered requests, and no empty role set or list is kept.
-    #[cfg(any(feature = "try-runtime", test))]
-    pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-        use frame_support::traits::fungible::InspectHold;
-        let next = NextRequestId::<T>::get();
-        let mut open = 0usize;
-        let mut deposits: alloc::collections::BTreeMap<T::AccountId, BalanceOf<T>> =
-            Default::default();
-        for (id, req) in Requests::<T>::iter() {
-            ensure!(id < next, "a request id is not below NextRequestId");
-            ensure!(
-                req.threshold == threshold_for(req.members),
-                "a threshold is not ⌈members/2⌉"
-            );
-            let (mut ayes, mut nays) = (0u32, 0u32);
-            for (_, aye) in Votes::<T>::iter_prefix(id) {
-                if aye {
-                    ayes += 1;
-                } else {
-                    nays += 1;
-                }
-            }
-            ensure!(
-                req.ayes == ayes && req.nays == nays,
-                "a request's counts differ from its votes"
-            );
-            let listed = OpenRequests::<T>::get(&req.demander).contains(&(id, req.record));
-            let in_progress = matches!(req.status, RequestStatus::Open | RequestStatus::Approved);
-            if in_progress {
-                open += 1;
-                ensure!(
-                    listed,
-                    "a request in progress is missing from its demander's list"
-                );
-                ensure!(
-                    Expiries::<T>::get(req.expires_block).contains(&id),
-                    "a request in progress is missing from its expiry block"
-                );
-            } else {
-                ensure!(!listed, "a finished request is on its demander's list");
-            }
-            // Requests opened since self-votes are refused hold a deposit.
-            if let Some(deposit) = RequestDeposits::<T>::get(id) {
-                for (member, _) in Votes::<T>::iter_prefix(id) {
-                    ensure!(
-                        member != req.demander,
-                        "a demander voted on its own request"
-                    );
-                }
-                let sum = deposits.entry(req.demander.clone()).or_default();
-                *sum = sum.saturating_add(deposit);
-            }
-            if req.status == RequestStatus::Open {
-                ensure!(
-                    req.ayes < req.threshold
-                        && req.nays <= req.members.saturating_sub(req.threshold),
-                    "an open request should have been decided"
-                );
-            }
-        }
-        let mut listed = 0usize;
-        for (_, list) in OpenRequests::<T>::iter() {
-            ensure!(!list.is_empty(), "an empty open-request list is stored");
-            listed += list.len();
-        }
-        ensure!(
-            listed == open,
-            "the lists hold requests that are not in progress"
-        );
-        for (record, demander, grant) in Grants::<T>::iter() {
-            let req = Requests::<T>::get(grant.request).ok_or("a grant's request is missing")?;
-            ensure!(
-                req.status == RequestStatus::Delivered
-                    && req.record == record
-                    && req.demander == demander,
-                "a grant does not answer a delivered request of its record and demander"
-            );
-        }
-        for (_, set) in Roles::<T>::iter() {
-            ensure!(!set.is_empty(), "an empty role set is stored");
-        }
-        for (id, _) in RequestDeposits::<T>::iter() {
-            ensure!(
-                Requests::<T>::contains_key(id),
-                "a deposit is held for a reaped request"
-            );
-        }
-        for (demander, sum) in deposits {
-            ensure!(
-                T::Currency::balance_on_hold(&HoldReason::RequestDeposit.into(), &demander) == sum,
-                "a demander's held request deposit differs from its requests' deposits"
-            );
-        }
-        for (record, tail) in AuditTails::<T>::iter() {
-            ensure!(
-                AuditHeads::<T>::contains_key(record) && tail.indexed > 0,
-                "an audit tail is kept for a record without operations"
-            );
-        }
-        for (who, since) in DemanderSince::<T>::iter() {
-            ensure!(
-                Self::has_role(&who, Role::DataDemander) && since <= next,
-                "a demander's role start is kept without the role, or in the future"
-            );
-        }
-        Ok(())
     }
 }
 

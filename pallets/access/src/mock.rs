@@ -27,6 +27,9 @@ pub const STRANGER: AccountId = 30;
 pub const RECORD: RecordId = 0;
 pub const REQUEST_TTL: u64 = 10;
 pub const GRANT_TTL: u64 = 100;
+pub const EMERGENCY_TTL: u64 = 8;
+pub const EMERGENCY_PERIOD: u64 = 50;
+pub const MAX_EMERGENCIES: u32 = 2;
 pub const MAX_OPEN: u32 = 3;
 pub const MAX_EXPIRIES: u32 = 5;
 pub const BLOCK_MS: u64 = 3_000;
@@ -155,6 +158,9 @@ impl pallet_access::Config for Test {
     type Currency = Balances;
     type RuntimeHoldReason = RuntimeHoldReason;
     type RequestDeposit = ConstU64<REQUEST_DEPOSIT>;
+    type EmergencyGrantTtl = ConstU64<EMERGENCY_TTL>;
+    type EmergencyPeriod = ConstU64<EMERGENCY_PERIOD>;
+    type MaxEmergenciesPerPeriod = ConstU32<MAX_EMERGENCIES>;
     type WeightInfo = ();
 }
 

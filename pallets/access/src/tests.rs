@@ -8,6 +8,7 @@ use medchain_primitives::audit_head_of;
 use sp_runtime::DispatchError;
 
 mod audit_index;
+mod emergency;
 mod security;
 
 const KEY: [u8; 32] = [7; 32];

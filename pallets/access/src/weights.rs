@@ -44,6 +44,8 @@ pub trait WeightInfo {
 	fn replace_key() -> Weight;
 	fn revoke_grant() -> Weight;
 	fn reap_request(v: u32, ) -> Weight;
+	fn break_glass() -> Weight;
+	fn review_emergency() -> Weight;
 	fn on_initialize(n: u32, ) -> Weight;
 }
 
@@ -68,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn assign_role() -> Weight {
 		// Proof size: measured `207`, estimated `3514`.
-		// Minimum execution time: 16_007_000 ps.
-		Weight::from_parts(20_381_000, 3514)
+		// Minimum execution time: 15_782_000 ps.
+		Weight::from_parts(17_208_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -91,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn revoke_role() -> Weight {
 		// Proof size: measured `274`, estimated `3514`.
-		// Minimum execution time: 17_510_000 ps.
-		Weight::from_parts(21_450_000, 3514)
+		// Minimum execution time: 18_658_000 ps.
+		Weight::from_parts(20_317_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -112,19 +114,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_encryption_key() -> Weight {
 		// Proof size: measured `240`, estimated `3514`.
-		// Minimum execution time: 15_238_000 ps.
-		Weight::from_parts(19_014_000, 3514)
+		// Minimum execution time: 15_090_000 ps.
+		Weight::from_parts(16_431_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Access::Roles` (r:1 w:0)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
 	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
 	/// Proof: `ConsortiumMembership::Members` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
-	/// Storage: `System::Number` (r:1 w:0)
-	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Grants` (r:1 w:0)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
@@ -159,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
 		// Proof size: measured `32484`, estimated `33969`.
-		// Minimum execution time: 184_303_000 ps.
-		Weight::from_parts(210_465_000, 33969)
+		// Minimum execution time: 177_053_000 ps.
+		Weight::from_parts(202_609_000, 33969)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -192,8 +194,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn vote() -> Weight {
 		// Proof size: measured `16809`, estimated `18294`.
-		// Minimum execution time: 120_723_000 ps.
-		Weight::from_parts(135_812_000, 18294)
+		// Minimum execution time: 108_526_000 ps.
+		Weight::from_parts(123_561_000, 18294)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -209,6 +211,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:0)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:1 w:1)
@@ -229,9 +233,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	fn deliver_key() -> Weight {
 		// Proof size: measured `14584`, estimated `16069`.
-		// Minimum execution time: 121_199_000 ps.
-		Weight::from_parts(144_838_000, 16069)
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		// Minimum execution time: 112_556_000 ps.
+		Weight::from_parts(123_486_000, 16069)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:0)
@@ -264,8 +268,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn replace_key() -> Weight {
 		// Proof size: measured `14468`, estimated `15953`.
-		// Minimum execution time: 100_790_000 ps.
-		Weight::from_parts(119_992_000, 15953)
+		// Minimum execution time: 98_364_000 ps.
+		Weight::from_parts(115_506_000, 15953)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -291,13 +295,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn revoke_grant() -> Weight {
 		// Proof size: measured `13071`, estimated `14556`.
-		// Minimum execution time: 80_809_000 ps.
-		Weight::from_parts(94_368_000, 14556)
+		// Minimum execution time: 79_265_000 ps.
+		Weight::from_parts(93_565_000, 14556)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:1)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Grants` (r:1 w:1)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
@@ -308,8 +314,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Votes` (r:64 w:64)
-	/// Proof: `Access::Votes` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `Access::ReviewVotes` (r:64 w:64)
+	/// Proof: `Access::ReviewVotes` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Access::RequestDeposits` (r:1 w:1)
 	/// Proof: `Access::RequestDeposits` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -332,15 +338,105 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 64]`.
 	fn reap_request(v: u32, ) -> Weight {
-		// Proof size: measured `15316 + v * (54 ±0)`, estimated `16800 + v * (2540 ±0)`.
-		// Minimum execution time: 165_536_000 ps.
-		Weight::from_parts(183_583_796, 16800)
-			.saturating_add(Weight::from_parts(1_096_419, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(16_u64))
+		// Proof size: measured `13439 + v * (54 ±0)`, estimated `14923 + v * (2540 ±0)`.
+		// Minimum execution time: 165_033_000 ps.
+		Weight::from_parts(178_273_212, 14923)
+			.saturating_add(Weight::from_parts(1_130_007, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(v.into()))
+	}
+	/// Storage: `Access::Roles` (r:1 w:0)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Access::EmergencyUses` (r:1 w:1)
+	/// Proof: `Access::EmergencyUses` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalRecords::Records` (r:1 w:0)
+	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
+	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
+	/// Proof: `ConsortiumMembership::Members` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Grants` (r:1 w:0)
+	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Storage: `Access::DemanderSince` (r:1 w:0)
+	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::OpenRequests` (r:1 w:1)
+	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
+	/// Storage: `Access::NextRequestId` (r:1 w:1)
+	/// Proof: `Access::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Expiries` (r:1 w:1)
+	/// Proof: `Access::Expiries` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditHeads` (r:1 w:1)
+	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Digest` (r:1 w:0)
+	/// Proof: `System::Digest` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:0 w:1)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `Access::RequestDeposits` (r:0 w:1)
+	/// Proof: `Access::RequestDeposits` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Requests` (r:0 w:1)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
+	fn break_glass() -> Weight {
+		// Proof size: measured `15050`, estimated `16535`.
+		// Minimum execution time: 173_301_000 ps.
+		Weight::from_parts(190_300_000, 16535)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
+	}
+	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
+	/// Proof: `ConsortiumMembership::Members` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Requests` (r:1 w:1)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:1)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Storage: `Access::ReviewVotes` (r:1 w:1)
+	/// Proof: `Access::ReviewVotes` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditHeads` (r:1 w:1)
+	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
+	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditTails` (r:1 w:1)
+	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::OpenRequests` (r:1 w:1)
+	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Roles` (r:1 w:1)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	fn review_emergency() -> Weight {
+		// Proof size: measured `15068`, estimated `16553`.
+		// Minimum execution time: 117_879_000 ps.
+		Weight::from_parts(133_209_000, 16553)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Access::Expiries` (r:1 w:1)
 	/// Proof: `Access::Expiries` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
@@ -367,9 +463,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size: measured `1137 + n * (8842 ±0)`, estimated `3991 + n * (8836 ±0)`.
-		// Minimum execution time: 3_985_000 ps.
-		Weight::from_parts(4_289_000, 3991)
-			.saturating_add(Weight::from_parts(57_338_186, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_523_000 ps.
+		Weight::from_parts(4_579_000, 3991)
+			.saturating_add(Weight::from_parts(54_272_210, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -381,57 +477,67 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn assign_role() -> Weight {
-		Weight::from_parts(20_381_000, 3514)
+		Weight::from_parts(17_208_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn revoke_role() -> Weight {
-		Weight::from_parts(21_450_000, 3514)
+		Weight::from_parts(20_317_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_encryption_key() -> Weight {
-		Weight::from_parts(19_014_000, 3514)
+		Weight::from_parts(16_431_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn request_access() -> Weight {
-		Weight::from_parts(210_465_000, 33969)
+		Weight::from_parts(202_609_000, 33969)
 			.saturating_add(ParityDbWeight::get().reads(18_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(135_812_000, 18294)
+		Weight::from_parts(123_561_000, 18294)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn deliver_key() -> Weight {
-		Weight::from_parts(144_838_000, 16069)
-			.saturating_add(ParityDbWeight::get().reads(15_u64))
+		Weight::from_parts(123_486_000, 16069)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn replace_key() -> Weight {
-		Weight::from_parts(119_992_000, 15953)
+		Weight::from_parts(115_506_000, 15953)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn revoke_grant() -> Weight {
-		Weight::from_parts(94_368_000, 14556)
+		Weight::from_parts(93_565_000, 14556)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn reap_request(v: u32, ) -> Weight {
-		Weight::from_parts(183_583_796, 16800)
-			.saturating_add(Weight::from_parts(1_096_419, 0).saturating_mul(v.into()))
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
+		Weight::from_parts(178_273_212, 14923)
+			.saturating_add(Weight::from_parts(1_130_007, 0).saturating_mul(v.into()))
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(v.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(v.into()))
 	}
+	fn break_glass() -> Weight {
+		Weight::from_parts(190_300_000, 16535)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(14_u64))
+	}
+	fn review_emergency() -> Weight {
+		Weight::from_parts(133_209_000, 16553)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(4_289_000, 3991)
-			.saturating_add(Weight::from_parts(57_338_186, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_579_000, 3991)
+			.saturating_add(Weight::from_parts(54_272_210, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))

@@ -24,6 +24,8 @@ use sp_version::RuntimeVersion;
 #[cfg(test)]
 mod docs_tests;
 #[cfg(test)]
+mod emergency_tests;
+#[cfg(test)]
 mod fee_tests;
 #[cfg(test)]
 mod governance_tests;

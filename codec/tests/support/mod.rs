@@ -1,0 +1,3 @@
+//! Helpers shared by the codec's integration tests.
+
+pub mod manifest;
