@@ -24,7 +24,7 @@ use subxt::dynamic::{self, Value};
 
 use crate::{
     account::{address_of, parse_account, Account, AccountArgs},
-    chain::{call, CallDataArg, Chain, NodeArg, RequestStatus},
+    chain::{call, CallDataArg, Chain, Finalized, NodeArg, RequestStatus},
     output::Output,
 };
 
@@ -188,13 +188,14 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             let done = chain.submit(&tx, &account, out, "vote").await?;
             let ayes = done.number("Access", "Voted", "ayes")?;
             let nays = done.number("Access", "Voted", "nays")?;
-            let outcome = if done.field("Access", "RequestApproved", "request").is_some() {
-                "approved"
-            } else if done.field("Access", "RequestRejected", "request").is_some() {
-                "rejected"
-            } else {
-                "open"
-            };
+            let outcome = outcome(
+                &done,
+                [
+                    ("RequestApproved", "approved"),
+                    ("RequestRejected", "rejected"),
+                ],
+                "open",
+            );
             out.emit(
                 serde_json::json!({ "request": request, "approve": aye, "ayes": ayes, "nays": nays, "status": outcome, "block": done.block }),
                 || format!("request {request}: {} by {}; {ayes} ayes, {nays} nays: {outcome}", if aye { "aye" } else { "nay" }, account.address()),
@@ -301,19 +302,14 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
             let done = chain.submit(&tx, &account, out, "review_emergency").await?;
             let count = |field| done.number("Access", "EmergencyReviewed", field);
             let (yes, no) = (count("justified_count")?, count("unjustified_count")?);
-            let status = if done
-                .field("Access", "EmergencyAccessJustified", "request")
-                .is_some()
-            {
-                "justified"
-            } else if done
-                .field("Access", "EmergencyAccessUnjustified", "request")
-                .is_some()
-            {
-                "unjustified"
-            } else {
-                "pending"
-            };
+            let status = outcome(
+                &done,
+                [
+                    ("EmergencyAccessJustified", "justified"),
+                    ("EmergencyAccessUnjustified", "unjustified"),
+                ],
+                "pending",
+            );
             out.emit(
                 serde_json::json!({ "request": request, "justified": justified, "justified_count": yes, "unjustified_count": no, "status": status, "block": done.block }),
                 || format!("emergency access {request}: {} by {}; {yes} justified, {no} unjustified: {status}", if justified { "justified" } else { "unjustified" }, account.address()),
@@ -321,6 +317,19 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What a vote decided: the label of the first `Access` event of `decisions` the
+/// transaction emitted, or `undecided`.
+fn outcome(
+    done: &Finalized,
+    decisions: [(&str, &'static str); 2],
+    undecided: &'static str,
+) -> &'static str {
+    decisions
+        .iter()
+        .find(|(event, _)| done.field("Access", event, "request").is_some())
+        .map_or(undecided, |(_, label)| label)
 }
 
 /// A record's data key sealed to the demander of an approved request.

@@ -217,6 +217,7 @@ pub const GRANT_TTL: BlockNumber = 12;
 pub const EMERGENCY_TTL: BlockNumber = 4;
 pub const EMERGENCY_PERIOD: BlockNumber = 20;
 pub const MAX_EMERGENCIES: u32 = 2;
+pub const REVIEW_TTL: BlockNumber = 8;
 pub const MAX_OPEN_REQUESTS: u32 = 3;
 pub const MAX_EXPIRIES_PER_BLOCK: u32 = 3;
 pub const MAX_PURPOSE_LEN: u32 = 16;
@@ -295,6 +296,7 @@ impl pallet_access::Config for Runtime {
     type EmergencyGrantTtl = ConstU64<EMERGENCY_TTL>;
     type EmergencyPeriod = ConstU64<EMERGENCY_PERIOD>;
     type MaxEmergenciesPerPeriod = ConstU32<MAX_EMERGENCIES>;
+    type EmergencyReviewTtl = ConstU64<REVIEW_TTL>;
     type WeightInfo = ();
 }
 
@@ -881,7 +883,8 @@ fn records_named(event: &RuntimeEvent) -> Vec<RecordId> {
             | A::EmergencyAccessOpened { record, .. }
             | A::EmergencyReviewed { record, .. }
             | A::EmergencyAccessJustified { record, .. }
-            | A::EmergencyAccessUnjustified { record, .. },
+            | A::EmergencyAccessUnjustified { record, .. }
+            | A::EmergencyReviewLapsed { record, .. },
         ) => vec![*record],
         _ => Vec::new(),
     }

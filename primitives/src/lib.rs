@@ -482,10 +482,12 @@ pub enum ReviewStatus {
 #[derive(
     Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
-pub struct Review {
-    /// Consortium members when the access opened.
-    pub members: u32,
-    /// Verdicts needed either way: ⌈members / 2⌉, fixed at opening.
+pub struct Review<BlockNumber> {
+    /// Members who may review it when the access opened: the consortium's members but
+    /// the demander.
+    pub reviewers: u32,
+    /// Verdicts needed: ⌈reviewers / 2⌉ justify it; more than `reviewers - threshold`
+    /// find it unjustified. Fixed at opening.
     pub threshold: u32,
     /// Members who found it justified.
     pub justified: u32,
@@ -493,6 +495,9 @@ pub struct Review {
     pub unjustified: u32,
     /// Pending, justified or unjustified.
     pub status: ReviewStatus,
+    /// The block from which a review still pending may be reaped with its request,
+    /// flagged as lapsed: so that no membership change or silence keeps it for ever.
+    pub until_block: BlockNumber,
 }
 
 /// A demander's access to a record: the data key wrapped for the demander's X25519 key.

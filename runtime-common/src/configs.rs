@@ -48,6 +48,8 @@ macro_rules! impl_consortium_configs {
                 $crate::blocks_in($crate::params::EMERGENCY_GRANT_TTL_MS, $ms_per_block);
             pub const EmergencyPeriod: $crate::BlockNumber =
                 $crate::blocks_in($crate::params::EMERGENCY_PERIOD_MS, $ms_per_block);
+            pub const EmergencyReviewTtl: $crate::BlockNumber =
+                $crate::blocks_in($crate::params::EMERGENCY_REVIEW_TTL_MS, $ms_per_block);
             pub const VerifyInterval: $crate::BlockNumber =
                 $crate::blocks_in($crate::params::VERIFY_INTERVAL_MS, $ms_per_block);
         }
@@ -285,6 +287,7 @@ macro_rules! impl_consortium_configs {
             type RequestDeposit = $crate::params::RequestDeposit;
             type EmergencyGrantTtl = EmergencyGrantTtl;
             type EmergencyPeriod = EmergencyPeriod;
+            type EmergencyReviewTtl = EmergencyReviewTtl;
             type MaxEmergenciesPerPeriod =
                 frame_support::traits::ConstU32<{ $crate::params::MAX_EMERGENCIES_PER_PERIOD }>;
             type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;

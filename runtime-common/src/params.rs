@@ -65,6 +65,9 @@ pub const EMERGENCY_GRANT_TTL_MS: u64 = DAY_MS;
 pub const EMERGENCY_PERIOD_MS: u64 = 30 * DAY_MS;
 /// Most emergency accesses one demander may open in a period.
 pub const MAX_EMERGENCIES_PER_PERIOD: u32 = 3;
+/// The members have thirty days to review an emergency access; after that it may be
+/// reaped unreviewed, flagged as lapsed.
+pub const EMERGENCY_REVIEW_TTL_MS: u64 = 30 * DAY_MS;
 /// The worker checks that the store still holds four records every minute.
 pub const VERIFY_INTERVAL_MS: u64 = MINUTE_MS;
 

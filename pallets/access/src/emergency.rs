@@ -30,10 +30,11 @@ impl<T: Config> Pallet<T> {
             Self::has_role(&demander, Role::EmergencyAccess),
             Error::<T>::NotEmergencyAccess
         );
-        ensure!(
-            reason.iter().any(|b| !b.is_ascii_whitespace()),
-            Error::<T>::EmptyReason
-        );
+        ensure!(!is_blank(&reason), Error::<T>::EmptyReason);
+        // The members review it, but not the demander if it is one of them.
+        let reviewers =
+            (T::Members::count() as u32).saturating_sub(u32::from(T::Members::contains(&demander)));
+        ensure!(reviewers > 0, Error::<T>::NoMembers);
         let now = frame_system::Pallet::<T>::block_number();
         let period_start = Self::emergency_period_start(now);
         let used = EmergencyUses::<T>::get(&demander)
@@ -45,23 +46,18 @@ impl<T: Config> Pallet<T> {
         );
         let uses_in_period = used.saturating_add(1);
         let expires_block = now.saturating_add(T::EmergencyGrantTtl::get());
-        let opened = Self::open_request(
-            &demander,
-            record,
-            reason.clone(),
-            RequestStatus::Approved,
-            expires_block,
-        )?;
+        let opened = Self::open_request(&demander, record, reason.clone(), true, expires_block)?;
 
         EmergencyUses::<T>::insert(&demander, (period_start, uses_in_period));
         Reviews::<T>::insert(
             opened.id,
             Review {
-                members: opened.members,
-                threshold: threshold_for(opened.members),
+                reviewers,
+                threshold: threshold_for(reviewers),
                 justified: 0,
                 unjustified: 0,
                 status: ReviewStatus::Pending,
+                until_block: now.saturating_add(T::EmergencyReviewTtl::get()),
             },
         );
         Self::emit(
@@ -107,7 +103,7 @@ impl<T: Config> Pallet<T> {
         let decided = decision(
             review.justified,
             review.unjustified,
-            review.members,
+            review.reviewers,
             review.threshold,
         );
         if let Some(verdict) = decided {
@@ -199,8 +195,14 @@ impl<T: Config> Pallet<T> {
         for (id, review) in Reviews::<T>::iter() {
             let req = Requests::<T>::get(id).ok_or("a review's request is missing")?;
             ensure!(
-                review.threshold == threshold_for(review.members),
-                "a review's threshold is not ⌈members/2⌉"
+                review.threshold == threshold_for(review.reviewers)
+                    && review.reviewers > 0
+                    && review.reviewers <= req.members,
+                "a review's threshold is not ⌈reviewers/2⌉ of the members"
+            );
+            ensure!(
+                req.status != RequestStatus::Open,
+                "an emergency request is open for a vote"
             );
             let (mut justified, mut unjustified) = (0u32, 0u32);
             for (member, verdict) in ReviewVotes::<T>::iter_prefix(id) {
@@ -218,7 +220,7 @@ impl<T: Config> Pallet<T> {
                 review.justified == justified && review.unjustified == unjustified,
                 "a review's counts differ from its verdicts"
             );
-            let decided = decision(justified, unjustified, review.members, review.threshold);
+            let decided = decision(justified, unjustified, review.reviewers, review.threshold);
             let expected = match decided {
                 None => ReviewStatus::Pending,
                 Some(true) => ReviewStatus::Justified,
@@ -238,6 +240,20 @@ impl<T: Config> Pallet<T> {
         for (_, (_, count)) in EmergencyUses::<T>::iter() {
             ensure!(count > 0, "an empty emergency count is kept");
         }
+        for (who, _) in crate::EmergencySince::<T>::iter() {
+            ensure!(
+                Self::has_role(&who, Role::EmergencyAccess),
+                "an emergency role's start is kept without the role"
+            );
+        }
         Ok(())
+    }
+}
+
+/// Whether a reason says nothing: empty, or only whitespace (Unicode's, in UTF-8).
+fn is_blank(reason: &[u8]) -> bool {
+    match core::str::from_utf8(reason) {
+        Ok(text) => text.chars().all(char::is_whitespace),
+        Err(_) => reason.iter().all(u8::is_ascii_whitespace),
     }
 }

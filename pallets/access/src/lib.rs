@@ -46,13 +46,16 @@
 //!   opened, whenever the key came. A demander opens at most
 //!   [`Config::MaxEmergenciesPerPeriod`] in each period of [`Config::EmergencyPeriod`]
 //!   blocks (fixed periods from block 0). Each one is a loud `EmergencyAccessOpened`
-//!   event in the record's audit trail, and a review that the members close
-//!   ([`Pallet::review_emergency`]) by the rule of requests: justified when ⌈members /
-//!   2⌉ say so, unjustified when that can no longer happen. Unjustified, the demander
-//!   loses the `EmergencyAccess` role and the grant ends, and the flag
-//!   `EmergencyAccessUnjustified` stays in the trail. The owner may end the grant at any
-//!   time ([`Pallet::revoke_grant`]). The request cannot be reaped before its review
-//!   closes, so its deposit pays for the review.
+//!   event in the record's audit trail, and a review that the members other than the
+//!   demander close ([`Pallet::review_emergency`]) by the rule of requests: justified
+//!   when ⌈reviewers / 2⌉ say so, unjustified when that can no longer happen.
+//!   Unjustified, the demander loses the `EmergencyAccess` role and the grant ends, and
+//!   the flag `EmergencyAccessUnjustified` stays in the trail. The owner may end the
+//!   grant at any time ([`Pallet::revoke_grant`]); the role given back covers only later
+//!   emergencies ([`EmergencySince`]). The request cannot be reaped before its review
+//!   closes, so its deposit pays for the review — or before [`Config::EmergencyReviewTtl`]
+//!   has passed, when it is reaped flagged `EmergencyReviewLapsed`. Ordinary requests
+//!   and emergencies of a demander for a record do not block each other.
 //! - **Audit.** Every event that names a record — from this pallet and from
 //!   `pallet-medical-records` through `medchain_primitives::AuditLog` — extends the
 //!   record's audit head: `head' = blake2_256(head ++ SCALE(event))`, where the event is
@@ -96,6 +99,7 @@ mod emergency;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+mod requests;
 #[cfg(test)]
 mod tests;
 #[cfg(any(feature = "try-runtime", test))]
@@ -235,6 +239,11 @@ pub mod pallet {
         #[pallet::constant]
         type MaxEmergenciesPerPeriod: Get<u32>;
 
+        /// Blocks the members have to review an emergency access before it may be
+        /// reaped unreviewed, flagged as lapsed (MedChain: 30 days).
+        #[pallet::constant]
+        type EmergencyReviewTtl: Get<BlockNumberFor<Self>>;
+
         /// Weights of this pallet's calls.
         type WeightInfo: WeightInfo;
     }
@@ -324,12 +333,19 @@ pub mod pallet {
 
     /// The members' review of each emergency access, by its request's id.
     #[pallet::storage]
-    pub type Reviews<T: Config> = StorageMap<_, Twox64Concat, RequestId, Review>;
+    pub type Reviews<T: Config> = StorageMap<_, Twox64Concat, RequestId, Review<BlockNumberFor<T>>>;
 
     /// Each member's verdict on each emergency access (`true`: justified).
     #[pallet::storage]
     pub type ReviewVotes<T: Config> =
         StorageDoubleMap<_, Twox64Concat, RequestId, Blake2_128Concat, T::AccountId, bool>;
+
+    /// The first request id a demander's current emergency-access role covers, as
+    /// `DemanderSince` for the data-demander role: an emergency grant from before the
+    /// role was last given gives nothing, so taking the role and giving it back does not
+    /// revive it.
+    #[pallet::storage]
+    pub type EmergencySince<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RequestId>;
 
     /// How many emergency accesses each demander opened in its latest period, and the
     /// first block of that period. One small value per account that ever broke the glass.
@@ -475,8 +491,17 @@ pub mod pallet {
             at_ms: u64,
         },
         /// FLAGGED: the members found the emergency access unjustified. The demander
-        /// lost the emergency-access role and the access ended.
+        /// lost the emergency-access role and the access ended: the grant is gone, or
+        /// the request, if its key had not come, is rejected (no other event says so).
         EmergencyAccessUnjustified {
+            request: RequestId,
+            record: RecordId,
+            demander: T::AccountId,
+            at_ms: u64,
+        },
+        /// FLAGGED: an emergency access was reaped without a review, `EmergencyReviewTtl`
+        /// after it opened.
+        EmergencyReviewLapsed {
             request: RequestId,
             record: RecordId,
             demander: T::AccountId,
@@ -598,6 +623,10 @@ pub mod pallet {
                 "MaxEmergenciesPerPeriod must allow an emergency"
             );
             assert!(
+                T::EmergencyReviewTtl::get() >= T::EmergencyGrantTtl::get(),
+                "the members must have at least the access's time to review it"
+            );
+            assert!(
                 !T::RequestDeposit::get().is_zero(),
                 "a request must cost a deposit, or state can be bloated for free"
             );
@@ -630,8 +659,11 @@ pub mod pallet {
             let set = Roles::<T>::get(&who).unwrap_or_default();
             ensure!(!set.contains(role), Error::<T>::RoleAlreadyAssigned);
             Roles::<T>::insert(&who, set.with(role));
-            if role == Role::DataDemander {
-                DemanderSince::<T>::insert(&who, NextRequestId::<T>::get());
+            let next = NextRequestId::<T>::get();
+            match role {
+                Role::DataDemander => DemanderSince::<T>::insert(&who, next),
+                Role::EmergencyAccess => EmergencySince::<T>::insert(&who, next),
+                Role::DataOwner | Role::DataManager => {}
             }
             Self::deposit_event(Event::RoleAssigned {
                 who,
@@ -698,13 +730,7 @@ pub mod pallet {
             );
             let expires_block =
                 frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTtl::get());
-            let opened = Self::open_request(
-                &demander,
-                record,
-                purpose,
-                RequestStatus::Open,
-                expires_block,
-            )?;
+            let opened = Self::open_request(&demander, record, purpose, false, expires_block)?;
             Self::emit(
                 record,
                 Event::AccessRequested {
@@ -831,7 +857,7 @@ pub mod pallet {
                 req.status == RequestStatus::Approved,
                 Error::<T>::RequestNotApproved
             );
-            Self::ensure_deliverable(request, &req.demander, &wrapped_key)?;
+            Self::ensure_deliverable(request, &req, &wrapped_key)?;
 
             let at = T::Time::now();
             // An emergency access ends when its request would have expired, whenever the
@@ -899,10 +925,12 @@ pub mod pallet {
 
         /// Removes a finished request (rejected, expired, or delivered with its grant
         /// ended: expired, revoked, or of a revoked role) with its votes and its ended
-        /// grant, and returns its deposit to the demander. Anyone may reap; the demander
-        /// has its deposit to gain. The audit head keeps the request's history.
+        /// grant, and an emergency's review once closed, and returns its deposit to the
+        /// demander. A review still pending keeps the request until `EmergencyReviewTtl`
+        /// after it opened; reaped then, it is flagged as lapsed. Anyone may reap; the
+        /// demander has its deposit to gain. The audit head keeps the request's history.
         ///
-        /// Emits `RequestReaped`.
+        /// Emits `EmergencyReviewLapsed` for a lapsed review, then `RequestReaped`.
         #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::reap_request(T::MaxMembers::get()))]
         pub fn reap_request(
@@ -916,15 +944,16 @@ pub mod pallet {
                 Error::<T>::RequestInProgress
             );
             let review = Reviews::<T>::get(request);
+            let now = frame_system::Pallet::<T>::block_number();
+            let lapsed = review
+                .as_ref()
+                .is_some_and(|r| r.status == ReviewStatus::Pending);
             ensure!(
-                review
-                    .as_ref()
-                    .is_none_or(|r| r.status != ReviewStatus::Pending),
+                !lapsed || review.as_ref().is_some_and(|r| now >= r.until_block),
                 Error::<T>::ReviewPending
             );
             let grant =
                 Grants::<T>::get(req.record, &req.demander).filter(|g| g.request == request);
-            let now = frame_system::Pallet::<T>::block_number();
             ensure!(
                 !grant.as_ref().is_some_and(|g| Self::grant_gives_access(
                     req.record,
@@ -958,13 +987,25 @@ pub mod pallet {
                 )?;
             }
             Requests::<T>::remove(request);
+            let at_ms = T::Time::now();
+            if lapsed {
+                Self::emit(
+                    req.record,
+                    Event::EmergencyReviewLapsed {
+                        request,
+                        record: req.record,
+                        demander: req.demander.clone(),
+                        at_ms,
+                    },
+                );
+            }
             Self::emit(
                 req.record,
                 Event::RequestReaped {
                     request,
                     record: req.record,
                     by,
-                    at_ms: T::Time::now(),
+                    at_ms,
                 },
             );
             Ok(Some(T::WeightInfo::reap_request(votes)).into())
@@ -1012,230 +1053,7 @@ pub mod pallet {
     }
 }
 
-/// A request just opened by `Pallet::open_request`.
-struct Opened {
-    id: RequestId,
-    members: u32,
-    at_ms: u64,
-}
-
 impl<T: Config> Pallet<T> {
-    fn has_role(who: &T::AccountId, role: Role) -> bool {
-        Roles::<T>::get(who).is_some_and(|set| set.contains(role))
-    }
-
-    /// Takes `role` from `who` (who holds it). A demander's role start goes with the
-    /// role; an account left without any role also loses its published key.
-    fn remove_role(who: T::AccountId, role: Role) {
-        let set = Roles::<T>::get(&who).unwrap_or_default().without(role);
-        if role == Role::DataDemander {
-            DemanderSince::<T>::remove(&who);
-        }
-        if set.is_empty() {
-            // Without a role the key serves nothing; it is not kept for free.
-            Roles::<T>::remove(&who);
-            EncryptionKeys::<T>::remove(&who);
-        } else {
-            Roles::<T>::insert(&who, set);
-        }
-        Self::deposit_event(Event::RoleRevoked {
-            who,
-            role,
-            at_ms: T::Time::now(),
-        });
-    }
-
-    /// Opens a request of `demander` (whose role the caller checked) for `record`, in
-    /// `status` (open for a vote, or approved for an emergency), expiring at
-    /// `expires_block`: every other check of a request first, then the writes and the
-    /// deposit. The caller emits the event.
-    fn open_request(
-        demander: &T::AccountId,
-        record: RecordId,
-        purpose: PurposeOf<T>,
-        status: RequestStatus,
-        expires_block: BlockNumberFor<T>,
-    ) -> Result<Opened, DispatchError> {
-        ensure!(
-            T::Records::owner(record).is_some(),
-            Error::<T>::UnknownRecord
-        );
-        let members = T::Members::count() as u32;
-        ensure!(members > 0, Error::<T>::NoMembers);
-        let now = frame_system::Pallet::<T>::block_number();
-        ensure!(
-            !Grants::<T>::get(record, demander)
-                .is_some_and(|g| Self::grant_is_current(demander, &g, now)),
-            Error::<T>::AlreadyGranted
-        );
-        let mut open = OpenRequests::<T>::get(demander);
-        ensure!(
-            !open.iter().any(|(_, r)| *r == record),
-            Error::<T>::RequestAlreadyOpen
-        );
-        let id = NextRequestId::<T>::get();
-        let next = id.checked_add(1).ok_or(Error::<T>::RequestIdOverflow)?;
-        open.try_push((id, record))
-            .map_err(|_| Error::<T>::TooManyOpenRequests)?;
-        let mut expiring = Expiries::<T>::get(expires_block);
-        expiring
-            .try_push(id)
-            .map_err(|_| Error::<T>::TooManyRequestsInBlock)?;
-
-        let deposit = T::RequestDeposit::get();
-        T::Currency::hold(&HoldReason::RequestDeposit.into(), demander, deposit)
-            .map_err(|_| Error::<T>::InsufficientDeposit)?;
-
-        RequestDeposits::<T>::insert(id, deposit);
-        NextRequestId::<T>::put(next);
-        OpenRequests::<T>::insert(demander, open);
-        Expiries::<T>::insert(expires_block, expiring);
-        let at_ms = T::Time::now();
-        Requests::<T>::insert(
-            id,
-            Request {
-                record,
-                demander: demander.clone(),
-                purpose,
-                members,
-                threshold: threshold_for(members),
-                ayes: 0,
-                nays: 0,
-                status,
-                opened_at_ms: at_ms,
-                expires_block,
-            },
-        );
-        Ok(Opened { id, members, at_ms })
-    }
-
-    /// Whether `who` is the live record's manager and still holds the manager role.
-    fn is_acting_manager(record: RecordId, who: &T::AccountId) -> bool {
-        T::Records::manager(record).as_ref() == Some(who) && Self::has_role(who, Role::DataManager)
-    }
-
-    /// Whether a demander's grant is current: unexpired and answering a request opened
-    /// under the demander's current role (the role held now, not one revoked since).
-    fn grant_is_current(
-        demander: &T::AccountId,
-        grant: &GrantOf<T>,
-        now: BlockNumberFor<T>,
-    ) -> bool {
-        grant.expires_block > now
-            && Self::has_role(demander, Role::DataDemander)
-            && Self::under_current_role(demander, grant.request)
-            && (!Reviews::<T>::contains_key(grant.request)
-                || Self::has_role(demander, Role::EmergencyAccess))
-    }
-
-    /// Whether `request` was opened under the demander's current data-demander role
-    /// (not under one revoked since).
-    fn under_current_role(demander: &T::AccountId, request: RequestId) -> bool {
-        request >= DemanderSince::<T>::get(demander).unwrap_or_default()
-    }
-
-    /// Whether `grant` lets `demander` read the live `record` now.
-    fn grant_gives_access(
-        record: RecordId,
-        demander: &T::AccountId,
-        grant: &GrantOf<T>,
-        now: BlockNumberFor<T>,
-    ) -> bool {
-        T::Records::owner(record).is_some() && Self::grant_is_current(demander, grant, now)
-    }
-
-    /// Refuses a delivery the demander could not use: the role is gone or newer than the
-    /// request, no key is published, or nothing was sealed.
-    fn ensure_deliverable(
-        request: RequestId,
-        demander: &T::AccountId,
-        wrapped_key: &WrappedKeyOf<T>,
-    ) -> DispatchResult {
-        ensure!(
-            Self::has_role(demander, Role::DataDemander),
-            Error::<T>::NotDataDemander
-        );
-        ensure!(
-            Self::under_current_role(demander, request),
-            Error::<T>::RequestPredatesRole
-        );
-        ensure!(
-            EncryptionKeys::<T>::contains_key(demander),
-            Error::<T>::NoEncryptionKey
-        );
-        ensure!(!wrapped_key.is_empty(), Error::<T>::EmptyWrappedKey);
-        Ok(())
-    }
-
-    /// `deliver_key` on a delivered request: the owner replaces the key its
-    /// manager delivered, while that grant still stands.
-    fn replace_manager_key(
-        request: RequestId,
-        req: &RequestOf<T>,
-        by: &T::AccountId,
-        owner: &T::AccountId,
-        wrapped_key: WrappedKeyOf<T>,
-    ) -> DispatchResult {
-        let grant = Grants::<T>::get(req.record, &req.demander).filter(|g| g.request == request);
-        let Some(mut grant) = grant.filter(|g| by == owner && g.delivered_by != *owner) else {
-            return Err(Error::<T>::KeyAlreadyDelivered.into());
-        };
-        Self::ensure_deliverable(request, &req.demander, &wrapped_key)?;
-        grant.delivered_by = owner.clone();
-        grant.wrapped_key = wrapped_key;
-        Grants::<T>::insert(req.record, &req.demander, grant);
-        Self::emit(
-            req.record,
-            Event::KeyReplaced {
-                request,
-                record: req.record,
-                demander: req.demander.clone(),
-                at_ms: T::Time::now(),
-            },
-        );
-        Ok(())
-    }
-
-    /// Takes a finished request off its demander's list of requests in progress.
-    fn close(request: RequestId, demander: &T::AccountId) {
-        OpenRequests::<T>::mutate_exists(demander, |open| {
-            if let Some(list) = open {
-                list.retain(|(id, _)| *id != request);
-                if list.is_empty() {
-                    *open = None;
-                }
-            }
-        });
-    }
-
-    fn expire(request: RequestId) {
-        let Some(mut req) = Requests::<T>::get(request) else {
-            return;
-        };
-        if !matches!(req.status, RequestStatus::Open | RequestStatus::Approved) {
-            return;
-        }
-        req.status = RequestStatus::Expired;
-        Self::close(request, &req.demander);
-        Requests::<T>::insert(request, &req);
-        let record = req.record;
-        Self::emit(
-            record,
-            Event::RequestExpired {
-                request,
-                record,
-                at_ms: T::Time::now(),
-            },
-        );
-    }
-
-    /// Extends `record`'s audit head with the event, then deposits it.
-    fn emit(record: RecordId, event: Event<T>) {
-        let event = <T as frame_system::Config>::RuntimeEvent::from(event);
-        <Self as AuditLog>::record_operation(record, &event.encode());
-        frame_system::Pallet::<T>::deposit_event(event);
-    }
-
     /// Whether `who` may read `record` now: its owner, its manager (holding the role), or
     /// a demander with a current grant (unexpired, from a request opened under the role it
     /// holds now) — only while the record is live.

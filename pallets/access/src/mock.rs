@@ -30,6 +30,7 @@ pub const GRANT_TTL: u64 = 100;
 pub const EMERGENCY_TTL: u64 = 8;
 pub const EMERGENCY_PERIOD: u64 = 50;
 pub const MAX_EMERGENCIES: u32 = 2;
+pub const REVIEW_TTL: u64 = 30;
 pub const MAX_OPEN: u32 = 3;
 pub const MAX_EXPIRIES: u32 = 5;
 pub const BLOCK_MS: u64 = 3_000;
@@ -161,6 +162,7 @@ impl pallet_access::Config for Test {
     type EmergencyGrantTtl = ConstU64<EMERGENCY_TTL>;
     type EmergencyPeriod = ConstU64<EMERGENCY_PERIOD>;
     type MaxEmergenciesPerPeriod = ConstU32<MAX_EMERGENCIES>;
+    type EmergencyReviewTtl = ConstU64<REVIEW_TTL>;
     type WeightInfo = ();
 }
 

@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn assign_role() -> Weight {
 		// Proof size: measured `207`, estimated `3514`.
-		// Minimum execution time: 15_782_000 ps.
-		Weight::from_parts(17_208_000, 3514)
+		// Minimum execution time: 16_404_000 ps.
+		Weight::from_parts(18_720_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn revoke_role() -> Weight {
 		// Proof size: measured `274`, estimated `3514`.
-		// Minimum execution time: 18_658_000 ps.
-		Weight::from_parts(20_317_000, 3514)
+		// Minimum execution time: 19_134_000 ps.
+		Weight::from_parts(21_603_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -114,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_encryption_key() -> Weight {
 		// Proof size: measured `240`, estimated `3514`.
-		// Minimum execution time: 15_090_000 ps.
-		Weight::from_parts(16_431_000, 3514)
+		// Minimum execution time: 15_241_000 ps.
+		Weight::from_parts(17_557_000, 3514)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -131,6 +131,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:0)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+	/// Storage: `Access::EmergencySince` (r:1 w:0)
+	/// Proof: `Access::EmergencySince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:1 w:1)
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
 	/// Storage: `Access::NextRequestId` (r:1 w:1)
@@ -160,10 +164,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::Requests` (r:0 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
-		// Proof size: measured `32484`, estimated `33969`.
-		// Minimum execution time: 177_053_000 ps.
-		Weight::from_parts(202_609_000, 33969)
-			.saturating_add(T::DbWeight::get().reads(18_u64))
+		// Proof size: measured `32529`, estimated `34014`.
+		// Minimum execution time: 192_765_000 ps.
+		Weight::from_parts(224_671_000, 34014)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
@@ -194,8 +198,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn vote() -> Weight {
 		// Proof size: measured `16809`, estimated `18294`.
-		// Minimum execution time: 108_526_000 ps.
-		Weight::from_parts(123_561_000, 18294)
+		// Minimum execution time: 112_396_000 ps.
+		Weight::from_parts(130_090_000, 18294)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -207,12 +211,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:0)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	/// Storage: `Access::EncryptionKeys` (r:1 w:0)
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Reviews` (r:1 w:0)
-	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:1 w:1)
@@ -233,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	fn deliver_key() -> Weight {
 		// Proof size: measured `14584`, estimated `16069`.
-		// Minimum execution time: 112_556_000 ps.
-		Weight::from_parts(123_486_000, 16069)
+		// Minimum execution time: 117_736_000 ps.
+		Weight::from_parts(136_150_000, 16069)
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -248,6 +252,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:0)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	/// Storage: `Access::EncryptionKeys` (r:1 w:0)
 	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -268,9 +274,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn replace_key() -> Weight {
 		// Proof size: measured `14468`, estimated `15953`.
-		// Minimum execution time: 98_364_000 ps.
-		Weight::from_parts(115_506_000, 15953)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		// Minimum execution time: 104_162_000 ps.
+		Weight::from_parts(119_952_000, 15953)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
@@ -295,25 +301,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn revoke_grant() -> Weight {
 		// Proof size: measured `13071`, estimated `14556`.
-		// Minimum execution time: 79_265_000 ps.
-		Weight::from_parts(93_565_000, 14556)
+		// Minimum execution time: 80_788_000 ps.
+		Weight::from_parts(95_109_000, 14556)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Access::Requests` (r:1 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Reviews` (r:1 w:1)
-	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Grants` (r:1 w:1)
-	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Grants` (r:1 w:1)
+	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Roles` (r:1 w:0)
-	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Roles` (r:1 w:0)
+	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ReviewVotes` (r:64 w:64)
 	/// Proof: `Access::ReviewVotes` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Access::RequestDeposits` (r:1 w:1)
@@ -338,10 +344,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 64]`.
 	fn reap_request(v: u32, ) -> Weight {
-		// Proof size: measured `13439 + v * (54 ±0)`, estimated `14923 + v * (2540 ±0)`.
-		// Minimum execution time: 165_033_000 ps.
-		Weight::from_parts(178_273_212, 14923)
-			.saturating_add(Weight::from_parts(1_130_007, 0).saturating_mul(v.into()))
+		// Proof size: measured `13443 + v * (54 ±0)`, estimated `14927 + v * (2540 ±0)`.
+		// Minimum execution time: 168_063_000 ps.
+		Weight::from_parts(181_453_295, 14927)
+			.saturating_add(Weight::from_parts(1_293_271, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
@@ -350,18 +356,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Access::Roles` (r:1 w:0)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
+	/// Proof: `ConsortiumMembership::Members` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Access::EmergencyUses` (r:1 w:1)
 	/// Proof: `Access::EmergencyUses` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalRecords::Records` (r:1 w:0)
 	/// Proof: `MedicalRecords::Records` (`max_values`: None, `max_size`: Some(1557), added: 4032, mode: `MaxEncodedLen`)
-	/// Storage: `ConsortiumMembership::Members` (r:1 w:0)
-	/// Proof: `ConsortiumMembership::Members` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Grants` (r:1 w:0)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(374), added: 2849, mode: `MaxEncodedLen`)
 	/// Storage: `Access::DemanderSince` (r:1 w:0)
 	/// Proof: `Access::DemanderSince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Reviews` (r:1 w:1)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
+	/// Storage: `Access::EmergencySince` (r:1 w:0)
+	/// Proof: `Access::EmergencySince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:1 w:1)
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
 	/// Storage: `Access::NextRequestId` (r:1 w:1)
@@ -384,22 +394,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditHeads` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Access::BlockAuditIndex` (r:1 w:1)
 	/// Proof: `Access::BlockAuditIndex` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `System::ParentHash` (r:1 w:0)
-	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `System::Digest` (r:1 w:0)
-	/// Proof: `System::Digest` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Access::AuditTails` (r:1 w:1)
 	/// Proof: `Access::AuditTails` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Reviews` (r:0 w:1)
-	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
 	/// Storage: `Access::RequestDeposits` (r:0 w:1)
 	/// Proof: `Access::RequestDeposits` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
 	fn break_glass() -> Weight {
-		// Proof size: measured `15050`, estimated `16535`.
-		// Minimum execution time: 173_301_000 ps.
-		Weight::from_parts(190_300_000, 16535)
+		// Proof size: measured `50581`, estimated `52066`.
+		// Minimum execution time: 237_954_000 ps.
+		Weight::from_parts(261_577_000, 52066)
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
@@ -408,7 +412,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::Requests` (r:1 w:1)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(343), added: 2818, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Reviews` (r:1 w:1)
-	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Reviews` (`max_values`: None, `max_size`: Some(37), added: 2512, mode: `MaxEncodedLen`)
 	/// Storage: `Access::ReviewVotes` (r:1 w:1)
 	/// Proof: `Access::ReviewVotes` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -431,12 +435,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(561), added: 3036, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Roles` (r:1 w:1)
 	/// Proof: `Access::Roles` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Access::EmergencySince` (r:0 w:1)
+	/// Proof: `Access::EmergencySince` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Access::EncryptionKeys` (r:0 w:1)
+	/// Proof: `Access::EncryptionKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn review_emergency() -> Weight {
-		// Proof size: measured `15068`, estimated `16553`.
-		// Minimum execution time: 117_879_000 ps.
-		Weight::from_parts(133_209_000, 16553)
+		// Proof size: measured `15072`, estimated `16557`.
+		// Minimum execution time: 124_373_000 ps.
+		Weight::from_parts(143_083_000, 16557)
 			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Access::Expiries` (r:1 w:1)
 	/// Proof: `Access::Expiries` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
@@ -463,9 +471,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size: measured `1137 + n * (8842 ±0)`, estimated `3991 + n * (8836 ±0)`.
-		// Minimum execution time: 4_523_000 ps.
-		Weight::from_parts(4_579_000, 3991)
-			.saturating_add(Weight::from_parts(54_272_210, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_126_000 ps.
+		Weight::from_parts(4_354_000, 3991)
+			.saturating_add(Weight::from_parts(57_113_049, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -477,48 +485,48 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database weights, for mocks and tests.
 impl WeightInfo for () {
 	fn assign_role() -> Weight {
-		Weight::from_parts(17_208_000, 3514)
+		Weight::from_parts(18_720_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn revoke_role() -> Weight {
-		Weight::from_parts(20_317_000, 3514)
+		Weight::from_parts(21_603_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_encryption_key() -> Weight {
-		Weight::from_parts(16_431_000, 3514)
+		Weight::from_parts(17_557_000, 3514)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn request_access() -> Weight {
-		Weight::from_parts(202_609_000, 33969)
-			.saturating_add(ParityDbWeight::get().reads(18_u64))
+		Weight::from_parts(224_671_000, 34014)
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(123_561_000, 18294)
+		Weight::from_parts(130_090_000, 18294)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn deliver_key() -> Weight {
-		Weight::from_parts(123_486_000, 16069)
+		Weight::from_parts(136_150_000, 16069)
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn replace_key() -> Weight {
-		Weight::from_parts(115_506_000, 15953)
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
+		Weight::from_parts(119_952_000, 15953)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn revoke_grant() -> Weight {
-		Weight::from_parts(93_565_000, 14556)
+		Weight::from_parts(95_109_000, 14556)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn reap_request(v: u32, ) -> Weight {
-		Weight::from_parts(178_273_212, 14923)
-			.saturating_add(Weight::from_parts(1_130_007, 0).saturating_mul(v.into()))
+		Weight::from_parts(181_453_295, 14927)
+			.saturating_add(Weight::from_parts(1_293_271, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(17_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
@@ -526,18 +534,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(v.into()))
 	}
 	fn break_glass() -> Weight {
-		Weight::from_parts(190_300_000, 16535)
+		Weight::from_parts(261_577_000, 52066)
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(14_u64))
 	}
 	fn review_emergency() -> Weight {
-		Weight::from_parts(133_209_000, 16553)
+		Weight::from_parts(143_083_000, 16557)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(4_579_000, 3991)
-			.saturating_add(Weight::from_parts(54_272_210, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_354_000, 3991)
+			.saturating_add(Weight::from_parts(57_113_049, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))

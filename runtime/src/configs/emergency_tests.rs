@@ -119,7 +119,7 @@ fn storage_cost_of_an_emergency_access() {
         let kept = state_bytes().saturating_sub(before);
         println!(
             "an emergency access with a {}-byte reason: {live} bytes of state while it lasts \
-             (request, review, verdict, grant, lists, deposit hold, counter, audit tail); \
+             (request, review, grant, expiry slot, deposit hold, counter); \
              {kept} bytes kept once reaped",
             reason.len()
         );

@@ -33,7 +33,7 @@ fn break_glass(record: RecordId) -> RequestId {
     NextRequestId::<Test>::get() - 1
 }
 
-fn review(request: RequestId) -> Review {
+fn review(request: RequestId) -> Review<u64> {
     Reviews::<Test>::get(request).expect("an emergency has a review")
 }
 
@@ -62,7 +62,11 @@ fn breaking_the_glass_approves_at_once_and_the_access_lasts_its_ttl() {
         );
         assert_eq!(req.purpose, reason());
         assert_eq!(review(request).status, ReviewStatus::Pending);
-        assert_eq!((review(request).members, review(request).threshold), (4, 2));
+        assert_eq!(
+            (review(request).reviewers, review(request).threshold),
+            (4, 2)
+        );
+        assert_eq!(review(request).until_block, 1 + REVIEW_TTL);
         assert_eq!(
             Balances::balance_on_hold(&HoldReason::RequestDeposit.into(), &DEMANDER),
             REQUEST_DEPOSIT
@@ -129,13 +133,21 @@ fn break_glass_refusals() {
             Access::break_glass(signed(DEMANDER), 99, reason()),
             Error::<Test>::UnknownRecord
         );
-        // The bounds of any request hold.
-        assert_ok!(Access::request_access(signed(DEMANDER), RECORD, purpose()));
+        // Unicode blanks are blank too.
         assert_noop!(
-            Access::break_glass(signed(DEMANDER), RECORD, reason()),
+            Access::break_glass(
+                signed(DEMANDER),
+                RECORD,
+                PurposeOf::<Test>::try_from("\u{a0}\u{2003}".as_bytes().to_vec()).unwrap()
+            ),
+            Error::<Test>::EmptyReason
+        );
+        // One emergency in progress per record; any current grant makes it needless.
+        let request = break_glass(OTHER_RECORD);
+        assert_noop!(
+            Access::break_glass(signed(DEMANDER), OTHER_RECORD, reason()),
             Error::<Test>::RequestAlreadyOpen
         );
-        let request = break_glass(OTHER_RECORD);
         assert_ok!(Access::deliver_key(signed(OWNER), request, wrapped()));
         assert_noop!(
             Access::break_glass(signed(DEMANDER), OTHER_RECORD, reason()),
@@ -439,5 +451,127 @@ fn try_state_catches_a_miscounted_review() {
         let request = break_glass(RECORD);
         Reviews::<Test>::mutate(request, |r| r.as_mut().unwrap().justified = 1);
         assert!(Pallet::<Test>::do_try_state().is_err());
+    });
+}
+
+#[test]
+fn ordinary_requests_and_emergencies_do_not_block_each_other() {
+    emergency_ext().execute_with(|| {
+        // Waiting for a vote, the demander may still break the glass.
+        assert_ok!(Access::request_access(signed(DEMANDER), RECORD, purpose()));
+        let ordinary = NextRequestId::<Test>::get() - 1;
+        let emergency = break_glass(RECORD);
+        assert_ok!(Access::deliver_key(signed(OWNER), emergency, wrapped()));
+        assert!(Access::can_access(RECORD, DEMANDER));
+        // With an emergency access, the demander may ask for lasting access; its key
+        // replaces the emergency grant.
+        approve(ordinary);
+        assert_ok!(Access::deliver_key(signed(OWNER), ordinary, wrapped()));
+        let grant = Grants::<Test>::get(RECORD, DEMANDER).unwrap();
+        assert_eq!(
+            (grant.request, grant.expires_block),
+            (ordinary, 1 + GRANT_TTL)
+        );
+        // An emergency key never replaces a current ordinary grant.
+        assert_ok!(Access::request_access(
+            signed(DEMANDER),
+            OTHER_RECORD,
+            purpose()
+        ));
+        let lasting = NextRequestId::<Test>::get() - 1;
+        let short = break_glass(OTHER_RECORD);
+        approve(lasting);
+        assert_ok!(Access::deliver_key(signed(OWNER), lasting, wrapped()));
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), short, wrapped()),
+            Error::<Test>::AlreadyGranted
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn giving_the_emergency_role_back_does_not_revive_old_emergencies() {
+    emergency_ext().execute_with(|| {
+        let delivered = break_glass(RECORD);
+        assert_ok!(Access::deliver_key(signed(OWNER), delivered, wrapped()));
+        let waiting = break_glass(OTHER_RECORD);
+        assert_ok!(Access::revoke_role(
+            RuntimeOrigin::root(),
+            DEMANDER,
+            Role::EmergencyAccess
+        ));
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), waiting, wrapped()),
+            Error::<Test>::NotEmergencyAccess
+        );
+        give(DEMANDER, Role::EmergencyAccess);
+        assert!(
+            !Access::can_access(RECORD, DEMANDER),
+            "an old emergency grant revived"
+        );
+        assert_noop!(
+            Access::deliver_key(signed(OWNER), waiting, wrapped()),
+            Error::<Test>::RequestPredatesRole
+        );
+        check_invariants();
+    });
+}
+
+#[test]
+fn a_member_who_breaks_the_glass_is_not_among_its_reviewers() {
+    emergency_ext().execute_with(|| {
+        for role in [Role::DataDemander, Role::EmergencyAccess] {
+            give(4, role);
+        }
+        assert_ok!(Access::break_glass(signed(4), RECORD, reason()));
+        let request = NextRequestId::<Test>::get() - 1;
+        // Three reviewers: two justify it, two more than one find it unjustified.
+        assert_eq!(
+            (review(request).reviewers, review(request).threshold),
+            (3, 2)
+        );
+        for member in [1, 2] {
+            assert_ok!(Access::review_emergency(signed(member), request, false));
+        }
+        assert_eq!(review(request).status, ReviewStatus::Unjustified);
+        // A consortium of one cannot review its only member's emergency.
+        MockMembers::set(&[4]);
+        give(4, Role::EmergencyAccess);
+        assert_noop!(
+            Access::break_glass(signed(4), OTHER_RECORD, reason()),
+            Error::<Test>::NoMembers
+        );
+        MockMembers::set(&MEMBERS);
+        check_invariants();
+    });
+}
+
+#[test]
+fn an_unreviewed_emergency_lapses_after_the_review_ttl() {
+    emergency_ext().execute_with(|| {
+        let request = break_glass(RECORD);
+        go_to_block(REVIEW_TTL);
+        assert_noop!(
+            Access::reap_request(signed(STRANGER), request),
+            Error::<Test>::ReviewPending
+        );
+        // Members may still review until it is reaped.
+        assert_ok!(Access::review_emergency(signed(1), request, true));
+        go_to_block(1 + REVIEW_TTL);
+        assert_ok!(Access::reap_request(signed(STRANGER), request));
+        let events: Vec<RuntimeEvent> = System::events().into_iter().map(|e| e.event).collect();
+        assert!(events.contains(
+            &Event::EmergencyReviewLapsed {
+                request,
+                record: RECORD,
+                demander: DEMANDER,
+                at_ms: (1 + REVIEW_TTL) * BLOCK_MS,
+            }
+            .into()
+        ));
+        assert!(!Reviews::<Test>::contains_key(request));
+        assert_eq!(ReviewVotes::<Test>::iter_prefix(request).count(), 0);
+        check_invariants();
     });
 }
