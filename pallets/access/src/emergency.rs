@@ -6,6 +6,7 @@ use frame_support::{
     traits::{SortedMembers, Time},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use medchain_primitives::RecordProvider;
 use medchain_primitives::{RecordId, RequestId, RequestStatus, Review, ReviewStatus, Role};
 use sp_runtime::traits::{Saturating, Zero};
 
@@ -31,6 +32,10 @@ impl<T: Config> Pallet<T> {
             Error::<T>::NotEmergencyAccess
         );
         ensure!(!is_blank(&reason), Error::<T>::EmptyReason);
+        ensure!(
+            T::Records::owner(record).is_some(),
+            Error::<T>::UnknownRecord
+        );
         // The members review it, but not the demander if it is one of them.
         let reviewers =
             (T::Members::count() as u32).saturating_sub(u32::from(T::Members::contains(&demander)));
@@ -250,10 +255,12 @@ impl<T: Config> Pallet<T> {
     }
 }
 
-/// Whether a reason says nothing: empty, or only whitespace (Unicode's, in UTF-8).
+/// Whether a reason says nothing readable: not UTF-8 text, or only whitespace,
+/// control and zero-width characters.
 fn is_blank(reason: &[u8]) -> bool {
-    match core::str::from_utf8(reason) {
-        Ok(text) => text.chars().all(char::is_whitespace),
-        Err(_) => reason.iter().all(u8::is_ascii_whitespace),
-    }
+    core::str::from_utf8(reason).map_or(true, |text| {
+        text.chars().all(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+        })
+    })
 }

@@ -524,11 +524,15 @@ pub mod pallet {
         NotDataDemander,
         /// No live record has this id.
         UnknownRecord,
-        /// The consortium has no members to vote.
+        /// The consortium has no members to vote (or, for an emergency, none but the
+        /// demander to review it).
         NoMembers,
-        /// The demander already has a request in progress for this record.
+        /// The demander already has a request in progress for this record (of the same
+        /// kind: ordinary, or emergency).
         RequestAlreadyOpen,
-        /// The demander already holds an unexpired grant for this record.
+        /// The demander already holds a current grant for this record (for a request: an
+        /// ordinary one; for an emergency: any; an emergency key may not replace a
+        /// current ordinary grant).
         AlreadyGranted,
         /// The demander has `MaxOpenRequests` requests in progress.
         TooManyOpenRequests,
@@ -571,7 +575,7 @@ pub mod pallet {
         GrantStillActive,
         /// The account does not hold the emergency-access role.
         NotEmergencyAccess,
-        /// An emergency access needs a reason.
+        /// An emergency access needs a reason: readable text, not only blanks.
         EmptyReason,
         /// The demander already opened `MaxEmergenciesPerPeriod` emergency accesses in
         /// this period.
@@ -1018,7 +1022,8 @@ pub mod pallet {
         /// (the owner or manager delivers the key as for any approved request) and its
         /// access ends `EmergencyGrantTtl` blocks from now. The members then review it
         /// (`review_emergency`). Holds `RequestDeposit` like `request_access`, and
-        /// shares its refusals and bounds.
+        /// shares its bounds; a waiting ordinary request of the record does not stop
+        /// it, any current grant does (`AlreadyGranted`).
         ///
         /// Emits `EmergencyAccessOpened`.
         #[pallet::call_index(8)]
@@ -1033,7 +1038,7 @@ pub mod pallet {
         }
 
         /// Gives a member's verdict on an emergency access: `justified` or not. Members
-        /// only, once each, never on their own. Justified once ⌈members / 2⌉ say so;
+        /// but the demander, once each. Justified once ⌈reviewers / 2⌉ say so;
         /// unjustified once that can no longer happen, which takes the demander's
         /// emergency-access role and ends the access (an undelivered request is
         /// rejected).

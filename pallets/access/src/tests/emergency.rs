@@ -133,15 +133,24 @@ fn break_glass_refusals() {
             Access::break_glass(signed(DEMANDER), 99, reason()),
             Error::<Test>::UnknownRecord
         );
-        // Unicode blanks are blank too.
-        assert_noop!(
-            Access::break_glass(
-                signed(DEMANDER),
-                RECORD,
-                PurposeOf::<Test>::try_from("\u{a0}\u{2003}".as_bytes().to_vec()).unwrap()
-            ),
-            Error::<Test>::EmptyReason
-        );
+        // Unicode blanks, zero-width and control characters are blank too, and bytes
+        // that are no text say nothing.
+        let blanks: [&[u8]; 4] = [
+            "\u{a0}\u{2003}".as_bytes(),
+            "\u{200b}\u{feff}".as_bytes(),
+            b"\0\x07",
+            &[0xa0, 0x85],
+        ];
+        for blank in blanks {
+            assert_noop!(
+                Access::break_glass(
+                    signed(DEMANDER),
+                    RECORD,
+                    PurposeOf::<Test>::try_from(blank.to_vec()).unwrap()
+                ),
+                Error::<Test>::EmptyReason
+            );
+        }
         // One emergency in progress per record; any current grant makes it needless.
         let request = break_glass(OTHER_RECORD);
         assert_noop!(
