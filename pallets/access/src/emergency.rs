@@ -11,7 +11,7 @@ use medchain_primitives::{RecordId, RequestId, RequestStatus, Review, ReviewStat
 use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-    decision, threshold_for, Config, EmergencyUses, Error, Event, Grants, Pallet, PurposeOf,
+    count_vote, threshold_for, Config, EmergencyUses, Error, Event, Grants, Pallet, PurposeOf,
     Requests, ReviewVotes, Reviews,
 };
 
@@ -100,14 +100,10 @@ impl<T: Config> Pallet<T> {
             Error::<T>::AlreadyVoted
         );
 
-        if justified {
-            review.justified = review.justified.saturating_add(1);
-        } else {
-            review.unjustified = review.unjustified.saturating_add(1);
-        }
-        let decided = decision(
-            review.justified,
-            review.unjustified,
+        let decided = count_vote(
+            &mut review.justified,
+            &mut review.unjustified,
+            justified,
             review.reviewers,
             review.threshold,
         );
@@ -225,7 +221,8 @@ impl<T: Config> Pallet<T> {
                 review.justified == justified && review.unjustified == unjustified,
                 "a review's counts differ from its verdicts"
             );
-            let decided = decision(justified, unjustified, review.reviewers, review.threshold);
+            let decided =
+                crate::decision(justified, unjustified, review.reviewers, review.threshold);
             let expected = match decided {
                 None => ReviewStatus::Pending,
                 Some(true) => ReviewStatus::Justified,

@@ -143,6 +143,21 @@ pub type GrantOf<T> =
 /// The storage layout version (see `migrations`).
 const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
+/// Counts one vote (`approve`: an aye) into `ayes` or `nays` and returns what the vote
+/// of `members` with `threshold` now says ([`decision`]). Requests and emergency reviews
+/// alike.
+pub fn count_vote(
+    ayes: &mut u32,
+    nays: &mut u32,
+    approve: bool,
+    members: u32,
+    threshold: u32,
+) -> Option<bool> {
+    let counter = if approve { &mut *ayes } else { &mut *nays };
+    *counter = counter.saturating_add(1);
+    decision(*ayes, *nays, members, threshold)
+}
+
 /// Ayes a request needs with `members` members: ⌈members / 2⌉ (the paper: fewer than
 /// half rejects, otherwise allowed).
 pub const fn threshold_for(members: u32) -> u32 {
@@ -773,13 +788,9 @@ pub mod pallet {
                 Error::<T>::UnknownRecord
             );
 
-            if approve {
-                req.ayes = req.ayes.saturating_add(1);
-            } else {
-                req.nays = req.nays.saturating_add(1);
-            }
-            let decided =
-                decision(req.ayes, req.nays, req.members, req.threshold).map(|approved| {
+            let (members, threshold) = (req.members, req.threshold);
+            let decided = count_vote(&mut req.ayes, &mut req.nays, approve, members, threshold)
+                .map(|approved| {
                     if approved {
                         RequestStatus::Approved
                     } else {
