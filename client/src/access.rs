@@ -2,7 +2,8 @@
 //!
 //! - `set-key` — publish your X25519 public key (derived from your account) so that data
 //!   keys can be delivered to you;
-//! - `request RECORD --purpose TEXT` — a demander asks for a record;
+//! - `request RECORD --code CODE [--purpose TEXT]` — a demander asks for a record, for
+//!   an HL7 v3 PurposeOfUse code (or a local one) and in words;
 //! - `vote REQUEST --aye|--nay` — a consortium member votes;
 //! - `deliver-key REQUEST` — the owner derives the record's data key and seals it to the
 //!   demander's published key (bound to the record and its blob);
@@ -12,13 +13,19 @@
 //! - `break-glass RECORD --reason TEXT` — a demander holding the emergency-access role
 //!   opens an access at once, without a vote;
 //! - `review REQUEST --justified|--unjustified` — a member judges an emergency access.
+//! - `disclosures --owner A` — the accounting of disclosures of an owner's records (CSV,
+//!   JSON or FHIR R5).
 //!
 //! Each waits until its transaction is finalized and prints what the chain recorded; with
 //! `--call-data` it prints the call instead, for Apps, a council motion or a multisig.
 
+mod disclosures;
+mod fhir;
+
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use medchain_crypto::{wrap_key, KeyBinding};
+use medchain_primitives::purpose::PurposeOfUse;
 use medchain_store::protocol::to_hex;
 use subxt::dynamic::{self, Value};
 
@@ -46,8 +53,13 @@ pub enum AccessCommand {
     Request {
         /// The record id.
         record: u64,
-        /// Why you need it (kept on-chain).
+        /// Why, as an HL7 v3 PurposeOfUse code: TREAT, ETREAT, HRESCH, CLINTRCH, PUBHLTH,
+        /// HPAYMT, HOPERAT, PATRQT, FAMRQT, COVERAGE; or a local code (1-32 characters of
+        /// A-Z a-z 0-9 - . _ :). BTG is break-glass's.
         #[arg(long)]
+        code: String,
+        /// Why, in words (kept on-chain and public: never name the patient).
+        #[arg(long, default_value = "")]
         purpose: String,
         #[command(flatten)]
         common: Common,
@@ -92,6 +104,10 @@ pub enum AccessCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// The accounting of disclosures of an owner's records: who received which record's
+    /// key, when, for what purpose, approved by which members, emergency or not; as CSV,
+    /// JSON or FHIR R5 (a Bundle of Consent and AuditEvent resources).
+    Disclosures(disclosures::DisclosuresArgs),
     /// Open an emergency access at once, without a vote (demanders holding the
     /// EmergencyAccess role). It lasts 24 hours; the members review it afterwards.
     BreakGlass {
@@ -152,14 +168,16 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
         }
         AccessCommand::Request {
             record,
+            code,
             purpose,
             common,
         } => {
+            let code = purpose_code(&code)?;
             let chain = Chain::connect(&common.node.node).await?;
             let tx = dynamic::tx(
                 "Access",
                 "request_access",
-                vec![call::u64(record), call::bytes(purpose.as_bytes())],
+                vec![call::u64(record), call::purpose(&code, purpose.as_bytes())],
             );
             if common.send.call_data {
                 return chain.print_call(&tx, None, out).await;
@@ -255,6 +273,7 @@ async fn execute(command: AccessCommand, out: &Output) -> Result<()> {
                 || format!("record {record}: grant of {} revoked in block {}", address_of(&demander), done.block),
             );
         }
+        AccessCommand::Disclosures(args) => disclosures::disclosures(args, out).await?,
         AccessCommand::BreakGlass {
             record,
             reason,
@@ -332,6 +351,21 @@ fn outcome(
         .map_or(undecided, |(_, label)| label)
 }
 
+/// The purpose code a request may carry, or why not.
+fn purpose_code(code: &str) -> Result<PurposeOfUse> {
+    let purpose = PurposeOfUse::from_code(code).ok_or_else(|| {
+        let hl7: Vec<&str> = PurposeOfUse::hl7_codes().filter(|c| *c != "BTG").collect();
+        anyhow!(
+            "{code:?} is not a purpose code: one of HL7 v3 PurposeOfUse's ({}) or a local one of 1-32 characters of A-Z a-z 0-9 - . _ :",
+            hl7.join(", ")
+        )
+    })?;
+    if purpose == PurposeOfUse::Btg {
+        bail!("BTG is the purpose of `medchain access break-glass`, which needs the EmergencyAccess role");
+    }
+    Ok(purpose)
+}
+
 /// A record's data key sealed to the demander of an approved request.
 struct Delivery {
     record: u64,
@@ -383,4 +417,37 @@ async fn seal_key_for(chain: &Chain, account: &Account, request: u64) -> Result<
         demander_key,
         wrapped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purpose_codes_are_checked_before_sending() {
+        assert_eq!(purpose_code("treat").unwrap(), PurposeOfUse::Treat);
+        assert_eq!(purpose_code("HRESCH").unwrap(), PurposeOfUse::Hresch);
+        assert_eq!(
+            purpose_code("CONSORTIUM-AUDIT").unwrap(),
+            PurposeOfUse::Other(b"CONSORTIUM-AUDIT".to_vec().try_into().unwrap())
+        );
+        let btg = purpose_code("btg").unwrap_err().to_string();
+        assert!(btg.contains("break-glass"), "{btg}");
+        // The help of `--code` (a doc comment) names every code a request may carry.
+        let cli = <crate::Cli as clap::CommandFactory>::command();
+        let help = cli
+            .find_subcommand("access")
+            .and_then(|access| access.find_subcommand("request"))
+            .and_then(|request| request.get_arguments().find(|a| a.get_id() == "code"))
+            .and_then(|code| code.get_help())
+            .map(|help| help.to_string())
+            .unwrap();
+        for code in PurposeOfUse::hl7_codes() {
+            assert!(help.contains(code), "the help of --code lacks {code}");
+        }
+        for bad in ["", "two words", "UNCODED", "uncoded", "é", &"x".repeat(33)] {
+            let why = purpose_code(bad).unwrap_err().to_string();
+            assert!(why.contains("is not a purpose code"), "{bad:?}: {why}");
+        }
+    }
 }

@@ -472,6 +472,17 @@ impl Chain {
             .ok_or_else(|| anyhow!("request {id} does not exist (at the finalized block)"))
     }
 
+    /// A sharing request as the chain holds it, every field; `None` once reaped.
+    pub async fn request_value(&self, id: u64) -> Result<Option<Value>> {
+        let at = self.api.at_current_block().await?;
+        let found: Value = at
+            .runtime_apis()
+            .call(runtime_api_call::<_, Value>("AccessApi", "request", (id,)))
+            .await?;
+        // `Some(request)` or `None`, as a variant.
+        Ok(found.at(0).cloned())
+    }
+
     /// A demander's grant for a record, if any.
     pub async fn grant(&self, record: u64, demander: &AccountId32) -> Result<Option<Grant>> {
         let at = self.api.at_current_block().await?;
@@ -743,6 +754,7 @@ impl medchain_store::ChainView for StoreChain {
 /// `Value` helpers for building calls.
 pub mod call {
     use super::*;
+    use medchain_primitives::purpose::PurposeOfUse;
 
     /// An `Option<T>` argument.
     pub fn option(value: Option<Value>) -> Value {
@@ -760,6 +772,16 @@ pub mod call {
     /// A `u64` argument.
     pub fn u64(value: u64) -> Value {
         Value::u128(value as u128)
+    }
+
+    /// A request's purpose (`medchain_primitives::purpose::Purpose`): its code and text.
+    pub fn purpose(code: &PurposeOfUse, text: &[u8]) -> Value {
+        let fields = match code {
+            PurposeOfUse::Other(other) => vec![bytes(other)],
+            _ => vec![],
+        };
+        let code = Value::unnamed_variant(code.variant_name(), fields);
+        Value::named_composite([("code", code), ("text", bytes(text))])
     }
 }
 

@@ -129,6 +129,7 @@ mod tests {
         ("access revoke", "tests/e2e/store.test.mjs"),
         ("access break-glass", "tests/e2e/store.test.mjs"),
         ("access review", "tests/e2e/store.test.mjs"),
+        ("access disclosures", "tests/e2e/store.test.mjs"),
         ("store serve", "client/tests/json_cli.rs"),
         ("key generate", "client/tests/json_cli.rs"),
         ("key show", "client/tests/json_cli.rs"),

@@ -44,6 +44,7 @@ use frame_support::{
     },
 };
 use frame_system::EnsureRoot;
+use medchain_primitives::purpose::{Purpose, PurposeOfUse};
 use medchain_primitives::{
     audit_step, Codec, CodecMethod, DictionaryLanguage, IntegrityFault, RecordId, RecordInput,
     RecordProvider, RecordStatus, RequestId, RequestStatus, Role,
@@ -597,7 +598,21 @@ pub fn decode(data: &[u8]) -> Vec<Step> {
                 let origin = r.origin(Needs::Signed);
                 let record = r.id();
                 let len = r.byte() as usize % (MAX_PURPOSE_LEN as usize + 1);
-                let purpose = truncate_into(filled(len, b'p'));
+                // HL7 codes, BTG and UNCODED (refused), local codes good and bad.
+                let code = ["TREAT", "HRESCH", "BTG", "local:qa", "two words", "Treat"]
+                    [r.byte() as usize % 6];
+                let code = PurposeOfUse::from_code(code).unwrap_or_else(|| {
+                    PurposeOfUse::Other(truncate_into(code.as_bytes().to_vec()))
+                });
+                let code = if r.byte() % 8 == 0 {
+                    PurposeOfUse::Uncoded
+                } else {
+                    code
+                };
+                let purpose = Purpose {
+                    code,
+                    text: truncate_into(filled(len, b'p')),
+                };
                 call(
                     origin,
                     pallet_access::Call::request_access { record, purpose },

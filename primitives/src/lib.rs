@@ -33,6 +33,7 @@ extern crate alloc;
 pub mod audit_index;
 pub mod labels;
 pub mod offchain;
+pub mod purpose;
 pub mod x25519;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

@@ -75,10 +75,11 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain-para"),
     impl_name: Cow::Borrowed("medchain-para"),
     authoring_version: 1,
-    spec_version: 106,
+    spec_version: 107,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
-    transaction_version: 1,
+    // 2 from spec 111 (parachain 107): `requestAccess` takes a coded purpose.
+    transaction_version: 2,
     system_version: 1,
 };
 
@@ -101,8 +102,12 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade. The parachain started at
 /// `MedicalRecords` storage version 3; spec 103 brings version 4 (managers accept their
-/// owners, seeded from the live records). It runs only on a chain at version 3.
-pub type Migrations = (pallet_medical_records::migrations::v4::MigrateV3ToV4<Runtime>,);
+/// owners, seeded from the live records); spec 107 codes the purposes of `Access`
+/// requests (version 2). Each runs only on a chain at the version before it.
+pub type Migrations = (
+    pallet_medical_records::migrations::v4::MigrateV3ToV4<Runtime>,
+    pallet_access::migrations::v2::MigrateV1ToV2<Runtime>,
+);
 
 /// Dispatches blocks to the pallets.
 pub type Executive = frame_executive::Executive<

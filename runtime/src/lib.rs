@@ -68,10 +68,11 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: Cow::Borrowed("medchain"),
     impl_name: Cow::Borrowed("medchain"),
     authoring_version: 1,
-    spec_version: 110,
+    spec_version: 111,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
-    transaction_version: 1,
+    // 2 from spec 111 (parachain 107): `requestAccess` takes a coded purpose.
+    transaction_version: 2,
     system_version: 1,
 };
 
@@ -111,6 +112,8 @@ pub type Migrations = (
     pallet_medical_records::migrations::v3::MigrateV2ToV3<Runtime>,
     // Spec 107: managers accept their owners, seeded from the live records.
     pallet_medical_records::migrations::v4::MigrateV3ToV4<Runtime>,
+    // Spec 111: a request's purpose is an HL7 PurposeOfUse code and its text.
+    pallet_access::migrations::v2::MigrateV1ToV2<Runtime>,
     // Spec 106 adds `NodeAuthorization`, `ValidatorSet` and `Session`: a chain that
     // predates them keeps its nodes connected and its authorities authoring. Both run
     // only on a chain without session validators, so the first goes first.

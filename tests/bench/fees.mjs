@@ -31,7 +31,7 @@ try {
   };
   const calls = {
     registerRecord: [alice, api.tx.medicalRecords.registerRecord(record)],
-    requestAccess: [ferdie, api.tx.access.requestAccess(0, 'retrospective cohort study')],
+    requestAccess: [ferdie, api.tx.access.requestAccess(0, { code: 'Hresch', text: 'retrospective cohort study' })],
     vote: [alice, api.tx.access.vote(0, true)],
     deliverKey: [alice, api.tx.access.deliverKey(0, u8aToHex(new Uint8Array(105).fill(0xab)))],
     'remark (1 KiB)': [alice, api.tx.system.remark(u8aToHex(new Uint8Array(1024)))],

@@ -891,7 +891,7 @@ async function accessPhase(demanders, members, records) {
     const record = records[who.cursor++ % records.length];
     who.asked++;
     who.inProgress++;
-    enqueue(who.acct, api.tx.access.requestAccess(record, `load study ${k}`), { kind: 'requestAccess', phase }).then((tx) => {
+    enqueue(who.acct, api.tx.access.requestAccess(record, { code: 'Hresch', text: `load study ${k}` }), { kind: 'requestAccess', phase }).then((tx) => {
       if (tx.state === 'refused') who.inProgress--;
     });
   }
@@ -1160,7 +1160,7 @@ try {
   report.weights = { slot_ms: slotMs, normal_max_ms: tracker.maxNormalRefTime / 1e9, calls: {} };
   for (const [kind, call, who] of [
     ['registerRecord', api.tx.medicalRecords.registerRecord(recordInput(owners[0], 1e9)), owners[0]],
-    ['requestAccess', api.tx.access.requestAccess(0, 'load study 0'), demanders[0]],
+    ['requestAccess', api.tx.access.requestAccess(0, { code: 'Hresch', text: 'load study 0' }), demanders[0]],
     ['vote', api.tx.access.vote(0, true), members[0]],
   ]) {
     const info = await call.paymentInfo(who.address);

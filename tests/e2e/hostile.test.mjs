@@ -195,7 +195,7 @@ test('an account without funds is refused by the pool (1010), with or without a 
   for (const [what, tx] of [
     ['registerRecord', api.tx.medicalRecords.registerRecord(recordInput())],
     ['setEncryptionKey', api.tx.access.setEncryptionKey(u8aToHex(new Uint8Array(32).fill(3)))],
-    ['requestAccess', api.tx.access.requestAccess(0, 'no funds')],
+    ['requestAccess', api.tx.access.requestAccess(0, { code: 'Treat', text: 'no funds' })],
     ['transferKeepAlive', api.tx.balances.transferKeepAlive(bob.address, 1n)],
   ]) {
     await assert.rejects(
@@ -224,7 +224,7 @@ test('labels, locations, purposes and wrapped keys over their bounds do not deco
     ['a 65-byte label', api.tx.medicalRecords.registerRecord(recordInput({ labels: labels(1, 65) })), alice],
     ['a 257-byte location', api.tx.medicalRecords.registerRecord(recordInput({ location: 'l'.repeat(257) })), alice],
     ['an amendment with 17 labels', api.tx.medicalRecords.amendRecord(0, recordInput({ labels: labels(17, 3) })), alice],
-    ['a 257-byte purpose', api.tx.access.requestAccess(0, 'p'.repeat(257)), ferdie],
+    ['a 257-byte purpose', api.tx.access.requestAccess(0, { code: 'Treat', text: 'p'.repeat(257) }), ferdie],
     ['a 257-byte wrapped key', api.tx.access.deliverKey(0, u8aToHex(new Uint8Array(257).fill(0xab))), alice],
   ]) {
     // The runtime cannot decode the transaction to validate it (sp-api traps on
@@ -256,14 +256,14 @@ test('callers without the role get the named error and change nothing', async ()
     [eve, api.tx.medicalRecords.retractRecord(record)],
     [eve, api.tx.medicalRecords.reportIntegrityFailure(record, 'BlobMissing')],
     [eve, api.tx.access.setEncryptionKey(u8aToHex(new Uint8Array(32).fill(5)))],
-    [eve, api.tx.access.requestAccess(record, 'no role')],
+    [eve, api.tx.access.requestAccess(record, { code: 'Treat', text: 'no role' })],
     [eve, api.tx.access.revokeGrant(record, ferdie.address)],
     [eve, api.tx.access.assignRole(eve.address, 'DataDemander')],
     [eve, api.tx.access.breakGlass(record, 'no role')],
     [eve, api.tx.access.reviewEmergency(0, false)],
     [ferdie, api.tx.access.breakGlass(record, 'a demander without the emergency role')],
     [ferdie, api.tx.medicalRecords.registerRecord(recordInput())],
-    [bob, api.tx.access.requestAccess(record, 'a manager is no demander')],
+    [bob, api.tx.access.requestAccess(record, { code: 'Treat', text: 'a manager is no demander' })],
     [charlie, api.tx.medicalRecords.registerRecord(recordInput({ manager: eve.address }))],
     [charlie, api.tx.medicalRecords.retractRecord(record)],
   ]);
@@ -293,7 +293,7 @@ test('unknown ids, double votes, votes after close and key delivery by strangers
   assert.deepEqual(
     await sendAll([
       [ferdie, api.tx.access.setEncryptionKey(key)],
-      [ferdie, api.tx.access.requestAccess(record, 'cohort study')],
+      [ferdie, api.tx.access.requestAccess(record, { code: 'Hresch', text: 'cohort study' })],
     ]),
     ['ok', 'ok'],
   );
@@ -310,7 +310,7 @@ test('unknown ids, double votes, votes after close and key delivery by strangers
       [alice, api.tx.access.vote(unknown, true)],
       [alice, api.tx.access.deliverKey(unknown, wrapped)],
       [alice, api.tx.access.deliverKey(request, wrapped)],
-      [ferdie, api.tx.access.requestAccess(unknown, 'nothing')],
+      [ferdie, api.tx.access.requestAccess(unknown, { code: 'Treat', text: 'nothing' })],
       [ferdie, api.tx.access.vote(request, true)],
       [eve, api.tx.access.vote(request, true)],
       [charlie, api.tx.medicalRecords.retractRecord(unknown)],
@@ -436,7 +436,7 @@ test('issue #21: unaccepted owners, self-votes, keys of small order, pre-empted 
 
   // Dave asks for Alice's record and may not vote on it; Alice and Bob approve.
   const heldBefore = (await api.query.system.account(dave.address)).data.reserved.toBigInt();
-  assert.deepEqual(await sendAll([[dave, api.tx.access.requestAccess(record, 'self-approval')]]), ['ok']);
+  assert.deepEqual(await sendAll([[dave, api.tx.access.requestAccess(record, { code: 'Treat', text: 'self-approval' })]]), ['ok']);
   const request = (await api.query.access.nextRequestId()).toNumber() - 1;
   assert.ok((await api.query.system.account(dave.address)).data.reserved.toBigInt() > heldBefore, 'the request holds a deposit');
   assert.deepEqual(

@@ -149,6 +149,9 @@ test('a council majority upgrades the parachain runtime through the relay chain\
   }
   const stillOpen = (await api.call.accessApi.request(request)).unwrap();
   assert.equal(stillOpen.status.type, 'Open');
+  // Parachain spec 107 coded the purposes: the request keeps its text, `Uncoded`.
+  assert.equal(stillOpen.purpose.code.type, 'Uncoded');
+  assert.equal(new TextDecoder().decode(stillOpen.purpose.text), 'follow-up');
   assert.equal((await api.query.parachainInfo.parachainId()).toNumber(), 2000);
 });
 

@@ -6,7 +6,8 @@
 // revocation the first one gets 403 too; a blob altered on the store's disk is caught
 // by `get`. Polkadot.js checks what the chain recorded. Break glass: a demander given the
 // emergency role opens an access without a vote, reads the record, and loses both when
-// the members find it unjustified.
+// the members find it unjustified. The owner's accounting of disclosures lists both, as
+// CSV, JSON and FHIR R5 that HL7's JSON schema accepts.
 //
 // On the same consortium and store, Charlie's hospital node does the paper's whole flow
 // itself (issue #18): its operator provisions the worker with Charlie's data-key root,
@@ -33,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex, cryptoWaitReady } from '@polkadot/util-crypto';
 import { u8aToHex, hexToU8a } from '@polkadot/util';
+import { fhirErrors } from '../lib/fhir.mjs';
 import { startConsortium, startStore, startBadStore, stopAll, cli, runCli, councilMotion, waitFor, sendAndFinalize } from '../lib/nodes.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`../../codec/tests/fixtures/${name}`, import.meta.url));
@@ -44,6 +46,8 @@ let api;
 let work;
 let alice, bob, charlie, eve, ferdie;
 const storeDirs = [];
+/** What the first two tests disclosed, for the accounting of disclosures. */
+const disclosed = {};
 
 before(async () => {
   await cryptoWaitReady();
@@ -129,7 +133,7 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.ok(labelled.lines.some((r) => r.record === record));
 
   // Ferdie asks; one aye of four is not enough, two are.
-  const request = (await cli(['--json', 'access', 'request', String(record), '--purpose', 'cardiology cohort', ...as('Ferdie'), ...node()])).request;
+  const request = (await cli(['--json', 'access', 'request', String(record), '--code', 'HRESCH', '--purpose', 'cardiology cohort', ...as('Ferdie'), ...node()])).request;
   const first = await cli(['--json', 'access', 'vote', String(request), '--aye', ...as('Alice'), ...node()]);
   assert.equal(first.status, 'open');
   // A refusal by the chain names the pallet's error and gives its documentation.
@@ -150,6 +154,7 @@ test('owner puts, two of four approve, owner delivers, demander gets the same by
   assert.equal(delivered.record, record);
   const grant = (await api.query.access.grants(record, ferdie.address)).unwrap();
   assert.equal(grant.wrappedKey.length, delivered.wrapped_key_len);
+  disclosed.shared = { record, request };
 
   // Ferdie gets byte-identical text.
   const ferdieCopy = join(work, 'ferdie.txt');
@@ -220,6 +225,7 @@ test('break glass: Eve opens an emergency access at once from the CLI, reads the
   // No vote: the owner delivers at once, and Eve reads the record.
   await cli(['--json', 'access', 'deliver-key', String(request), ...as('Alice'), ...node()]);
   assert.equal((await api.query.access.grants(record, eve.address)).unwrap().expiresBlock.toNumber(), opened.expires_block);
+  disclosed.emergency = { record, request, reason: 'unconscious in the ED, allergies unknown' };
   const eveCopy = join(work, 'eve-emergency.txt');
   await cli(['--json', 'records', 'get', String(record), '-o', eveCopy, ...as('Eve'), ...node()]);
   assert.ok(readFileSync(eveCopy).equals(readFileSync(fixture('en.txt'))));
@@ -250,6 +256,78 @@ test('break glass: Eve opens an emergency access at once from the CLI, reads the
     'Access.EmergencyReviewed', 'Access.EmergencyReviewed', 'Access.EmergencyReviewed',
     'Access.EmergencyAccessUnjustified',
   ]);
+});
+
+test("the accounting of disclosures of Alice's records, as CSV, JSON and FHIR R5 that validates against HL7's schema", async () => {
+  const { shared, emergency } = disclosed;
+  assert.ok(shared && emergency, 'the first two tests disclosed nothing');
+  const disclosures = (...args) => runCli(['access', 'disclosures', '--owner', alice.address, ...args, ...node()]);
+
+  // JSON: Ferdie's research request approved by Alice and Bob, then revoked; Eve's
+  // emergency access, found unjustified.
+  const json = await disclosures('--format', 'json');
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.lines.length, 2, json.stdout);
+  const [research, breakGlass] = json.lines;
+  assert.deepEqual(
+    { record: research.record, request: research.request, demander: research.demander, by: research.delivered_by, code: research.purpose_code, text: research.purpose_text, emergency: research.emergency, review: research.review },
+    { record: shared.record, request: shared.request, demander: ferdie.address, by: alice.address, code: 'HRESCH', text: 'cardiology cohort', emergency: false, review: null },
+  );
+  assert.equal(research.purpose_display, 'healthcare research');
+  assert.deepEqual([...research.approved_by].sort(), [alice.address, bob.address].sort());
+  assert.ok(research.revoked_at > research.delivered_at, 'the revocation is not accounted');
+  assert.deepEqual(
+    { record: breakGlass.record, request: breakGlass.request, demander: breakGlass.demander, code: breakGlass.purpose_code, text: breakGlass.purpose_text, emergency: breakGlass.emergency, review: breakGlass.review, approvers: breakGlass.approved_by },
+    { record: emergency.record, request: emergency.request, demander: eve.address, code: 'BTG', text: emergency.reason, emergency: true, review: 'unjustified', approvers: [] },
+  );
+  // `--json` alone means the JSON format.
+  const global = await runCli(['--json', 'access', 'disclosures', '--owner', alice.address, ...node()]);
+  assert.deepEqual(global.lines, json.lines);
+
+  // CSV: a header and the same two lines, the reason quoted (it holds a comma).
+  const csv = await disclosures();
+  assert.equal(csv.code, 0, csv.stderr);
+  const rows = csv.stdout.trim().split('\n');
+  assert.equal(rows[0], 'delivered_at,record,request,demander,delivered_by,purpose_code,purpose_display,purpose_text,approved_by,emergency,review,revoked_at,block');
+  assert.equal(rows.length, 3);
+  assert.ok(rows[2].includes(`,BTG,break the glass,"${emergency.reason}",,true,unjustified,`), rows[2]);
+
+  // Days: today's disclosures are in --from/--to today, none from tomorrow on.
+  const today = research.delivered_at.slice(0, 10);
+  const tomorrow = new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10);
+  const inDay = await disclosures('--format', 'json', '--from', today, '--to', today);
+  assert.equal(inDay.lines.length, 2);
+  const later = await disclosures('--format', 'json', '--from', tomorrow);
+  assert.deepEqual([later.code, later.lines.length], [0, 0]);
+  const backwards = await disclosures('--from', tomorrow, '--to', today);
+  assert.notEqual(backwards.code, 0);
+  assert.match(backwards.stderr, /--from is after --to/);
+  const notADay = await disclosures('--from', '2026-02-30');
+  assert.notEqual(notADay.code, 0);
+  assert.match(notADay.stderr, /is not a day/);
+  // Another owner's accounting holds none of Alice's.
+  const charlies = await runCli(['access', 'disclosures', '--owner', charlie.address, '--format', 'json', ...node()]);
+  assert.deepEqual([charlies.code, charlies.lines.length], [0, 0]);
+
+  // FHIR R5: a Bundle of a Consent and an AuditEvent per disclosure, valid.
+  const fhir = await disclosures('--format', 'fhir');
+  assert.equal(fhir.code, 0, fhir.stderr);
+  const bundle = JSON.parse(fhir.stdout);
+  assert.deepEqual(fhirErrors(bundle), []);
+  const resources = bundle.entry.map((e) => e.resource);
+  assert.deepEqual(resources.map((r) => r.resourceType), ['Consent', 'AuditEvent', 'Consent', 'AuditEvent']);
+  const [researchConsent, researchEvent, emergencyConsent, emergencyEvent] = resources;
+  assert.deepEqual(researchConsent.provision[0].purpose, [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HRESCH', display: 'healthcare research' }]);
+  assert.equal(researchConsent.status, 'inactive', 'a revoked consent is active');
+  assert.deepEqual(researchConsent.verification.map((v) => v.verifiedBy.identifier.value).sort(), [alice.address, bob.address].sort());
+  assert.equal(researchEvent.entity[0].what.identifier.value, String(shared.record));
+  assert.equal(emergencyEvent.authorization[0].coding[0].code, 'BTG');
+  assert.equal(emergencyEvent.authorization[0].text, emergency.reason);
+  assert.equal(emergencyEvent.severity, 'alert');
+  assert.equal(emergencyConsent.status, 'inactive', 'an unjustified emergency consent is active');
+  // The check can fail: an R4-only element and an unknown status are caught.
+  assert.notDeepEqual(fhirErrors({ ...bundle, entry: [{ resource: { ...researchConsent, patient: researchConsent.grantor[0] } }] }), []);
+  assert.notDeepEqual(fhirErrors({ ...bundle, entry: [{ resource: { ...researchConsent, status: 'revoked' } }] }), []);
 });
 
 /** Charlie's node: the hospital whose worker does the whole flow. */
@@ -320,7 +398,7 @@ test("a hospital node's worker compresses, seals, registers and uploads; the rec
 
   // Shared exactly like a `put` record: Ferdie asks, two of four approve, Charlie delivers.
   const { id } = byLanguage.zh;
-  const request = (await cli(['--json', 'access', 'request', String(id), '--purpose', 'worker flow', ...as('Ferdie'), ...node()])).request;
+  const request = (await cli(['--json', 'access', 'request', String(id), '--code', 'TREAT', '--purpose', 'worker flow', ...as('Ferdie'), ...node()])).request;
   await cli(['--json', 'access', 'vote', String(request), '--aye', ...as('Alice'), ...node()]);
   const approved = await cli(['--json', 'access', 'vote', String(request), '--aye', ...as('Bob'), ...node()]);
   assert.equal(approved.status, 'approved');

@@ -5,7 +5,7 @@
 // retraction and their audit heads are made there. A minority motion (2 of 4) to
 // authorise the runtime under test is executed but refused (BadOrigin, nothing
 // authorised); a majority motion (3 of 4) authorises it; Eve, who holds no role and no
-// seat, applies it. Then: spec_version is 110 in Polkadot.js, all four nodes keep
+// seat, applies it. Then: spec_version is 111 in Polkadot.js, all four nodes keep
 // producing and finalizing blocks, the migrations ran (storage version 4; old records
 // carry `registeredBlock: null` and `rawHashKind: Plain`, new ones their block and
 // `Keyed`), and every record, request, grant,
@@ -126,8 +126,8 @@ async function eventsOfUpgradeBlock(hash) {
 }
 
 /** `MedicalRecords`' on-chain storage version (FRAME's `:__STORAGE_VERSION__:` key). */
-async function recordsStorageVersion() {
-  const key = xxhashAsHex('MedicalRecords', 128) + xxhashAsHex(':__STORAGE_VERSION__:', 128).slice(2);
+async function recordsStorageVersion(pallet = 'MedicalRecords') {
+  const key = xxhashAsHex(pallet, 128) + xxhashAsHex(':__STORAGE_VERSION__:', 128).slice(2);
   const raw = await api.rpc.state.getStorage(key);
   return api.createType('u16', raw.unwrap()).toNumber();
 }
@@ -210,26 +210,34 @@ test('a council majority upgrades the runtime; a minority cannot; nothing is los
   const upgradeBlock = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
   // Polkadot.js sees the new version (and reloads the metadata) once a block runs it.
-  await waitFor('spec_version 110 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 110, 60_000);
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 110);
+  await waitFor('spec_version 111 in Polkadot.js', () => api.runtimeVersion.specVersion.toNumber() === 111, 60_000);
+  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 111);
   assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'the authorisation is used up');
 
   // Every node keeps producing and finalizing blocks after the upgrade. (The new code
   // runs, and migrates, from the block after the one that applied it.)
   for (const node of nodes) await waitForFinalized(node, upgradeBlock + 4, 90_000);
   assert.equal(await recordsStorageVersion(), 4, 'the migrations ran');
+  assert.equal(await recordsStorageVersion('Access'), 2, 'the purposes were coded');
 
   // A connection that lived through the upgrade reloads the metadata without the runtime
   // APIs (`api.call.medicalRecordsApi` is gone), so reconnect, as Apps does on a reload.
   await api.disconnect();
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl, 1000), noInitWarn: true });
   connections.push(api);
-  assert.equal(api.runtimeVersion.specVersion.toNumber(), 110);
+  assert.equal(api.runtimeVersion.specVersion.toNumber(), 111);
 
   // Everything from before reads as it did; old records gained `registeredBlock: null`
   // and are marked as plain-hashed (registered before keyed commitments).
   const now = await snapshot(records, requests, [ferdie]);
   const oldNamed = inTodaysNames(old);
+  // Spec 111: purposes are coded; a request from before keeps its text, `Uncoded`.
+  for (const id of requests) {
+    const { purpose } = (await api.call.accessApi.request(id)).unwrap();
+    assert.equal(purpose.code.type, 'Uncoded', `request ${id}'s purpose code`);
+    assert.equal(purpose.text.toHex(), oldNamed.requests[id].purpose);
+    now.requests[id].purpose = oldNamed.requests[id].purpose;
+  }
   assert.ok(now.records[first.id].registeredAtMs > 1_600_000_000_000, 'the timestamp, by its new name');
   for (const id of records) {
     const { registeredBlock, rawHashKind, ...rest } = now.records[id];

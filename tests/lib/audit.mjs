@@ -65,7 +65,7 @@ export async function addRequests(api, accounts, demanders, record, requests) {
     const round = demanders.slice(0, Math.min(demanders.length, requests - done));
     const opened = await sendAll(api, [
       ...pendingReaps,
-      ...round.map((d) => [d, api.tx.access.requestAccess(record, 'audit history')]),
+      ...round.map((d) => [d, api.tx.access.requestAccess(record, { code: 'Hoperat', text: 'audit history' })]),
     ]);
     const ids = opened.slice(pendingReaps.length).map(({ events }) => {
       const { event } = events.find(({ event }) => api.events.access.AccessRequested.is(event));

@@ -176,7 +176,7 @@ async function register(owner, text, labels) {
 }
 
 async function openRequest(demander, record, purpose) {
-  const { events } = await sendAndInclude(api, api.tx.access.requestAccess(record, purpose), demander);
+  const { events } = await sendAndInclude(api, api.tx.access.requestAccess(record, { code: 'Hresch', text: purpose }), demander);
   return field(findEvent(events, 'access', 'AccessRequested'), 'request').toNumber();
 }
 

@@ -42,8 +42,8 @@ pub struct AuditArgs {
 }
 
 /// A record's history, read one way or the other, and the head to check it against.
-struct History {
-    events: Vec<Exported>,
+pub(crate) struct History {
+    pub(crate) events: Vec<Exported>,
     /// `index` or `scan`.
     source: &'static str,
     /// The blocks it covers.
@@ -52,8 +52,19 @@ struct History {
     on_chain: [u8; 32],
 }
 
-struct Exported {
-    event: AuditEvent,
+impl History {
+    /// Whether the events fold to the head in the node's state.
+    pub(crate) fn matches(&self) -> bool {
+        let folded = self
+            .events
+            .iter()
+            .fold([0u8; 32], |head, e| blake2_concat(&head, &e.event.encoded));
+        folded == self.on_chain
+    }
+}
+
+pub(crate) struct Exported {
+    pub(crate) event: AuditEvent,
     /// Where the index put it: (sequence number, block hash, index among its events).
     indexed: Option<(u64, [u8; 32], u32)>,
 }
@@ -62,22 +73,33 @@ pub async fn audit(args: AuditArgs, out: &Output) -> Result<()> {
     let chain = Chain::connect(&args.node.node).await?;
     // An unknown record is refused here, by name, before any read.
     chain.existing_record(args.record).await?;
-    let history = match args.from_block {
-        Some(from) => scan(&chain, args.record, Some(from), out).await?,
-        None => match indexed(&chain, args.record).await {
+    let history = history(&chain, args.record, args.from_block, out).await?;
+    report(args.record, &history, out)
+}
+
+/// A record's history from the node's audit index, or (where the node has none, or from
+/// `from_block`) by scanning the blocks, with the head to check it against.
+pub(crate) async fn history(
+    chain: &Chain,
+    record: u64,
+    from_block: Option<u64>,
+    out: &Output,
+) -> Result<History> {
+    Ok(match from_block {
+        Some(from) => scan(chain, record, Some(from), out).await?,
+        None => match indexed(chain, record).await {
             Ok(history) => history,
             Err(IndexMiss::Unavailable(why)) => {
                 eprintln!(
-                    "medchain: warning: the node's audit index cannot give this history \
-                     ({why}); scanning the blocks instead (one call per block; pruned \
-                     blocks fail)"
+                    "medchain: warning: the node's audit index cannot give record {record}'s \
+                     history ({why}); scanning the blocks instead (one call per block; \
+                     pruned blocks fail)"
                 );
-                scan(&chain, args.record, None, out).await?
+                scan(chain, record, None, out).await?
             }
             Err(IndexMiss::Failed(e)) => return Err(e.context("reading the node's audit index")),
         },
-    };
-    report(args.record, &history, out)
+    })
 }
 
 /// `AccessApi.audit_trail`: the record's head, how many of its events the index holds
@@ -225,8 +247,16 @@ async fn indexed(chain: &Chain, record: u64) -> Result<History, IndexMiss> {
     let mut head = [0u8; 32];
     for item in items {
         head = blake2_concat(&head, &item.event);
-        // An event the current metadata cannot read still counts in the fold.
-        let (pallet, name, fields) = decode_event(&item.event, ty, metadata.types())
+        let decoded = match decode_event(&item.event, ty, metadata.types()) {
+            Ok(decoded) => Ok(decoded),
+            // An event of an older runtime (a field added since): read it with the
+            // metadata of its block, where the node still has that block's state.
+            Err(e) => decode_as_of(chain, item.block_number, &item.event)
+                .await
+                .ok_or(e),
+        };
+        // An event no metadata can read still counts in the fold.
+        let (pallet, name, fields) = decoded
             .unwrap_or_else(|e| ("?".into(), format!("({e})"), Value::unnamed_composite([])));
         events.push(Exported {
             event: AuditEvent {
@@ -255,6 +285,19 @@ async fn indexed(chain: &Chain, record: u64) -> Result<History, IndexMiss> {
     })
 }
 
+/// An event decoded with the metadata of the runtime of block `number`, if the node can
+/// still give it.
+async fn decode_as_of(chain: &Chain, number: u64, event: &[u8]) -> Option<(String, String, Value)> {
+    let at = chain.online().at_block(number).await.ok()?;
+    let metadata = at.metadata();
+    decode_event(
+        event,
+        metadata.outer_enums().event_enum_ty(),
+        metadata.types(),
+    )
+    .ok()
+}
+
 /// `Pallet(Event { fields })`, an event as the runtime encodes it, as (pallet, event,
 /// fields).
 fn decode_event<R>(mut encoded: &[u8], ty: u32, types: &R) -> Result<(String, String, Value)>
@@ -263,6 +306,10 @@ where
 {
     use subxt::ext::scale_value::{scale::decode_as_type, Composite, ValueDef};
     let value = decode_as_type(&mut encoded, ty, types).map_err(|e| anyhow!("{e}"))?;
+    // Bytes left over: an event of another layout that happened to decode.
+    if !encoded.is_empty() {
+        bail!("{} bytes left after the event", encoded.len());
+    }
     let variant = |value: subxt::ext::scale_value::Value<u32>| match value.value {
         ValueDef::Variant(v) => Some((v.name, v.values)),
         _ => None,

@@ -14,7 +14,7 @@
 //! Through your own node's off-chain worker ([`worker`]): `provision-worker`, `ingest`,
 //! `queue`, `drop`, `blob`.
 
-mod audit;
+pub(crate) mod audit;
 mod browse;
 mod data;
 mod worker;

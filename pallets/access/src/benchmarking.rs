@@ -8,8 +8,21 @@ use frame_system::RawOrigin;
 
 const KEY: [u8; 32] = [7; 32];
 
+fn max_text<T: Config>() -> PurposeTextOf<T> {
+    PurposeTextOf::<T>::truncate_from(alloc::vec![b'p'; T::MaxPurposeLen::get() as usize])
+}
+
+/// The longest purpose: a 32-byte local code and the longest text.
 fn max_purpose<T: Config>() -> PurposeOf<T> {
-    PurposeOf::<T>::truncate_from(alloc::vec![b'p'; T::MaxPurposeLen::get() as usize])
+    let code = medchain_primitives::purpose::OtherCode::truncate_from(alloc::vec![
+        b'c';
+        medchain_primitives::purpose::MAX_OTHER_CODE_LEN
+            as usize
+    ]);
+    PurposeOf::<T> {
+        code: PurposeOfUse::Other(code),
+        text: max_text::<T>(),
+    }
 }
 
 fn max_wrapped_key<T: Config>() -> WrappedKeyOf<T> {
@@ -101,7 +114,7 @@ fn emergency<T: Config>() -> (RequestId, T::AccountId, Vec<T::AccountId>) {
     let who = emergency_demander::<T>(0);
     fill_open_list::<T>(&who);
     let (record, owner) = record::<T>();
-    Pallet::<T>::break_glass(RawOrigin::Signed(who).into(), record, max_purpose::<T>())
+    Pallet::<T>::break_glass(RawOrigin::Signed(who).into(), record, max_text::<T>())
         .expect("benchmark set-up breaks the glass");
     (NextRequestId::<T>::get() - 1, owner, members)
 }
@@ -122,7 +135,7 @@ fn crowded<T: Config>(who: &T::AccountId, emergency: bool) -> RecordId {
     for i in 1..T::MaxExpiriesPerBlock::get() {
         let other = emergency_demander::<T>(i);
         if emergency {
-            Pallet::<T>::break_glass(RawOrigin::Signed(other).into(), record, max_purpose::<T>())
+            Pallet::<T>::break_glass(RawOrigin::Signed(other).into(), record, max_text::<T>())
                 .expect("benchmark set-up breaks the glass");
         } else {
             open::<T>(&other, record);
@@ -346,7 +359,7 @@ mod benchmarks {
                 T::MaxEmergenciesPerPeriod::get().saturating_sub(1),
             ),
         );
-        let reason = max_purpose::<T>();
+        let reason = max_text::<T>();
 
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()), record, reason);

@@ -11,9 +11,10 @@ use medchain_primitives::{RecordId, RequestId, RequestStatus, Review, ReviewStat
 use sp_runtime::traits::{Saturating, Zero};
 
 use crate::{
-    count_vote, threshold_for, Config, EmergencyUses, Error, Event, Grants, Pallet, PurposeOf,
+    count_vote, threshold_for, Config, EmergencyUses, Error, Event, Grants, Pallet, PurposeTextOf,
     Requests, ReviewVotes, Reviews,
 };
+use medchain_primitives::purpose::{Purpose, PurposeOfUse};
 
 impl<T: Config> Pallet<T> {
     /// `break_glass`: the roles, the reason and the cap, then the request as any other,
@@ -21,7 +22,7 @@ impl<T: Config> Pallet<T> {
     pub(crate) fn do_break_glass(
         demander: T::AccountId,
         record: RecordId,
-        reason: PurposeOf<T>,
+        reason: PurposeTextOf<T>,
     ) -> DispatchResult {
         ensure!(
             Self::has_role(&demander, Role::DataDemander),
@@ -51,7 +52,16 @@ impl<T: Config> Pallet<T> {
         );
         let uses_in_period = used.saturating_add(1);
         let expires_block = now.saturating_add(T::EmergencyGrantTtl::get());
-        let opened = Self::open_request(&demander, record, reason.clone(), true, expires_block)?;
+        let opened = Self::open_request(
+            &demander,
+            record,
+            Purpose {
+                code: PurposeOfUse::Btg,
+                text: reason.clone(),
+            },
+            true,
+            expires_block,
+        )?;
 
         EmergencyUses::<T>::insert(&demander, (period_start, uses_in_period));
         Reviews::<T>::insert(
@@ -257,7 +267,7 @@ impl<T: Config> Pallet<T> {
 fn is_blank(reason: &[u8]) -> bool {
     core::str::from_utf8(reason).map_or(true, |text| {
         text.chars().all(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+            c.is_whitespace() || c.is_control() || medchain_primitives::purpose::is_format_char(c)
         })
     })
 }

@@ -120,6 +120,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::*;
 use medchain_primitives::{
+    purpose::{Purpose, PurposeOfUse},
     AuditLog, Grant, RecordId, RecordProvider, Request, RequestId, RequestStatus, Review,
     ReviewStatus, Role, RoleProvider, RoleSet,
 };
@@ -129,8 +130,10 @@ use sp_runtime::traits::{Saturating, Zero};
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
     <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-/// A request's purpose: bounded free text.
-pub type PurposeOf<T> = BoundedVec<u8, <T as Config>::MaxPurposeLen>;
+/// A purpose's free text (or an emergency's reason), bounded.
+pub type PurposeTextOf<T> = BoundedVec<u8, <T as Config>::MaxPurposeLen>;
+/// A request's purpose: an HL7 v3 PurposeOfUse code and the free text.
+pub type PurposeOf<T> = Purpose<PurposeTextOf<T>>;
 /// A data key sealed to a demander's X25519 key.
 pub type WrappedKeyOf<T> = BoundedVec<u8, <T as Config>::MaxWrappedKeyLen>;
 /// A request as stored.
@@ -141,7 +144,7 @@ pub type GrantOf<T> =
     Grant<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, WrappedKeyOf<T>>;
 
 /// The storage layout version (see `migrations`).
-const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 /// Counts one vote (`approve`: an aye) into `ayes` or `nays` and returns what the vote
 /// of `members` with `threshold` now says ([`decision`]). Requests and emergency reviews
@@ -411,12 +414,14 @@ pub mod pallet {
             key: [u8; 32],
             at_ms: u64,
         },
-        /// A demander asked for a record.
+        /// A demander asked for a record, for `purpose` (last, so that the fields
+        /// before it read as they did before purposes were coded).
         AccessRequested {
             request: RequestId,
             record: RecordId,
             demander: T::AccountId,
             at_ms: u64,
+            purpose: PurposeOf<T>,
         },
         /// A member voted; the counts after the vote.
         Voted {
@@ -483,7 +488,7 @@ pub mod pallet {
             request: RequestId,
             record: RecordId,
             demander: T::AccountId,
-            reason: PurposeOf<T>,
+            reason: PurposeTextOf<T>,
             expires_block: BlockNumberFor<T>,
             uses_in_period: u32,
             at_ms: u64,
@@ -601,6 +606,10 @@ pub mod pallet {
         ReviewClosed,
         /// The emergency access is still under review.
         ReviewPending,
+        /// The purpose code is malformed, `UNCODED`, or an HL7 code spelt as another.
+        InvalidPurposeCode,
+        /// `BTG` (break the glass) is the purpose of `break_glass` only.
+        BreakGlassOnly,
     }
 
     #[pallet::hooks]
@@ -747,9 +756,18 @@ pub mod pallet {
                 Self::has_role(&demander, Role::DataDemander),
                 Error::<T>::NotDataDemander
             );
+            ensure!(
+                purpose.code.is_well_formed(),
+                Error::<T>::InvalidPurposeCode
+            );
+            ensure!(
+                purpose.code != PurposeOfUse::Btg,
+                Error::<T>::BreakGlassOnly
+            );
             let expires_block =
                 frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTtl::get());
-            let opened = Self::open_request(&demander, record, purpose, false, expires_block)?;
+            let opened =
+                Self::open_request(&demander, record, purpose.clone(), false, expires_block)?;
             Self::emit(
                 record,
                 Event::AccessRequested {
@@ -757,6 +775,7 @@ pub mod pallet {
                     record,
                     demander,
                     at_ms: opened.at_ms,
+                    purpose,
                 },
             );
             Ok(())
@@ -1042,7 +1061,7 @@ pub mod pallet {
         pub fn break_glass(
             origin: OriginFor<T>,
             record: RecordId,
-            reason: PurposeOf<T>,
+            reason: PurposeTextOf<T>,
         ) -> DispatchResult {
             let demander = ensure_signed(origin)?;
             Self::do_break_glass(demander, record, reason)

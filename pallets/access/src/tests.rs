@@ -5,6 +5,7 @@ use crate::{mock::*, *};
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
 use medchain_primitives::audit_head_of;
+use medchain_primitives::purpose::PurposeOfUse;
 use sp_runtime::DispatchError;
 
 mod audit_index;
@@ -14,7 +15,14 @@ mod security;
 const KEY: [u8; 32] = [7; 32];
 
 fn purpose() -> PurposeOf<Test> {
-    PurposeOf::<Test>::try_from(b"cohort study".to_vec()).unwrap()
+    coded(PurposeOfUse::Hresch, b"cohort study")
+}
+
+fn coded(code: PurposeOfUse, text: &[u8]) -> PurposeOf<Test> {
+    PurposeOf::<Test> {
+        code,
+        text: PurposeTextOf::<Test>::try_from(text.to_vec()).unwrap(),
+    }
 }
 
 fn wrapped() -> WrappedKeyOf<Test> {
@@ -154,6 +162,7 @@ fn one_of_four_is_not_enough_two_of_four_approve() {
                 record: RECORD,
                 demander: DEMANDER,
                 at_ms: BLOCK_MS,
+                purpose: purpose(),
             }
             .into(),
         );
@@ -615,9 +624,26 @@ fn try_state_catches_a_miscounted_request() {
 }
 
 #[test]
+fn try_state_catches_a_btg_request_without_review_and_a_malformed_code() {
+    new_test_ext().execute_with(|| {
+        let request = open_request();
+        assert_ok!(Pallet::<Test>::do_try_state());
+        Requests::<Test>::mutate(request, |r| {
+            r.as_mut().unwrap().purpose.code = PurposeOfUse::Btg
+        });
+        assert!(Pallet::<Test>::do_try_state().is_err());
+        let malformed = PurposeOfUse::Other(b"two words".to_vec().try_into().unwrap());
+        Requests::<Test>::mutate(request, |r| r.as_mut().unwrap().purpose.code = malformed);
+        assert!(Pallet::<Test>::do_try_state().is_err());
+    });
+}
+
+#[test]
 fn oversized_inputs_do_not_decode() {
     let long = vec![0u8; 65].encode();
-    assert!(PurposeOf::<Test>::decode(&mut &long[..]).is_err());
+    assert!(PurposeTextOf::<Test>::decode(&mut &long[..]).is_err());
+    let long_code = [vec![12u8], vec![b'c'; 33].encode(), vec![0u8; 1].encode()].concat();
+    assert!(PurposeOf::<Test>::decode(&mut &long_code[..]).is_err());
     let long = vec![0u8; 129].encode();
     assert!(WrappedKeyOf::<Test>::decode(&mut &long[..]).is_err());
 }
@@ -887,6 +913,10 @@ fn hostile_oversized_purposes_and_keys_do_not_decode_as_calls() {
     let call = |index: u8, id: u64, bytes: usize| {
         let mut call = vec![2u8, index];
         id.encode_to(&mut call);
+        if index == 3 {
+            // The purpose's code (TREAT) before its text.
+            call.push(0);
+        }
         vec![0xabu8; bytes].encode_to(&mut call);
         call
     };
@@ -906,4 +936,40 @@ fn hostile_oversized_purposes_and_keys_do_not_decode_as_calls() {
     assert!(!decodes(&short));
     short.push(1);
     assert!(decodes(&short));
+}
+
+#[test]
+fn purposes_are_coded() {
+    new_test_ext().execute_with(|| {
+        let refused = |purpose, error: Error<Test>| {
+            assert_noop!(
+                Access::request_access(signed(DEMANDER), RECORD, purpose),
+                error
+            );
+        };
+        refused(
+            coded(PurposeOfUse::Btg, b"no vote please"),
+            Error::<Test>::BreakGlassOnly,
+        );
+        refused(
+            coded(PurposeOfUse::Uncoded, b"legacy"),
+            Error::<Test>::InvalidPurposeCode,
+        );
+        for bad in [&b""[..], b"two words", b"treat", b"UNCODED"] {
+            let code = PurposeOfUse::Other(medchain_primitives::purpose::OtherCode::truncate_from(
+                bad.to_vec(),
+            ));
+            refused(coded(code, b"x"), Error::<Test>::InvalidPurposeCode);
+        }
+        // A local code, and an HL7 one with its text, are kept as given.
+        let local = PurposeOfUse::from_code("local:qa-review").unwrap();
+        assert_ok!(Access::request_access(
+            signed(DEMANDER),
+            RECORD,
+            coded(local.clone(), b"quality review")
+        ));
+        let request = NextRequestId::<Test>::get() - 1;
+        assert_eq!(Requests::<Test>::get(request).unwrap().purpose.code, local);
+        check_invariants();
+    });
 }

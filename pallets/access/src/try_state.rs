@@ -1,12 +1,13 @@
 //! The pallet's invariants, checked by `try_state` and after every test.
 
 use frame_support::pallet_prelude::*;
-use medchain_primitives::{RequestStatus, Role};
+use medchain_primitives::{purpose::PurposeOfUse, RequestStatus, Role};
 use sp_runtime::traits::Saturating;
 
 use crate::{
     threshold_for, AuditHeads, AuditTails, BalanceOf, Config, DemanderSince, Expiries, Grants,
-    HoldReason, NextRequestId, OpenRequests, Pallet, RequestDeposits, Requests, Roles, Votes,
+    HoldReason, NextRequestId, OpenRequests, Pallet, RequestDeposits, Requests, Reviews, Roles,
+    Votes,
 };
 
 impl<T: Config> Pallet<T> {
@@ -25,6 +26,15 @@ impl<T: Config> Pallet<T> {
             ensure!(
                 req.threshold == threshold_for(req.members),
                 "a threshold is not ⌈members/2⌉"
+            );
+            // BTG is break-glass's alone, and every emergency has its review.
+            ensure!(
+                (req.purpose.code == PurposeOfUse::Btg) == Reviews::<T>::contains_key(id),
+                "a BTG request without a review, or a review of another purpose"
+            );
+            ensure!(
+                req.purpose.code.is_well_formed() || req.purpose.code == PurposeOfUse::Uncoded,
+                "a stored purpose code is malformed"
             );
             let (mut ayes, mut nays) = (0u32, 0u32);
             for (_, aye) in Votes::<T>::iter_prefix(id) {

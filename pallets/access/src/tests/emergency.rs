@@ -8,8 +8,8 @@ use frame_support::traits::fungible::{Inspect, InspectHold, Mutate};
 const OTHER_RECORD: RecordId = 1;
 const THIRD_RECORD: RecordId = 2;
 
-fn reason() -> PurposeOf<Test> {
-    PurposeOf::<Test>::try_from(b"unconscious in the ED, allergies unknown".to_vec()).unwrap()
+fn reason() -> PurposeTextOf<Test> {
+    PurposeTextOf::<Test>::try_from(b"unconscious in the ED, allergies unknown".to_vec()).unwrap()
 }
 
 fn give(who: AccountId, role: Role) {
@@ -60,7 +60,8 @@ fn breaking_the_glass_approves_at_once_and_the_access_lasts_its_ttl() {
             (req.ayes, req.nays, req.expires_block),
             (0, 0, expires_block)
         );
-        assert_eq!(req.purpose, reason());
+        assert_eq!(req.purpose.code, PurposeOfUse::Btg);
+        assert_eq!(req.purpose.text, reason());
         assert_eq!(review(request).status, ReviewStatus::Pending);
         assert_eq!(
             (review(request).reviewers, review(request).threshold),
@@ -124,7 +125,7 @@ fn break_glass_refusals() {
                 Access::break_glass(
                     signed(DEMANDER),
                     RECORD,
-                    PurposeOf::<Test>::try_from(blank.to_vec()).unwrap()
+                    PurposeTextOf::<Test>::try_from(blank.to_vec()).unwrap()
                 ),
                 Error::<Test>::EmptyReason
             );
@@ -146,7 +147,7 @@ fn break_glass_refusals() {
                 Access::break_glass(
                     signed(DEMANDER),
                     RECORD,
-                    PurposeOf::<Test>::try_from(blank.to_vec()).unwrap()
+                    PurposeTextOf::<Test>::try_from(blank.to_vec()).unwrap()
                 ),
                 Error::<Test>::EmptyReason
             );
