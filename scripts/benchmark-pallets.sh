@@ -18,6 +18,9 @@ PALLETS=("$@")
 cargo build --release --locked -p medchain-node --features runtime-benchmarks
 NODE="$CARGO_TARGET_DIR/release/medchain-node"
 
+# Proof sizes: `measured` charges each call the proof its worst-case benchmark recorded,
+# plus a read's trie overhead per key. FRAME's default (`max-encoded-len`) keeps only the
+# largest single item's bound, below what a call that reads many items records.
 for pallet in "${PALLETS[@]}"; do
     crate_dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
     "$NODE" benchmark pallet \
@@ -27,6 +30,7 @@ for pallet in "${PALLETS[@]}"; do
         --steps "$STEPS" \
         --repeat "$REPEAT" \
         --wasm-execution compiled \
+        --default-pov-mode measured \
         --template scripts/weight-template.hbs \
         --output "$crate_dir/src/weights.rs"
 done

@@ -183,22 +183,37 @@ impl PurposeOfUse {
     }
 }
 
-/// Whether `c` is an invisible formatting character that can hide or reorder text: a
-/// soft hyphen, a zero-width character or joiner, a word joiner or invisible operator, a
-/// bidirectional mark, embedding, override or isolate, or a byte-order mark. The chain
-/// counts them as blank in a reason; the CLI masks them in what it prints.
+/// Whether `c` is an invisible character that can hide or reorder text: a soft hyphen,
+/// a combining grapheme joiner, a Hangul filler, a zero-width character or joiner, a
+/// word joiner or invisible operator, a bidirectional mark, embedding, override or
+/// isolate, a byte-order mark, an interlinear annotation or a tag character. The chain
+/// counts them as blank in a reason; the CLI masks them in CSV, but for the joiners
+/// ([`is_joiner`]), which Persian, Indic and emoji text needs.
 pub fn is_format_char(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{034F}'
             | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
             | '\u{180E}'
             | '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
             | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}'
+            | '\u{3164}'
             | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
     )
+}
+
+/// The zero-width non-joiner and joiner (U+200C, U+200D): invisible, but part of how
+/// some scripts and emoji are written.
+pub fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
 }
 
 /// A request's purpose: the code and the demander's own words.
@@ -254,6 +269,7 @@ mod tests {
         for c in ['a', ' ', '中', '\u{2010}', '\u{2070}'] {
             assert!(!is_format_char(c), "{c:?}");
         }
+        assert!(is_format_char('\u{200D}') && is_joiner('\u{200D}') && !is_joiner('\u{200B}'));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, ValueEnum};
-use medchain_primitives::purpose::{is_format_char, PurposeOfUse};
+use medchain_primitives::purpose::{is_format_char, is_joiner, PurposeOfUse};
 use subxt::{
     dynamic::{At, Value},
     utils::AccountId32,
@@ -263,6 +263,11 @@ fn number(fields: &Value, name: &str) -> Result<u64> {
 /// The bytes of a byte-sequence (or fixed byte-array) field, also inside newtypes
 /// (`BoundedVec`, `AccountId32`).
 fn bytes_of(value: &Value) -> Option<Vec<u8>> {
+    use subxt::ext::scale_value::{Composite, ValueDef};
+    // Only a sequence is bytes: not a number, a variant or a named composite.
+    if !matches!(value.value, ValueDef::Composite(Composite::Unnamed(_))) {
+        return None;
+    }
     if let Some(inner) = value.at(0).filter(|v| v.as_u128().is_none()) {
         return value.at(1).is_none().then(|| bytes_of(inner))?;
     }
@@ -304,23 +309,24 @@ fn purpose_of(value: &Value) -> Result<(PurposeOfUse, String)> {
     let ValueDef::Variant(variant) = &code.value else {
         bail!("a purpose code that is not a variant");
     };
-    let code = match variant.name.as_str() {
-        "Uncoded" => PurposeOfUse::Uncoded,
-        "Other" => {
-            let bytes = variant
-                .values
-                .values()
-                .next()
-                .and_then(bytes_of)
-                .ok_or_else(|| anyhow!("an Other purpose without its code"))?;
-            PurposeOfUse::Other(
-                bytes
-                    .try_into()
-                    .map_err(|_| anyhow!("an Other code too long"))?,
-            )
-        }
-        name => PurposeOfUse::hl7_of_variant_name(name)
-            .ok_or_else(|| anyhow!("an unknown purpose code {name}"))?,
+    let name = variant.name.as_str();
+    let code = if name == PurposeOfUse::Uncoded.variant_name() {
+        PurposeOfUse::Uncoded
+    } else if name == PurposeOfUse::Other(Default::default()).variant_name() {
+        let bytes = variant
+            .values
+            .values()
+            .next()
+            .and_then(bytes_of)
+            .ok_or_else(|| anyhow!("an Other purpose without its code"))?;
+        PurposeOfUse::Other(
+            bytes
+                .try_into()
+                .map_err(|_| anyhow!("an Other code too long"))?,
+        )
+    } else {
+        PurposeOfUse::hl7_of_variant_name(name)
+            .ok_or_else(|| anyhow!("an unknown purpose code {name}"))?
     };
     Ok((code, text(value, "text")?))
 }
@@ -375,7 +381,7 @@ fn csv_field(field: &str) -> String {
     let mut field: String = field
         .chars()
         .map(|c| {
-            if c.is_control() || is_format_char(c) {
+            if c.is_control() || (is_format_char(c) && !is_joiner(c)) {
                 '\u{FFFD}'
             } else {
                 c
@@ -554,5 +560,6 @@ mod tests {
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_field("a\nb\u{1b}[2J"), "a\u{FFFD}b\u{FFFD}[2J");
         assert_eq!(csv_field("x\u{202E}y"), "x\u{FFFD}y");
+        assert_eq!(csv_field("می\u{200C}خواهم"), "می\u{200C}خواهم");
     }
 }
