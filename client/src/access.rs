@@ -354,7 +354,9 @@ fn outcome(
 /// The purpose code a request may carry, or why not.
 fn purpose_code(code: &str) -> Result<PurposeOfUse> {
     let purpose = PurposeOfUse::from_code(code).ok_or_else(|| {
-        let hl7: Vec<&str> = PurposeOfUse::hl7_codes().filter(|c| *c != "BTG").collect();
+        let hl7: Vec<&str> = PurposeOfUse::hl7_codes()
+            .filter(|c| *c != PurposeOfUse::Btg.code())
+            .collect();
         anyhow!(
             "{code:?} is not a purpose code: one of HL7 v3 PurposeOfUse's ({}) or a local one of 1-32 characters of A-Z a-z 0-9 - . _ :",
             hl7.join(", ")

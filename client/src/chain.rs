@@ -633,7 +633,8 @@ pub struct AuditEvent {
     pub encoded: Vec<u8>,
 }
 
-fn field_u64(fields: &Value, name: &str) -> Option<u64> {
+/// A numeric field of an event (or the number inside an `Option` field), if it has one.
+pub(crate) fn field_u64(fields: &Value, name: &str) -> Option<u64> {
     let value = fields.at(name)?;
     // `previous` is an `Option<RecordId>`.
     let value = value

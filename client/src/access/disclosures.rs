@@ -21,7 +21,7 @@ use subxt::{
 use super::fhir;
 use crate::{
     account::{address_of, parse_account},
-    chain::{AuditEvent, Chain, NodeArg},
+    chain::{field_u64, AuditEvent, Chain, NodeArg},
     output::Output,
     records::audit::history,
 };
@@ -253,11 +253,7 @@ fn of_record<'a>(
 }
 
 fn number(fields: &Value, name: &str) -> Result<u64> {
-    fields
-        .at(name)
-        .and_then(Value::as_u128)
-        .and_then(|v| u64::try_from(v).ok())
-        .ok_or_else(|| anyhow!("an event without a numeric {name}"))
+    field_u64(fields, name).ok_or_else(|| anyhow!("an event without a numeric {name}"))
 }
 
 /// The bytes of a byte-sequence (or fixed byte-array) field, also inside newtypes
